@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+import { toStoreError } from './errors.ts';
+
+export type SqlParam = string | number | boolean | null | Date | Buffer | readonly unknown[] | undefined;
+
+export interface DatabaseOptions {
+  connectionString: string;
+  maxConnections?: number;
+  applicationName?: string;
+}
+
+/**
+ * A pg Pool with an ambient transaction: inside `transaction(fn)`, every `query` made by any
+ * adapter runs on the same client. That lets separate ports (outbox, queue) commit together on
+ * PostgreSQL without knowing about each other.
+ */
+export class Database {
+  readonly pool: pg.Pool;
+  private readonly ambient = new AsyncLocalStorage<pg.PoolClient>();
+
+  constructor(options: DatabaseOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      application_name: options.applicationName ?? 'rowhook',
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle client losing its connection (server restart) must not crash the process.
+    this.pool.on('error', () => {});
+  }
+
+  async query<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    params: readonly SqlParam[] = [],
+  ): Promise<Row[]> {
+    const client = this.ambient.getStore();
+    try {
+      const result = await (client ?? this.pool).query<Row>(text, params as unknown[]);
+      return result.rows;
+    } catch (error) {
+      throw toStoreError(error, `running "${text.trim().split('\n')[0]?.slice(0, 60)}"`);
+    }
+  }
+
+  get inTransaction(): boolean {
+    return this.ambient.getStore() !== undefined;
+  }
+
+  /** Runs `work` in one transaction; nested calls join the outer one. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.ambient.getStore()) return work();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toStoreError(error, 'connecting');
+    }
+    let broken = false;
+    try {
+      await client.query('begin').catch((error) => {
+        throw toStoreError(error, 'beginning a transaction');
+      });
+      const result = await this.ambient.run(client, work);
+      await client.query('commit').catch((error) => {
+        throw toStoreError(error, 'committing');
+      });
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {
+        broken = true;
+      });
+      // Errors from `work` keep their own type: business errors must not turn into store errors.
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,101 @@
+import type { AttemptRecord, AttemptView, DeliveryLog } from '../../ports/DeliveryLog.ts';
+import type { Page } from '../../ports/SubscriptionStore.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { Database } from './Database.ts';
+
+interface AttemptRow {
+  id: string;
+  delivery_id: string;
+  tenant_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string | null;
+  attempt: number;
+  started_at: Date;
+  webhook_timestamp: string;
+  status: number | null;
+  latency_ms: number;
+  error_class: string | null;
+  error_message: string | null;
+  response_snippet: string | null;
+}
+
+const SELECT_ATTEMPTS = `
+  select a.id::text, a.delivery_id, a.tenant_id, a.endpoint_id, a.event_id, o.event_type, a.attempt,
+         a.started_at, a.webhook_timestamp, a.status, a.latency_ms, a.error_class, a.error_message,
+         a.response_snippet
+    from rowhook.attempts a left join rowhook.outbox o on o.id = a.event_id`;
+
+export class PgDeliveryLog implements DeliveryLog {
+  constructor(private readonly db: Database) {}
+
+  async record(attempts: readonly AttemptRecord[]) {
+    if (attempts.length === 0) return;
+    const column = <K extends keyof AttemptRecord>(key: K) => attempts.map((a) => a[key]);
+    await this.db.query(
+      `insert into rowhook.attempts (delivery_id, tenant_id, endpoint_id, event_id, attempt, started_at,
+         webhook_timestamp, status, latency_ms, error_class, error_message, response_snippet)
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::timestamptz[],
+         $7::bigint[], $8::int[], $9::int[], $10::text[], $11::text[], $12::text[])`,
+      [
+        column('deliveryId'),
+        column('tenantId'),
+        column('endpointId'),
+        column('eventId'),
+        column('attempt'),
+        column('startedAt'),
+        column('webhookTimestamp'),
+        column('status'),
+        attempts.map((a) => Math.round(a.latencyMs)),
+        column('errorClass'),
+        column('errorMessage'),
+        column('responseSnippet'),
+      ],
+    );
+  }
+
+  async listForEndpoint(
+    tenantId: string,
+    endpointId: string,
+    page: { limit: number; cursor: string | null },
+  ): Promise<Page<AttemptView>> {
+    const before = page.cursor ? (decodeCursor(page.cursor, ['string'])[0] as string) : null;
+    if (before !== null && !/^\d+$/.test(before)) return { items: [], nextCursor: null };
+    const rows = await this.db.query<AttemptRow>(
+      `${SELECT_ATTEMPTS}
+        where a.tenant_id = $1 and a.endpoint_id = $2 and ($3::bigint is null or a.id < $3::bigint)
+        order by a.id desc limit $4`,
+      [tenantId, endpointId, before, page.limit + 1],
+    );
+    const items = rows.slice(0, page.limit).map(toView);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.id]) : null };
+  }
+
+  async listForDelivery(deliveryId: string) {
+    const rows = await this.db.query<AttemptRow>(
+      `${SELECT_ATTEMPTS} where a.delivery_id = $1 order by a.id`,
+      [deliveryId],
+    );
+    return rows.map(toView);
+  }
+}
+
+function toView(row: AttemptRow): AttemptView {
+  return {
+    id: row.id,
+    deliveryId: row.delivery_id,
+    tenantId: row.tenant_id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    eventType: row.event_type ?? '',
+    attempt: row.attempt,
+    startedAt: row.started_at,
+    webhookTimestamp: Number(row.webhook_timestamp),
+    status: row.status,
+    latencyMs: row.latency_ms,
+    errorClass: row.error_class,
+    errorMessage: row.error_message,
+    responseSnippet: row.response_snippet,
+  };
+}

@@ -1,0 +1,202 @@
+import type { Endpoint, Tenant } from '../../core/subscriptions/Endpoint.ts';
+import type { EndpointPatch, NewEndpoint, Page, SubscriptionStore } from '../../ports/SubscriptionStore.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { Database } from './Database.ts';
+import { TenantExistsError } from './errors.ts';
+
+interface TenantRow {
+  id: string;
+  name: string;
+  tier: Tenant['tier'];
+  created_at: Date;
+}
+
+interface EndpointRow {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string;
+  event_types: string[] | null;
+  filter: Record<string, unknown> | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const ENDPOINT_COLUMNS =
+  'id, tenant_id, url, description, event_types, filter, enabled, disabled_reason, created_at, updated_at';
+
+export class PgSubscriptionStore implements SubscriptionStore {
+  constructor(private readonly db: Database) {}
+
+  async createTenant(tenant: Pick<Tenant, 'id' | 'name' | 'tier'>, apiKeyHash: Buffer, apiKeyPrefix: string) {
+    return this.db.transaction(async () => {
+      const [row] = await this.db.query<TenantRow>(
+        `insert into rowhook.tenants (id, name, tier) values ($1, $2, $3)
+         on conflict (id) do nothing returning id, name, tier, created_at`,
+        [tenant.id, tenant.name, tenant.tier],
+      );
+      if (!row) throw new TenantExistsError(tenant.id);
+      await this.db.query(
+        'insert into rowhook.api_keys (key_hash, tenant_id, key_prefix) values ($1, $2, $3)',
+        [apiKeyHash, tenant.id, apiKeyPrefix],
+      );
+      return toTenant(row);
+    });
+  }
+
+  async getTenant(id: string) {
+    const [row] = await this.db.query<TenantRow>(
+      'select id, name, tier, created_at from rowhook.tenants where id = $1',
+      [id],
+    );
+    return row && toTenant(row);
+  }
+
+  async listTenants() {
+    const rows = await this.db.query<TenantRow>(
+      'select id, name, tier, created_at from rowhook.tenants order by id',
+    );
+    return rows.map(toTenant);
+  }
+
+  async findTenantIdByApiKeyHash(hash: Buffer) {
+    const [row] = await this.db.query<{ tenant_id: string }>(
+      'select tenant_id from rowhook.api_keys where key_hash = $1',
+      [hash],
+    );
+    return row?.tenant_id;
+  }
+
+  async createEndpoint(endpoint: NewEndpoint) {
+    const [row] = await this.db.query<EndpointRow>(
+      `insert into rowhook.endpoints (id, tenant_id, url, description, event_types, filter, enabled)
+       values ($1, $2, $3, $4, $5, $6, $7) returning ${ENDPOINT_COLUMNS}`,
+      [
+        endpoint.id,
+        endpoint.tenantId,
+        endpoint.url,
+        endpoint.description,
+        endpoint.eventTypes,
+        endpoint.filter === null ? null : JSON.stringify(endpoint.filter),
+        endpoint.enabled,
+      ],
+    );
+    if (!row) throw new Error('insert returned no row');
+    return toEndpoint(row);
+  }
+
+  async getEndpoint(tenantId: string, endpointId: string) {
+    const [row] = await this.db.query<EndpointRow>(
+      `select ${ENDPOINT_COLUMNS} from rowhook.endpoints where tenant_id = $1 and id = $2`,
+      [tenantId, endpointId],
+    );
+    return row && toEndpoint(row);
+  }
+
+  async listEndpoints(
+    tenantId: string,
+    page: { limit: number; cursor: string | null },
+  ): Promise<Page<Endpoint>> {
+    const after = page.cursor ? decodeCursor(page.cursor, ['string', 'string']) : null;
+    const rows = await this.db.query<EndpointRow>(
+      `select ${ENDPOINT_COLUMNS} from rowhook.endpoints
+        where tenant_id = $1 and ($2::timestamptz is null or (created_at, id) > ($2::timestamptz, $3::text))
+        order by created_at, id limit $4`,
+      [
+        tenantId,
+        (after?.[0] as string | undefined) ?? null,
+        (after?.[1] as string | undefined) ?? null,
+        page.limit + 1,
+      ],
+    );
+    const items = rows.slice(0, page.limit).map(toEndpoint);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        rows.length > page.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  async updateEndpoint(tenantId: string, endpointId: string, patch: EndpointPatch) {
+    const [row] = await this.db.query<EndpointRow>(
+      `update rowhook.endpoints set
+          url = coalesce($3, url),
+          description = coalesce($4, description),
+          event_types = case when $5::boolean then $6::text[] else event_types end,
+          filter = case when $7::boolean then $8::jsonb else filter end,
+          enabled = coalesce($9, enabled),
+          disabled_reason = case when coalesce($9, enabled) then null else disabled_reason end,
+          updated_at = now()
+        where tenant_id = $1 and id = $2
+        returning ${ENDPOINT_COLUMNS}`,
+      [
+        tenantId,
+        endpointId,
+        patch.url ?? null,
+        patch.description ?? null,
+        'eventTypes' in patch,
+        patch.eventTypes ?? null,
+        'filter' in patch,
+        patch.filter == null ? null : JSON.stringify(patch.filter),
+        patch.enabled ?? null,
+      ],
+    );
+    return row && toEndpoint(row);
+  }
+
+  async deleteEndpoint(tenantId: string, endpointId: string) {
+    const rows = await this.db.query(
+      'delete from rowhook.endpoints where tenant_id = $1 and id = $2 returning id',
+      [tenantId, endpointId],
+    );
+    return rows.length > 0;
+  }
+
+  async disableEndpoint(tenantId: string, endpointId: string, reason: string) {
+    await this.db.query(
+      `update rowhook.endpoints set enabled = false, disabled_reason = $3, updated_at = now()
+        where tenant_id = $1 and id = $2`,
+      [tenantId, endpointId, reason],
+    );
+  }
+
+  async listEnabledEndpoints(tenantIds: readonly string[]) {
+    if (tenantIds.length === 0) return [];
+    const rows = await this.db.query<EndpointRow>(
+      `select ${ENDPOINT_COLUMNS} from rowhook.endpoints where tenant_id = any($1::text[]) and enabled`,
+      [tenantIds],
+    );
+    return rows.map(toEndpoint);
+  }
+
+  async getEndpointsByIds(endpointIds: readonly string[]) {
+    if (endpointIds.length === 0) return [];
+    const rows = await this.db.query<EndpointRow>(
+      `select ${ENDPOINT_COLUMNS} from rowhook.endpoints where id = any($1::text[])`,
+      [endpointIds],
+    );
+    return rows.map(toEndpoint);
+  }
+}
+
+function toTenant(row: TenantRow): Tenant {
+  return { id: row.id, name: row.name, tier: row.tier, createdAt: row.created_at };
+}
+
+function toEndpoint(row: EndpointRow): Endpoint {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.event_types,
+    filter: row.filter,
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,23 @@
+import type { AddressPolicy } from '../core/network/AddressPolicy.ts';
+import type { ResolveHost } from '../core/network/checkEndpointUrl.ts';
+import type { DeadLetters } from '../ports/DeadLetters.ts';
+import type { DeliveryLog } from '../ports/DeliveryLog.ts';
+import type { OutboxWriter } from '../ports/OutboxSource.ts';
+import type { SecretStore } from '../ports/SecretStore.ts';
+import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
+
+export interface ApiDependencies {
+  subscriptions: SubscriptionStore;
+  secrets: SecretStore;
+  deadLetters: DeadLetters;
+  deliveryLog: DeliveryLog;
+  outbox: OutboxWriter;
+  adminTokenHash: Buffer;
+  addressPolicy: AddressPolicy;
+  resolveHost: ResolveHost;
+  requireHttps: boolean;
+  secretOverlapMs: number;
+  /** Called after something was added to the outbox (test events) so the relay runs now. */
+  onOutboxWrite: () => void;
+  log: (entry: Record<string, unknown>) => void;
+}

@@ -1,0 +1,65 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
+import { ApiError } from './errors.ts';
+
+export const API_KEY_PREFIX = 'rk_';
+
+export function hashSecret(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** A tenant API key: shown once, stored as its SHA-256. */
+export function generateApiKey(): string {
+  return `${API_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
+}
+
+function bearer(header: string | undefined): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) {
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'send "Authorization: Bearer <token>" (an admin token or a tenant API key)',
+    );
+  }
+  return match[1];
+}
+
+export type AuthVariables = { tenantId: string };
+
+export function requireAdmin(adminTokenHash: Buffer): MiddlewareHandler {
+  return async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    // Comparing digests keeps the comparison constant-time whatever the token's length.
+    if (!timingSafeEqual(hashSecret(token), adminTokenHash)) {
+      throw new ApiError(
+        token.startsWith(API_KEY_PREFIX) ? 403 : 401,
+        token.startsWith(API_KEY_PREFIX) ? 'forbidden' : 'unauthorized',
+        token.startsWith(API_KEY_PREFIX)
+          ? 'this route is for operators: use the admin token, not a tenant API key'
+          : 'the admin token is not valid',
+      );
+    }
+    await next();
+  };
+}
+
+export function requireTenant(
+  subscriptions: SubscriptionStore,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    const tenantId = token.startsWith(API_KEY_PREFIX)
+      ? await subscriptions.findTenantIdByApiKeyHash(hashSecret(token))
+      : undefined;
+    if (!tenantId)
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'the API key is not valid; tenant routes need a tenant API key',
+      );
+    c.set('tenantId', tenantId);
+    await next();
+  };
+}

@@ -1,0 +1,68 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { RowhookError } from '../core/errors/RowhookError.ts';
+import { FilterError } from '../core/filter/index.ts';
+import { NetworkPolicyError } from '../core/network/errors.ts';
+import type { ApiDependencies } from './ApiDependencies.ts';
+import { ApiError } from './errors.ts';
+import { deadLetterRoutes } from './routes/deadLetterRoutes.ts';
+import { endpointRoutes } from './routes/endpointRoutes.ts';
+import { tenantRoutes } from './routes/tenantRoutes.ts';
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** The HTTP API: one Hono app, served by Node locally and by the API Lambda on AWS. */
+export function createApp(deps: ApiDependencies) {
+  const app = new Hono();
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      onError: () => {
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `request bodies are limited to ${MAX_REQUEST_BYTES} bytes`,
+        );
+      },
+    }),
+  );
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.route('/v1/tenants', tenantRoutes(deps));
+  app.route('/v1/endpoints', endpointRoutes(deps));
+  app.route('/v1/dead-letters', deadLetterRoutes(deps));
+
+  app.notFound((c) =>
+    c.json(
+      {
+        error: { code: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` },
+      },
+      404,
+    ),
+  );
+  app.onError((error, c) => {
+    const { status, code, message } = toHttpError(error);
+    if (status >= 500)
+      deps.log({ level: 'error', msg: 'request failed', path: c.req.path, error: String(error) });
+    return c.json({ error: { code, message } }, status as 400);
+  });
+  return app;
+}
+
+function toHttpError(error: unknown): { status: number; code: string; message: string } {
+  if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message };
+  if (error instanceof FilterError || error instanceof NetworkPolicyError) {
+    return { status: 400, code: error.code, message: error.message };
+  }
+  if (error instanceof RowhookError) {
+    if (error.code === 'tenant_exists') return { status: 409, code: error.code, message: error.message };
+    if (error.code === 'invalid_input') return { status: 400, code: error.code, message: error.message };
+    if (error.code === 'invalid_cursor') return { status: 400, code: error.code, message: error.message };
+    if (error.retryable)
+      return { status: 503, code: 'unavailable', message: 'the database is unavailable; retry shortly' };
+  }
+  if (error instanceof HTTPException)
+    return { status: error.status, code: 'http_error', message: error.message };
+  return { status: 500, code: 'internal_error', message: 'internal error; the server log has the details' };
+}

@@ -1,0 +1,52 @@
+import { ID_PREFIXES } from '../core/ids/constants.ts';
+import { toPublicId } from '../core/ids/prefixedId.ts';
+import type { Endpoint, Tenant } from '../core/subscriptions/Endpoint.ts';
+import type { DeadLetter } from '../ports/DeadLetters.ts';
+import type { AttemptView } from '../ports/DeliveryLog.ts';
+
+export const presentTenant = (t: Tenant) => ({
+  id: t.id,
+  name: t.name,
+  tier: t.tier,
+  createdAt: t.createdAt.toISOString(),
+});
+
+export const presentEndpoint = (e: Endpoint) => ({
+  id: e.id,
+  url: e.url,
+  description: e.description,
+  eventTypes: e.eventTypes,
+  filter: e.filter,
+  enabled: e.enabled,
+  disabledReason: e.disabledReason,
+  createdAt: e.createdAt.toISOString(),
+  updatedAt: e.updatedAt.toISOString(),
+});
+
+export const presentAttempt = (a: AttemptView) => ({
+  id: a.id,
+  deliveryId: toPublicId(ID_PREFIXES.delivery, a.deliveryId),
+  eventId: toPublicId(ID_PREFIXES.event, a.eventId),
+  eventType: a.eventType,
+  endpointId: a.endpointId,
+  attempt: a.attempt,
+  attemptedAt: a.startedAt.toISOString(),
+  webhookTimestamp: a.webhookTimestamp,
+  status: a.status,
+  latencyMs: a.latencyMs,
+  errorClass: a.errorClass,
+  error: a.errorMessage,
+  responseSnippet: a.responseSnippet,
+});
+
+export const presentDeadLetter = (d: DeadLetter) => ({
+  id: toPublicId(ID_PREFIXES.delivery, d.id),
+  tenantId: d.tenantId,
+  endpointId: d.endpointId,
+  eventId: toPublicId(ID_PREFIXES.event, d.eventId),
+  eventType: d.eventType,
+  failedAt: d.failedAt.toISOString(),
+  attempts: d.attempts,
+  lastStatus: d.lastStatus,
+  lastError: d.lastError,
+});

@@ -1,0 +1,8 @@
+export const ID_PREFIXES = {
+  event: 'evt',
+  delivery: 'dlv',
+  endpoint: 'ep',
+  apiKey: 'rk',
+} as const;
+
+export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -1,0 +1,161 @@
+import { lookup } from 'node:dns/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { UndiciSender } from '../adapters/http/UndiciSender.ts';
+import { Database } from '../adapters/pg/Database.ts';
+import { applyMigrations } from '../adapters/pg/migrate.ts';
+import { PgDeadLetters } from '../adapters/pg/PgDeadLetters.ts';
+import { PgDeliveryLog } from '../adapters/pg/PgDeliveryLog.ts';
+import { DELIVERY_WAKEUP_CHANNEL, PgDeliveryQueue } from '../adapters/pg/PgDeliveryQueue.ts';
+import { PgListener } from '../adapters/pg/PgListener.ts';
+import { PgOutboxSource } from '../adapters/pg/PgOutboxSource.ts';
+import { PgSecretStore } from '../adapters/pg/PgSecretStore.ts';
+import { PgSubscriptionStore } from '../adapters/pg/PgSubscriptionStore.ts';
+import { hashSecret } from '../api/auth.ts';
+import { createApp } from '../api/createApp.ts';
+import { AddressPolicy } from '../core/network/AddressPolicy.ts';
+import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
+import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
+import { RelayLoop } from '../pipeline/RelayLoop.ts';
+import type { RuntimeConfig } from './loadConfig.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const MIGRATIONS_DIR = path.join(ROOT, 'sql/migrations');
+export const LOCAL_SQL_DIR = path.join(ROOT, 'sql/local');
+/** The name the capture SQL invokes; locally the shim turns it into a NOTIFY we listen for. */
+export const RELAY_FUNCTION_NAME = 'rowhook-relay';
+const INVOKE_CHANNEL = 'aws_lambda_invoke';
+
+export interface LocalRuntime {
+  apiUrl: string;
+  db: Database;
+  relay: RelayLoop;
+  worker: DeliveryWorker;
+  stop(): Promise<void>;
+}
+
+export type Logger = (entry: Record<string, unknown>) => void;
+
+/** Prepares the database (migrations, local aws_lambda shim) without starting the pipeline. */
+export async function prepareDatabase(db: Database, nudgeIntervalMs: number): Promise<void> {
+  await applyMigrations(db, MIGRATIONS_DIR);
+  const [real] = await db.query("select 1 from pg_extension where extname = 'aws_lambda'");
+  if (!real) {
+    await applyMigrations(db, LOCAL_SQL_DIR, 'rowhook.local_migrations');
+    await db.query('insert into aws_lambda.local_functions values ($1) on conflict do nothing', [
+      RELAY_FUNCTION_NAME,
+    ]);
+  }
+  await db.query('update rowhook.settings set relay_function = $1, nudge_interval_ms = $2', [
+    RELAY_FUNCTION_NAME,
+    nudgeIntervalMs,
+  ]);
+}
+
+/** Wires the PostgreSQL adapters into the relay, the delivery worker and the HTTP API. */
+export async function createLocalRuntime(
+  config: RuntimeConfig & { databaseUrl: string; adminToken: string },
+  log: Logger,
+): Promise<LocalRuntime> {
+  const db = new Database({ connectionString: config.databaseUrl, maxConnections: 20 });
+  await prepareDatabase(db, config.nudgeIntervalMs);
+
+  const subscriptions = new PgSubscriptionStore(db);
+  const secrets = new PgSecretStore(db);
+  const outbox = new PgOutboxSource(db);
+  const queue = new PgDeliveryQueue(db);
+  const deliveryLog = new PgDeliveryLog(db);
+  const deadLetters = new PgDeadLetters(db);
+  const addressPolicy = new AddressPolicy(config.allowedNetworks);
+  const onError = (error: unknown) =>
+    log({ level: 'error', msg: String((error as Error)?.message ?? error) });
+
+  const relay = new RelayLoop(
+    { outbox, subscriptions, queue, matcher: new EndpointMatcher(), onError },
+    {
+      batchSize: config.relayBatchSize,
+      maxEventBytes: config.maxEventBytes,
+      sweepIntervalMs: config.sweepIntervalMs,
+      lingerMs: Math.max(2 * config.nudgeIntervalMs, 20),
+    },
+  );
+  const sender = new UndiciSender({
+    policy: addressPolicy,
+    connectTimeoutMs: config.connectTimeoutMs,
+    totalTimeoutMs: config.deliveryTimeoutMs,
+    snippetBytes: 1024,
+    connectionsPerOrigin: 50,
+    userAgent: 'Rowhook/0.1 (+https://www.standardwebhooks.com)',
+  });
+  const worker = new DeliveryWorker(
+    {
+      queue,
+      subscriptions,
+      secrets,
+      log: deliveryLog,
+      sender,
+      schedule: config.retrySchedule,
+      now: () => new Date(),
+      random: Math.random,
+      onError,
+    },
+    {
+      concurrency: config.concurrency,
+      // A lease longer than the attempt timeout, so a live attempt is never handed out twice.
+      leaseMs: config.deliveryTimeoutMs + 15_000,
+      pollIntervalMs: config.pollIntervalMs,
+      flushSize: 200,
+      flushDelayMs: 5,
+    },
+  );
+  const listener = new PgListener(
+    config.databaseUrl,
+    { [INVOKE_CHANNEL]: () => relay.nudge(), [DELIVERY_WAKEUP_CHANNEL]: () => worker.wake() },
+    onError,
+    () => {
+      relay.nudge();
+      worker.wake();
+    },
+  );
+  await listener.start();
+  relay.start();
+  worker.start();
+
+  const app = createApp({
+    subscriptions,
+    secrets,
+    deadLetters,
+    deliveryLog,
+    outbox,
+    adminTokenHash: hashSecret(config.adminToken),
+    addressPolicy,
+    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    requireHttps: config.production,
+    secretOverlapMs: config.secretOverlapMs,
+    onOutboxWrite: () => relay.nudge(),
+    log,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const apiUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  return {
+    apiUrl,
+    db,
+    relay,
+    worker,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await relay.stop();
+      await worker.stop();
+      await listener.stop();
+      await sender.close();
+      await db.close();
+    },
+  };
+}

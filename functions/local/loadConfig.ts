@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { parseNetworkList } from '../core/network/AddressPolicy.ts';
+import { RETRY_SCHEDULE } from '../core/retry/constants.ts';
+import { parseRetrySchedule } from '../core/retry/parseRetrySchedule.ts';
+import type { RetrySchedule } from '../core/retry/RetrySchedule.ts';
+import { InvalidConfigError } from './errors.ts';
+import { parseDuration } from './parseDuration.ts';
+
+export interface RuntimeConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminToken: string | undefined;
+  retrySchedule: RetrySchedule;
+  allowedNetworks: string[];
+  production: boolean;
+  secretOverlapMs: number;
+  connectTimeoutMs: number;
+  deliveryTimeoutMs: number;
+  concurrency: number;
+  maxEventBytes: number;
+  sweepIntervalMs: number;
+  pollIntervalMs: number;
+  nudgeIntervalMs: number;
+  relayBatchSize: number;
+  logPostgres: boolean;
+}
+
+const MAX_EVENT_BYTES_LIMIT = 1024 * 1024;
+
+/**
+ * Reads ROWHOOK_* and DATABASE_URL. Any value it cannot use stops start-up with a message naming
+ * the variable, what it holds and what would be accepted.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): RuntimeConfig {
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const fail = (name: string, problem: string): never => {
+    throw new InvalidConfigError(`${name}=${JSON.stringify(env[name])} ${problem}`);
+  };
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max)
+      fail(name, `must be a whole number from ${min} to ${max}`);
+    return value;
+  };
+  const duration = (name: string, fallback: string, minMs: number, maxMs: number) => {
+    const raw = read(name) ?? fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined) return fail(name, 'must be a duration like 500ms, 15s, 5m or 24h');
+    if (ms < minMs || ms > maxMs) fail(name, `must be between ${minMs} ms and ${maxMs} ms`);
+    return ms;
+  };
+
+  const mode = read('ROWHOOK_MODE') ?? 'development';
+  if (mode !== 'development' && mode !== 'production')
+    fail('ROWHOOK_MODE', 'must be "development" or "production"');
+
+  let retrySchedule: RetrySchedule;
+  try {
+    retrySchedule = parseRetrySchedule(read('ROWHOOK_RETRY_SCHEDULE') ?? RETRY_SCHEDULE.defaultText);
+  } catch (error) {
+    throw new InvalidConfigError(`ROWHOOK_RETRY_SCHEDULE: ${(error as Error).message}`, { cause: error });
+  }
+
+  let allowedNetworks: string[];
+  try {
+    allowedNetworks = parseNetworkList(read('ROWHOOK_ALLOWED_NETWORKS') ?? '');
+  } catch (error) {
+    throw new InvalidConfigError(`ROWHOOK_ALLOWED_NETWORKS: ${(error as Error).message}`, { cause: error });
+  }
+
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    fail('DATABASE_URL', 'must be a postgres:// or postgresql:// connection URL');
+  }
+  const adminToken = read('ROWHOOK_ADMIN_TOKEN');
+  if (adminToken !== undefined && (adminToken.length < 16 || /\s/.test(adminToken))) {
+    fail('ROWHOOK_ADMIN_TOKEN', 'must be at least 16 characters without spaces');
+  }
+  const deliveryTimeoutMs = duration('ROWHOOK_DELIVERY_TIMEOUT', '15s', 100, 120_000);
+
+  return {
+    port: integer('ROWHOOK_PORT', 8080, 0, 65535),
+    host: read('ROWHOOK_HOST') ?? '127.0.0.1',
+    databaseUrl,
+    dataDir: path.resolve(cwd, read('ROWHOOK_DATA_DIR') ?? '.rowhook'),
+    adminToken,
+    retrySchedule,
+    allowedNetworks,
+    production: mode === 'production',
+    secretOverlapMs: duration('ROWHOOK_SECRET_OVERLAP', '24h', 0, 30 * 86_400_000),
+    connectTimeoutMs: Math.min(duration('ROWHOOK_CONNECT_TIMEOUT', '15s', 100, 120_000), deliveryTimeoutMs),
+    deliveryTimeoutMs,
+    concurrency: integer('ROWHOOK_CONCURRENCY', 200, 1, 10_000),
+    maxEventBytes: integer('ROWHOOK_MAX_EVENT_BYTES', 256 * 1024, 1024, MAX_EVENT_BYTES_LIMIT),
+    sweepIntervalMs: duration('ROWHOOK_SWEEP_INTERVAL', '5s', 50, 300_000),
+    pollIntervalMs: duration('ROWHOOK_POLL_INTERVAL', '1s', 10, 60_000),
+    nudgeIntervalMs: duration('ROWHOOK_NUDGE_INTERVAL', '25ms', 0, 60_000),
+    relayBatchSize: integer('ROWHOOK_RELAY_BATCH', 500, 1, 10_000),
+    logPostgres: read('ROWHOOK_LOG_POSTGRES') === '1',
+  };
+}

@@ -1,0 +1,60 @@
+import { RowhookError } from '../core/errors/RowhookError.ts';
+import { createLocalRuntime } from './createLocalRuntime.ts';
+import { loadConfig } from './loadConfig.ts';
+import { openDatabase } from './openDatabase.ts';
+import { resolveAdminToken } from './resolveAdminToken.ts';
+
+// Entry point of `npm start`: the whole pipeline and the HTTP API in one process.
+const log = (entry: Record<string, unknown>) =>
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', ...entry })}\n`);
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log: (line) => config.logPostgres && process.stderr.write(`[postgres] ${line}\n`),
+  });
+  const admin = await resolveAdminToken(config.adminToken, config.dataDir);
+  const runtime = await createLocalRuntime(
+    { ...config, databaseUrl: database.url, adminToken: admin.token },
+    log,
+  );
+
+  const shownDbUrl = new URL(database.url);
+  if (shownDbUrl.password) shownDbUrl.password = '****';
+  process.stdout.write(
+    [
+      'Rowhook is running.',
+      `  API:          ${runtime.apiUrl}`,
+      `  Database:     ${shownDbUrl}${database.embedded ? ` (embedded, data in ${database.embedded.dataDir})` : ''}`,
+      `  Admin token:  ${admin.source === 'ROWHOOK_ADMIN_TOKEN' ? 'from ROWHOOK_ADMIN_TOKEN' : `in ${admin.source}`}`,
+      `  Deliveries may reach: public addresses${config.allowedNetworks.length ? ` and ${config.allowedNetworks.join(', ')}` : ' only (set ROWHOOK_ALLOWED_NETWORKS to allow e.g. 127.0.0.1/32)'}`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log({ msg: `received ${signal}, shutting down` });
+    await runtime.stop().catch((error) => log({ level: 'error', msg: String(error) }));
+    await database.embedded?.stop().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof RowhookError && !error.retryable) {
+    process.stderr.write(`rowhook: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `rowhook: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

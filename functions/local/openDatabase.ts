@@ -1,0 +1,34 @@
+import path from 'node:path';
+import pg from 'pg';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './startEmbeddedPostgres.ts';
+
+const EMBEDDED_DATABASE = 'rowhook';
+
+/**
+ * DATABASE_URL when set; otherwise the embedded PostgreSQL under `<dataDir>/pgdata`, with a
+ * `rowhook` database created on first start.
+ */
+export async function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  log: (line: string) => void;
+}): Promise<{ url: string; embedded: EmbeddedPostgresHandle | undefined }> {
+  if (options.databaseUrl) return { url: options.databaseUrl, embedded: undefined };
+  const embedded = await startEmbeddedPostgres({
+    dataDir: path.join(options.dataDir, 'pgdata'),
+    log: options.log,
+  });
+  const admin = new pg.Client({ connectionString: embedded.adminUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [
+      EMBEDDED_DATABASE,
+    ]);
+    if (!rowCount) await admin.query(`create database ${EMBEDDED_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(embedded.adminUrl);
+  url.pathname = `/${EMBEDDED_DATABASE}`;
+  return { url: url.toString(), embedded };
+}

@@ -1,0 +1,148 @@
+import type { DeliveryLog } from '../ports/DeliveryLog.ts';
+import type { ClaimedDelivery, DeliveryQueue } from '../ports/DeliveryQueue.ts';
+import type { SecretStore } from '../ports/SecretStore.ts';
+import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
+import { type AttemptContext, type AttemptResult, attemptDelivery } from './attemptDelivery.ts';
+
+export interface DeliveryWorkerOptions {
+  /** Attempts in flight at once. */
+  concurrency: number;
+  /** How long a claimed delivery stays hidden; must exceed the attempt timeout. */
+  leaseMs: number;
+  /** Polling interval when idle: wake-ups make it faster, never required. */
+  pollIntervalMs: number;
+  /** Results are written in batches of at most this many, or after flushDelayMs. */
+  flushSize: number;
+  flushDelayMs: number;
+}
+
+export interface DeliveryWorkerDependencies extends AttemptContext {
+  queue: DeliveryQueue;
+  subscriptions: SubscriptionStore;
+  secrets: SecretStore;
+  log: DeliveryLog;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Keeps up to `concurrency` attempts in flight: claims due deliveries in batches as slots free up,
+ * and writes attempt records and outcomes in batches. A slow endpoint holds only its own slots.
+ */
+export class DeliveryWorker {
+  private inFlight = 0;
+  private running = false;
+  private pumping = false;
+  private wakeRequested = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pending: AttemptResult[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly deps: DeliveryWorkerDependencies,
+    private readonly options: DeliveryWorkerOptions,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.wake();
+  }
+
+  /** Something may be due now (NOTIFY, a redrive, a retry timer). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.wakeRequested = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.flush();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    clearTimeout(this.timer);
+    try {
+      do {
+        this.wakeRequested = false;
+        const free = this.options.concurrency - this.inFlight;
+        if (free <= 0) break;
+        const claimed = await this.deps.queue.claim(free, this.options.leaseMs);
+        if (claimed.length > 0) await this.launch(claimed);
+        if (claimed.length === free) this.wakeRequested = true;
+      } while (this.running && this.wakeRequested);
+    } catch (error) {
+      this.deps.onError(error);
+    } finally {
+      this.pumping = false;
+      if (this.running) this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs);
+    }
+  }
+
+  private async launch(claimed: ClaimedDelivery[]): Promise<void> {
+    const endpointIds = [...new Set(claimed.map((d) => d.endpointId))];
+    const [endpoints, secrets] = await Promise.all([
+      this.deps.subscriptions.getEndpointsByIds(endpointIds),
+      this.deps.secrets.activeSecrets(endpointIds),
+    ]);
+    const byId = new Map(endpoints.map((e) => [e.id, e]));
+    for (const delivery of claimed) {
+      this.inFlight++;
+      attemptDelivery(
+        this.deps,
+        delivery,
+        byId.get(delivery.endpointId),
+        secrets.get(delivery.endpointId) ?? [],
+      )
+        .then((result) => this.collect(result))
+        .catch((error) => this.deps.onError(error))
+        .finally(() => {
+          this.inFlight--;
+          if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+          this.wake();
+        });
+    }
+  }
+
+  private collect(result: AttemptResult): void {
+    this.pending.push(result);
+    if (this.pending.length >= this.options.flushSize) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs);
+  }
+
+  private flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return this.flushing;
+    this.flushing = this.flushing.then(() => this.write(batch));
+    return this.flushing;
+  }
+
+  private async write(batch: AttemptResult[]): Promise<void> {
+    try {
+      // Attempts first: if we crash before settling, the lease expires and the delivery is tried
+      // again (at-least-once, same webhook-id) with its earlier attempt already on record.
+      await this.deps.log.record(batch.flatMap((r) => (r.attempt ? [r.attempt] : [])));
+      for (const r of batch) {
+        if (r.disableEndpoint) {
+          await this.deps.subscriptions.disableEndpoint(
+            r.disableEndpoint.tenantId,
+            r.disableEndpoint.endpointId,
+            r.disableEndpoint.reason,
+          );
+        }
+      }
+      await this.deps.queue.settle(batch.map((r) => r.settlement));
+    } catch (error) {
+      this.deps.onError(error);
+    }
+  }
+}

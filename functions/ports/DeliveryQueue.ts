@@ -1,0 +1,33 @@
+export interface NewDelivery {
+  eventId: string;
+  endpointId: string;
+  tenantId: string;
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  tenantId: string;
+  eventType: string;
+  /** Exact event JSON text. */
+  body: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+export type Settlement =
+  | { delivery: ClaimedDelivery; kind: 'delivered'; status: number }
+  | { delivery: ClaimedDelivery; kind: 'retry'; delayMs: number; status: number | null; error: string }
+  | { delivery: ClaimedDelivery; kind: 'dead'; status: number | null; error: string }
+  /** The endpoint is gone: nothing to deliver to and nothing to redrive. */
+  | { delivery: ClaimedDelivery; kind: 'discarded'; error: string };
+
+/** Deliveries waiting for their next attempt (SQS on AWS, a table locally). */
+export interface DeliveryQueue {
+  /** Idempotent per (event, endpoint): re-enqueueing after a crash adds nothing. */
+  enqueue(deliveries: readonly NewDelivery[]): Promise<number>;
+  /** Takes up to `limit` due deliveries and hides them for `leaseMs` (visibility timeout). */
+  claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  settle(settlements: readonly Settlement[]): Promise<void>;
+}

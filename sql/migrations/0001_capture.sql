@@ -1,0 +1,248 @@
+-- Capture: tracked tables write their row changes into rowhook.outbox in the writer's own
+-- transaction, and one coalesced nudge per commit window wakes the relay.
+
+create schema if not exists rowhook;
+
+-- UUIDv7 (time-ordered) without relying on PostgreSQL 18's uuidv7(): Aurora runs 15-17.
+create function rowhook.uuidv7() returns uuid
+language sql volatile parallel safe as $$
+  select encode(
+    set_bit(
+      set_bit(
+        overlay(uuid_send(gen_random_uuid())
+                placing substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3)
+                from 1 for 6),
+        52, 1),
+      53, 1),
+    'hex')::uuid
+$$;
+
+-- One row of runtime knobs the capture reads at commit; operators change them with UPDATE.
+create table rowhook.settings (
+  singleton boolean primary key default true check (singleton),
+  relay_function text not null default 'rowhook-relay',
+  relay_region text,
+  nudge_interval_ms integer not null default 25 check (nudge_interval_ms between 0 and 60000)
+);
+insert into rowhook.settings default values;
+
+-- Epoch milliseconds of the last nudge. A sequence, not a row: setval/last_value are
+-- non-transactional, so no session ever waits on another's row lock or trips a serialization
+-- failure in a REPEATABLE READ writer.
+create sequence rowhook.nudge_clock minvalue 0 start 0;
+
+create table rowhook.tracked_tables (
+  tbl regclass primary key,
+  tenant_column name not null,
+  event_prefix text not null,
+  include_columns text[],
+  exclude_columns text[],
+  tracked_at timestamptz not null default now()
+);
+
+create table rowhook.outbox (
+  id uuid primary key,
+  tenant_id text not null,
+  event_type text not null,
+  -- Exact JSON text built in SQL; downstream code treats it as opaque bytes so bigint and
+  -- numeric values never pass through a JavaScript number.
+  body text not null,
+  occurred_at timestamptz not null,
+  txid xid8 not null default pg_current_xact_id(),
+  source_table text,
+  -- Set for events aimed at one endpoint only (the "send test event" button).
+  target_endpoint_id text,
+  published_at timestamptz,
+  -- Why the relay could not publish it (e.g. over the size limit); kept, never dropped.
+  publish_error text
+);
+create index outbox_unpublished on rowhook.outbox (id) where published_at is null;
+create index outbox_tenant on rowhook.outbox (tenant_id, id);
+
+-- A tenant-scoped connection (SET rowhook.tenant_id = '...') of any role but the owner sees only
+-- that tenant's events. The capture writes as the owner (SECURITY DEFINER), so writers need no
+-- grant on the outbox and cannot forge events for other tenants through it.
+alter table rowhook.outbox enable row level security;
+create policy outbox_tenant_isolation on rowhook.outbox
+  using (tenant_id = current_setting('rowhook.tenant_id', true))
+  with check (tenant_id = current_setting('rowhook.tenant_id', true));
+
+create function rowhook.project_row(r jsonb, include_columns text[], exclude_columns text[])
+returns jsonb language sql immutable parallel safe as $$
+  select case
+    when include_columns is null then r - coalesce(exclude_columns, '{}'::text[])
+    else coalesce((select jsonb_object_agg(e.key, e.value) from jsonb_each(r) e
+                   where e.key = any(include_columns)), '{}'::jsonb) - coalesce(exclude_columns, '{}'::text[])
+  end
+$$;
+
+create function rowhook.capture() returns trigger
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_tenant_column text := tg_argv[0];
+  v_prefix text := tg_argv[1];
+  v_include text[] := nullif(tg_argv[2], '')::text[];
+  v_exclude text[] := nullif(tg_argv[3], '')::text[];
+  v_row jsonb;
+  v_data jsonb;
+  v_old_data jsonb;
+  v_previous jsonb;
+  v_tenant text;
+  v_type text;
+  v_body text;
+  v_now timestamptz := statement_timestamp();
+begin
+  if tg_op = 'DELETE' then
+    v_row := to_jsonb(old);
+    v_data := rowhook.project_row(v_row, v_include, v_exclude);
+    v_type := v_prefix || '.deleted';
+  else
+    v_row := to_jsonb(new);
+    v_data := rowhook.project_row(v_row, v_include, v_exclude);
+    if tg_op = 'INSERT' then
+      v_type := v_prefix || '.created';
+    else
+      v_old_data := rowhook.project_row(to_jsonb(old), v_include, v_exclude);
+      if v_old_data = v_data then
+        return null; -- nothing the subscribers can see has changed
+      end if;
+      select jsonb_object_agg(o.key, o.value) into v_previous
+        from jsonb_each(v_old_data) o
+       where v_data -> o.key is distinct from o.value;
+      v_type := v_prefix || '.updated';
+    end if;
+  end if;
+
+  v_tenant := v_row ->> v_tenant_column;
+  if v_tenant is null then
+    -- No tenant owns the row, so nobody may receive it; track_table warned about nullable columns.
+    return null;
+  end if;
+
+  -- Concatenated rather than json_build_object so the envelope keeps a stable key order and
+  -- compact separators; the values inside are jsonb text, exact for bigint and numeric.
+  v_body := '{"type":' || to_json(v_type)::text
+    || ',"timestamp":"' || to_char(v_now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+    || '","data":' || v_data::text
+    || case when v_previous is null then '' else ',"previous":' || v_previous::text end
+    || '}';
+
+  -- The first capture of a transaction marks itself 'first' so that exactly one deferred nudge
+  -- trigger is queued per transaction (see outbox_nudge's WHEN clause).
+  if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
+    perform set_config('rowhook.nudge_state', 'first', true);
+    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+    values (rowhook.uuidv7(), v_tenant, v_type, v_body, v_now, tg_table_schema || '.' || tg_table_name);
+    perform set_config('rowhook.nudge_state', 'queued', true);
+  else
+    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+    values (rowhook.uuidv7(), v_tenant, v_type, v_body, v_now, tg_table_schema || '.' || tg_table_name);
+  end if;
+  return null;
+end
+$$;
+
+-- Runs at commit, once per transaction. At most one nudge per nudge_interval_ms across all
+-- sessions: a session that cannot take the try-lock, or finds a recent nudge, skips without
+-- waiting. The relay drains until empty and lingers one interval, so skipped nudges only delay.
+create function rowhook.nudge_relay() returns trigger
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_settings rowhook.settings;
+  v_now_ms bigint := (extract(epoch from clock_timestamp()) * 1000)::bigint;
+begin
+  select * into v_settings from rowhook.settings where singleton;
+  if v_now_ms - (select last_value from rowhook.nudge_clock) < v_settings.nudge_interval_ms then
+    return null;
+  end if;
+  if not pg_try_advisory_xact_lock(7262011, 1) then
+    return null;
+  end if;
+  if v_now_ms - (select last_value from rowhook.nudge_clock) < v_settings.nudge_interval_ms then
+    return null;
+  end if;
+  perform setval('rowhook.nudge_clock', v_now_ms);
+  begin
+    perform aws_lambda.invoke(
+      v_settings.relay_function,
+      json_build_object('hint', 'outbox', 'at', v_now_ms),
+      v_settings.relay_region,
+      'Event');
+  exception when others then
+    -- The write must commit even when the relay cannot be woken; the sweeper will find the rows.
+    raise warning 'rowhook: could not nudge relay % (%): %; the sweeper will deliver these events',
+      v_settings.relay_function, sqlstate, sqlerrm;
+  end;
+  return null;
+end
+$$;
+
+create constraint trigger outbox_nudge
+  after insert on rowhook.outbox
+  deferrable initially deferred
+  for each row
+  when (current_setting('rowhook.nudge_state', true) = 'first')
+  execute function rowhook.nudge_relay();
+
+create function rowhook.track_table(
+  tbl regclass,
+  tenant_column name,
+  event_prefix text default null,
+  include_columns text[] default null,
+  exclude_columns text[] default null
+) returns void
+language plpgsql as $$
+declare
+  v_prefix text := coalesce(event_prefix, (select c.relname from pg_class c where c.oid = tbl));
+  v_column text;
+  v_tenant_nullable boolean;
+begin
+  select not a.attnotnull into v_tenant_nullable
+    from pg_attribute a
+   where a.attrelid = tbl and a.attname = tenant_column and a.attnum > 0 and not a.attisdropped;
+  if not found then
+    raise exception 'rowhook.track_table: table % has no column "%" to use as the tenant column', tbl, tenant_column
+      using errcode = 'undefined_column';
+  end if;
+  if v_prefix !~ '^[A-Za-z0-9_][A-Za-z0-9_.-]*$' then
+    raise exception 'rowhook.track_table: event_prefix "%" may contain only letters, digits, "_", "." and "-"', v_prefix
+      using errcode = 'invalid_parameter_value';
+  end if;
+  foreach v_column in array coalesce(include_columns, '{}') || coalesce(exclude_columns, '{}') loop
+    perform 1 from pg_attribute a
+     where a.attrelid = tbl and a.attname = v_column and a.attnum > 0 and not a.attisdropped;
+    if not found then
+      raise exception 'rowhook.track_table: table % has no column "%" (named in include_columns or exclude_columns)', tbl, v_column
+        using errcode = 'undefined_column';
+    end if;
+  end loop;
+  if v_tenant_nullable then
+    raise notice 'rowhook.track_table: %.% allows NULL; rows with a NULL tenant produce no events', tbl, tenant_column;
+  end if;
+
+  if exists (select 1 from pg_trigger where tgrelid = tbl and tgname = 'rowhook_capture') then
+    execute format('drop trigger rowhook_capture on %s', tbl);
+  end if;
+  execute format(
+    'create trigger rowhook_capture after insert or update or delete on %s for each row '
+    'execute function rowhook.capture(%L, %L, %L, %L)',
+    tbl, tenant_column, v_prefix, coalesce(include_columns::text, ''), coalesce(exclude_columns::text, ''));
+
+  insert into rowhook.tracked_tables (tbl, tenant_column, event_prefix, include_columns, exclude_columns)
+  values (tbl, tenant_column, v_prefix, include_columns, exclude_columns)
+  on conflict on constraint tracked_tables_pkey do update
+    set tenant_column = excluded.tenant_column, event_prefix = excluded.event_prefix,
+        include_columns = excluded.include_columns, exclude_columns = excluded.exclude_columns,
+        tracked_at = now();
+end
+$$;
+
+create function rowhook.untrack_table(tbl regclass) returns void
+language plpgsql as $$
+begin
+  if exists (select 1 from pg_trigger where tgrelid = tbl and tgname = 'rowhook_capture') then
+    execute format('drop trigger rowhook_capture on %s', tbl);
+  end if;
+  delete from rowhook.tracked_tables t where t.tbl = untrack_table.tbl;
+end
+$$;
