@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './startEmbeddedPostgres.ts';
+import {
+  type EmbeddedPostgresHandle,
+  isReachableByPostgresUser,
+  startEmbeddedPostgres,
+} from './startEmbeddedPostgres.ts';
 
 const EMBEDDED_DATABASE = 'rowhook';
 
@@ -31,4 +37,15 @@ export async function openDatabase(options: {
   const url = new URL(embedded.adminUrl);
   url.pathname = `/${EMBEDDED_DATABASE}`;
   return { url: url.toString(), embedded };
+}
+
+/**
+ * `<dataDir>/pgdata`, unless running as root from a folder the `postgres` user cannot reach (a
+ * checkout in root's 0700 home): then a per-project folder under the OS temp dir.
+ */
+async function clusterDir(dataDir: string): Promise<string> {
+  const preferred = path.join(dataDir, 'pgdata');
+  if (await isReachableByPostgresUser(path.dirname(dataDir))) return preferred;
+  const project = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  return path.join(tmpdir(), `rowhook-${project}`, 'pgdata');
 }

