@@ -103,8 +103,9 @@ export async function createLocalRuntime(
     },
     {
       concurrency: config.concurrency,
-      // A lease longer than the attempt timeout, so a live attempt is never handed out twice.
-      leaseMs: config.deliveryTimeoutMs + 15_000,
+      // Longer than the attempt timeout, so a live attempt is never handed out twice; after a
+      // crash, its deliveries are retried once the lease runs out.
+      leaseMs: 2 * config.deliveryTimeoutMs + 1_000,
       pollIntervalMs: config.pollIntervalMs,
       flushSize: 200,
       flushDelayMs: 5,

@@ -12,8 +12,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new database on the run's server, migrated and with the local aws_lambda shim. */
-export async function createTestDatabase(options: { nudgeIntervalMs?: number } = {}): Promise<TestDatabase> {
+/** A new database on the run's server, migrated and with the local aws_lambda shim unless told not to. */
+export async function createTestDatabase(
+  options: { nudgeIntervalMs?: number; migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `rowhook_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -23,7 +25,7 @@ export async function createTestDatabase(options: { nudgeIntervalMs?: number } =
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = new Database({ connectionString: url.toString() });
-  await prepareDatabase(db, options.nudgeIntervalMs ?? 0);
+  if (options.migrate !== false) await prepareDatabase(db, options.nudgeIntervalMs ?? 0);
   const clients: pg.Client[] = [];
   return {
     url: url.toString(),

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../../functions/adapters/pg/Database.ts';
+import { applyMigrations } from '../../functions/adapters/pg/migrate.ts';
+import { MIGRATIONS_DIR } from '../../functions/local/createLocalRuntime.ts';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await database.db.query(
+    `create table orders (id bigint primary key, tenant_id text, note text, total numeric);
+     select rowhook.track_table('orders', 'tenant_id');`,
+  );
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+const outboxCount = async (where = 'true') =>
+  (await database.db.query<{ n: number }>(`select count(*)::int as n from rowhook.outbox where ${where}`))[0]
+    ?.n;
+
+describe('capture into the outbox', () => {
+  it('writes exactly one event per committed change and none for rolled-back ones, under concurrency', async () => {
+    await database.db.query('truncate rowhook.outbox');
+    const clients = await Promise.all(Array.from({ length: 8 }, () => database.client()));
+    let committed = 0;
+    await Promise.all(
+      clients.map(async (client, c) => {
+        for (let i = 0; i < 40; i++) {
+          const id = c * 1000 + i;
+          await client.query('begin');
+          await client.query('insert into orders (id, tenant_id) values ($1, $2)', [id, `t${c}`]);
+          if (i % 4 === 0) {
+            await client.query('rollback');
+            continue;
+          }
+          await client.query('savepoint s');
+          await client.query('insert into orders (id, tenant_id) values ($1, $2)', [id + 500, `t${c}`]);
+          await client.query('rollback to savepoint s'); // its event must vanish with it
+          await client.query('commit');
+          committed++;
+        }
+      }),
+    );
+    expect(await outboxCount()).toBe(committed);
+    expect(await outboxCount("(body::jsonb -> 'data' ->> 'id')::int % 1000 >= 500")).toBe(0);
+    const [row] = await database.db.query<{ ids: number; distinct_ids: number }>(
+      'select count(id)::int as ids, count(distinct id)::int as distinct_ids from rowhook.outbox',
+    );
+    expect(row?.distinct_ids).toBe(row?.ids);
+  });
+
+  it('nudges the relay once per transaction at most, and at most once per interval across sessions', async () => {
+    const listener = await database.client();
+    const nudges: string[] = [];
+    listener.on('notification', (message) => nudges.push(message.payload ?? ''));
+    await listener.query('listen aws_lambda_invoke');
+    const writer = await database.client();
+
+    await database.db.query('update rowhook.settings set nudge_interval_ms = 0');
+    await writer.query('begin');
+    for (let i = 0; i < 20; i++)
+      await writer.query('insert into orders (id, tenant_id) values ($1, $2)', [10_000 + i, 'a']);
+    await writer.query('commit');
+    for (let i = 0; i < 5; i++)
+      await writer.query('insert into orders (id, tenant_id) values ($1, $2)', [10_100 + i, 'a']);
+    await expect.poll(() => nudges.length).toBe(6); // 1 for the 20-row transaction + 5 single-row ones
+    expect(JSON.parse(nudges[0] ?? '{}')).toMatchObject({
+      function: 'rowhook-relay',
+      payload: { hint: 'outbox' },
+    });
+
+    nudges.length = 0;
+    await database.db.query('update rowhook.settings set nudge_interval_ms = 60000');
+    await database.db.query("select setval('rowhook.nudge_clock', 0)");
+    for (let i = 0; i < 30; i++)
+      await writer.query('insert into orders (id, tenant_id) values ($1, $2)', [10_200 + i, 'a']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(nudges).toHaveLength(1);
+    await database.db.query('update rowhook.settings set nudge_interval_ms = 0');
+  });
+
+  it('makes track_table and untrack_table idempotent and explains bad arguments', async () => {
+    await database.db.query(`create table notes (id int primary key, owner text not null, body text)`);
+    await database.db.query(`select rowhook.track_table('notes', 'owner', 'note')`);
+    await database.db.query(`select rowhook.track_table('notes', 'owner', 'note')`);
+    await database.db.query(`insert into notes values (1, 'x', 'hello')`);
+    expect(await outboxCount("event_type = 'note.created'")).toBe(1);
+    await database.db.query(`select rowhook.untrack_table('notes')`);
+    await database.db.query(`select rowhook.untrack_table('notes')`);
+    await database.db.query(`insert into notes values (2, 'x', 'quiet')`);
+    expect(await outboxCount("event_type = 'note.created'")).toBe(1);
+    await expect(database.db.query(`select rowhook.track_table('notes', 'tenant')`)).rejects.toThrow(
+      /has no column "tenant" to use as the tenant column/,
+    );
+    await expect(
+      database.db.query(`select rowhook.track_table('notes', 'owner', exclude_columns => '{bodyy}')`),
+    ).rejects.toThrow(/has no column "bodyy"/);
+    await expect(
+      database.db.query(`select rowhook.track_table('notes', 'owner', 'bad prefix!')`),
+    ).rejects.toThrow(/may contain only letters/);
+  });
+
+  it('writes no event for a row without a tenant and warns about a nullable tenant column when tracking', async () => {
+    const client = await database.client();
+    const notices: string[] = [];
+    client.on('notice', (notice) => notices.push(notice.message ?? ''));
+    await client.query(`create table loose (id int primary key, tenant_id text)`);
+    await client.query(`select rowhook.track_table('loose', 'tenant_id')`);
+    expect(notices.join()).toMatch(/allows NULL; rows with a NULL tenant produce no events/);
+    await client.query(`insert into loose values (1, null), (2, 'y')`);
+    expect(await outboxCount("event_type like 'loose.%'")).toBe(1);
+  });
+
+  it('shows a tenant-scoped connection of another role only its own tenant rows (RLS)', async () => {
+    await database.db.query(
+      `insert into orders (id, tenant_id) values (20001, 'rls-a'), (20002, 'rls-b'), (20003, 'rls-a')`,
+    );
+    await database.db.query(`do $$ begin
+        if not exists (select 1 from pg_roles where rolname = 'rowhook_tenant_reader') then
+          create role rowhook_tenant_reader nologin;
+        end if; end $$;
+      grant usage on schema rowhook to rowhook_tenant_reader;
+      grant select on rowhook.outbox to rowhook_tenant_reader;
+      grant insert on orders to rowhook_tenant_reader;`);
+    const client = await database.client();
+    await client.query('begin');
+    await client.query('set local role rowhook_tenant_reader');
+    await client.query("select set_config('rowhook.tenant_id', 'rls-a', true)");
+    const visible = await client.query("select tenant_id from rowhook.outbox where tenant_id like 'rls-%'");
+    expect(visible.rows.map((r) => r.tenant_id)).toEqual(['rls-a', 'rls-a']);
+    // The same role writes to a tracked table without any grant on the outbox: the capture runs
+    // as the owner, so the event is recorded even for another tenant it cannot read.
+    await client.query(`insert into orders (id, tenant_id) values (20004, 'rls-b')`);
+    await client.query("select set_config('rowhook.tenant_id', '', true)");
+    expect((await client.query('select count(*)::int as n from rowhook.outbox')).rows[0].n).toBe(0);
+    await client.query('commit');
+    expect(await outboxCount("tenant_id = 'rls-b'")).toBe(2);
+  });
+});
+
+describe('migrations', () => {
+  it('apply once when several processes start together, and are recorded', async () => {
+    const fresh = await createTestDatabase({ migrate: false });
+    try {
+      const first = new Database({ connectionString: fresh.url });
+      const second = new Database({ connectionString: fresh.url });
+      const results = await Promise.all([
+        applyMigrations(first, MIGRATIONS_DIR),
+        applyMigrations(second, MIGRATIONS_DIR),
+      ]);
+      expect(results.flat().sort()).toEqual(['0001_capture.sql', '0002_delivery_store.sql']);
+      const versions = await fresh.db.query<{ version: number }>(
+        'select version from rowhook.schema_migrations order by version',
+      );
+      expect(versions.map((v) => v.version)).toEqual([1, 2]);
+      await first.close();
+      await second.close();
+    } finally {
+      await fresh.drop();
+    }
+  });
+});

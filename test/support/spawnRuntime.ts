@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TEST_ADMIN_TOKEN } from './startTestRuntime.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface SpawnedRuntime {
+  process: ChildProcess;
+  apiUrl: string;
+  output: () => string;
+}
+
+/** `npm start`'s entry point as a real child process, so a test can SIGKILL it. */
+export async function spawnRuntime(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<SpawnedRuntime> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'functions/local/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      ROWHOOK_PORT: '0',
+      ROWHOOK_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      ROWHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+      ROWHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms',
+      ROWHOOK_POLL_INTERVAL: '50ms',
+      ROWHOOK_SWEEP_INTERVAL: '250ms',
+      ROWHOOK_NUDGE_INTERVAL: '0ms',
+      ROWHOOK_DELIVERY_TIMEOUT: '1s',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const apiUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /API:\s+(http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`runtime exited with ${code}:\n${output}`));
+    });
+  });
+  return { process: child, apiUrl, output: () => output };
+}
+
+export function killHard(runtime: SpawnedRuntime): Promise<void> {
+  return new Promise((resolve) => {
+    if (runtime.process.exitCode !== null || runtime.process.signalCode !== null) return resolve();
+    runtime.process.once('exit', () => resolve());
+    runtime.process.kill('SIGKILL');
+  });
+}
