@@ -19,13 +19,19 @@ export function createApp(deps: ApiDependencies) {
     '/v1/*',
     bodyLimit({
       maxSize: MAX_REQUEST_BYTES,
-      onError: () => {
-        throw new ApiError(
+      // Answered here rather than thrown, to close the connection: the rest of the oversized
+      // body is never read, so the socket cannot carry another request.
+      onError: (c) =>
+        c.json(
+          {
+            error: {
+              code: 'payload_too_large',
+              message: `request bodies are limited to ${MAX_REQUEST_BYTES} bytes`,
+            },
+          },
           413,
-          'payload_too_large',
-          `request bodies are limited to ${MAX_REQUEST_BYTES} bytes`,
-        );
-      },
+          { Connection: 'close' },
+        ),
     }),
   );
   app.get('/health', (c) => c.json({ ok: true }));

@@ -28,6 +28,7 @@ export interface RuntimeConfig {
 }
 
 const MAX_EVENT_BYTES_LIMIT = 1024 * 1024;
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ROWHOOK_ADMIN_TOKEN']);
 
 /**
  * Reads ROWHOOK_* and DATABASE_URL. Any value it cannot use stops start-up with a message naming
@@ -39,12 +40,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     return value === '' ? undefined : value;
   };
   const fail = (name: string, problem: string): never => {
-    throw new InvalidConfigError(`${name}=${JSON.stringify(env[name])} ${problem}`);
+    // Credentials are never echoed back: the message goes to logs.
+    const shown = SECRET_VARIABLES.has(name) ? '(value hidden)' : JSON.stringify(env[name]);
+    throw new InvalidConfigError(`${name}=${shown} ${problem}`);
   };
   const integer = (name: string, fallback: number, min: number, max: number) => {
     const raw = read(name);
     if (raw === undefined) return fallback;
-    const value = Number(raw);
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isInteger(value) || value < min || value > max)
       fail(name, `must be a whole number from ${min} to ${max}`);
     return value;

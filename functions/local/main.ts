@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { RowhookError } from '../core/errors/RowhookError.ts';
 import { createLocalRuntime } from './createLocalRuntime.ts';
 import { loadConfig } from './loadConfig.ts';
@@ -16,6 +18,10 @@ async function main(): Promise<void> {
     log: (line) => config.logPostgres && process.stderr.write(`[postgres] ${line}\n`),
   });
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
+  if (database.embedded) {
+    // For `npm run sql` and your own tools; readable only by you, like the admin token.
+    await writeFile(path.join(config.dataDir, 'database-url'), `${database.url}\n`, { mode: 0o600 });
+  }
   const runtime = await createLocalRuntime(
     { ...config, databaseUrl: database.url, adminToken: admin.token },
     log,
@@ -27,7 +33,7 @@ async function main(): Promise<void> {
     [
       'Rowhook is running.',
       `  API:          ${runtime.apiUrl}`,
-      `  Database:     ${shownDbUrl}${database.embedded ? ` (embedded, data in ${database.embedded.dataDir})` : ''}`,
+      `  Database:     ${shownDbUrl}${database.embedded ? ` (embedded; full URL in ${path.join(config.dataDir, 'database-url')}, data in ${database.embedded.dataDir})` : ''}`,
       `  Admin token:  ${admin.source === 'ROWHOOK_ADMIN_TOKEN' ? 'from ROWHOOK_ADMIN_TOKEN' : `in ${admin.source}`}`,
       `  Deliveries may reach: public addresses${config.allowedNetworks.length ? ` and ${config.allowedNetworks.join(', ')}` : ' only (set ROWHOOK_ALLOWED_NETWORKS to allow e.g. 127.0.0.1/32)'}`,
       'Press Ctrl+C to stop.',

@@ -120,24 +120,31 @@ describe('capture into the outbox', () => {
       `insert into orders (id, tenant_id) values (20001, 'rls-a'), (20002, 'rls-b'), (20003, 'rls-a')`,
     );
     await database.db.query(`do $$ begin
-        if not exists (select 1 from pg_roles where rolname = 'rowhook_tenant_reader') then
-          create role rowhook_tenant_reader nologin;
+        if not exists (select 1 from pg_roles where rolname = 'rowhook_app') then
+          create role rowhook_app nologin;
         end if; end $$;
-      grant usage on schema rowhook to rowhook_tenant_reader;
-      grant select on rowhook.outbox to rowhook_tenant_reader;
-      grant insert on orders to rowhook_tenant_reader;`);
+      grant select on rowhook.outbox to rowhook_app;
+      grant insert on orders to rowhook_app;`);
     const client = await database.client();
     await client.query('begin');
-    await client.query('set local role rowhook_tenant_reader');
+    await client.query('set local role rowhook_app');
     await client.query("select set_config('rowhook.tenant_id', 'rls-a', true)");
     const visible = await client.query("select tenant_id from rowhook.outbox where tenant_id like 'rls-%'");
     expect(visible.rows.map((r) => r.tenant_id)).toEqual(['rls-a', 'rls-a']);
-    // The same role writes to a tracked table without any grant on the outbox: the capture runs
-    // as the owner, so the event is recorded even for another tenant it cannot read.
-    await client.query(`insert into orders (id, tenant_id) values (20004, 'rls-b')`);
+    // Writing its own tenant's row records the event through the capture, as this role.
+    await client.query(`insert into orders (id, tenant_id) values (20004, 'rls-a')`);
+    // A connection scoped to rls-a cannot create events (nor rows) for rls-b.
+    await client.query('savepoint cross_tenant');
+    await expect(client.query(`insert into orders (id, tenant_id) values (20005, 'rls-b')`)).rejects.toThrow(
+      /row-level security/,
+    );
+    await client.query('rollback to savepoint cross_tenant');
+    // Unscoped, the same role may write any tenant's rows but reads no events at all.
     await client.query("select set_config('rowhook.tenant_id', '', true)");
+    await client.query(`insert into orders (id, tenant_id) values (20006, 'rls-b')`);
     expect((await client.query('select count(*)::int as n from rowhook.outbox')).rows[0].n).toBe(0);
     await client.query('commit');
+    expect(await outboxCount("tenant_id = 'rls-a'")).toBe(3);
     expect(await outboxCount("tenant_id = 'rls-b'")).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import type { DeadLetter, DeadLetterDetail, DeadLetterFilter, DeadLetters } from '../../ports/DeadLetters.ts';
 import type { Page } from '../../ports/SubscriptionStore.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { cursorTimestamp, decodeCursor, encodeCursor } from './cursor.ts';
 import type { Database } from './Database.ts';
 import { DELIVERY_WAKEUP_CHANNEL } from './PgDeliveryQueue.ts';
 
@@ -31,9 +31,9 @@ export class PgDeadLetters implements DeadLetters {
     page: { limit: number; cursor: string | null },
   ): Promise<Page<DeadLetter>> {
     const before = page.cursor ? decodeCursor(page.cursor, ['string', 'string']) : null;
-    const rows = await this.db.query<DeadRow>(
+    const rows = await this.db.query<DeadRow & { cursor_at: string }>(
       `select d.id, d.tenant_id, d.endpoint_id, d.event_id, o.event_type, d.finished_at, d.attempts,
-              d.last_status, d.last_error
+              d.last_status, d.last_error, ${cursorTimestamp('d.finished_at')} as cursor_at
          from rowhook.deliveries d join rowhook.outbox o on o.id = d.event_id
         where ${MATCHES_FILTER}
           and ($4::timestamptz is null or (d.finished_at, d.id) < ($4::timestamptz, $5::uuid))
@@ -41,12 +41,10 @@ export class PgDeadLetters implements DeadLetters {
         limit $6`,
       [...filterParams(filter), before?.[0] ?? null, before?.[1] ?? null, page.limit + 1],
     );
-    const items = rows.slice(0, page.limit).map(toDeadLetter);
-    const last = items.at(-1);
+    const last = rows[page.limit - 1];
     return {
-      items,
-      nextCursor:
-        rows.length > page.limit && last ? encodeCursor([last.failedAt.toISOString(), last.id]) : null,
+      items: rows.slice(0, page.limit).map(toDeadLetter),
+      nextCursor: rows.length > page.limit && last ? encodeCursor([last.cursor_at, last.id]) : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import type { Endpoint, Tenant } from '../../core/subscriptions/Endpoint.ts';
 import type { EndpointPatch, NewEndpoint, Page, SubscriptionStore } from '../../ports/SubscriptionStore.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { cursorTimestamp, decodeCursor, encodeCursor } from './cursor.ts';
 import type { Database } from './Database.ts';
 import { TenantExistsError } from './errors.ts';
 
@@ -100,8 +100,8 @@ export class PgSubscriptionStore implements SubscriptionStore {
     page: { limit: number; cursor: string | null },
   ): Promise<Page<Endpoint>> {
     const after = page.cursor ? decodeCursor(page.cursor, ['string', 'string']) : null;
-    const rows = await this.db.query<EndpointRow>(
-      `select ${ENDPOINT_COLUMNS} from rowhook.endpoints
+    const rows = await this.db.query<EndpointRow & { cursor_at: string }>(
+      `select ${ENDPOINT_COLUMNS}, ${cursorTimestamp('created_at')} as cursor_at from rowhook.endpoints
         where tenant_id = $1 and ($2::timestamptz is null or (created_at, id) > ($2::timestamptz, $3::text))
         order by created_at, id limit $4`,
       [
@@ -111,12 +111,10 @@ export class PgSubscriptionStore implements SubscriptionStore {
         page.limit + 1,
       ],
     );
-    const items = rows.slice(0, page.limit).map(toEndpoint);
-    const last = items.at(-1);
+    const last = rows[page.limit - 1];
     return {
-      items,
-      nextCursor:
-        rows.length > page.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+      items: rows.slice(0, page.limit).map(toEndpoint),
+      nextCursor: rows.length > page.limit && last ? encodeCursor([last.cursor_at, last.id]) : null,
     };
   }
 

@@ -19,3 +19,10 @@ export function decodeCursor(cursor: string, shape: readonly ('string' | 'number
   }
   return key as (string | number)[];
 }
+
+/**
+ * SQL for a timestamp column as cursor text with all six fractional digits: a JS Date keeps only
+ * milliseconds, and a cursor that rounds would repeat or skip rows created in the same millisecond.
+ */
+export const cursorTimestamp = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -5,6 +5,8 @@ import { InvalidCidrError } from './errors.ts';
 const IPV4_MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 const IPV4_MAPPED_HEX = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;
 const NAT64 = /^64:ff9b::(\d+\.\d+\.\d+\.\d+)$/i;
+const NAT64_HEX = /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;
+const PREFIX_LENGTH = /^\d{1,3}$/;
 
 /**
  * Decides whether an outgoing webhook may connect to an IP address: public addresses yes,
@@ -45,7 +47,8 @@ export class AddressPolicy {
 function embeddedIpv4(ip: string): string | undefined {
   const dotted = IPV4_MAPPED.exec(ip) ?? NAT64.exec(ip);
   if (dotted?.[1]) return dotted[1];
-  const hex = IPV4_MAPPED_HEX.exec(ip);
+  // URL parsing and DNS both print these in hex (::ffff:7f00:1), not dotted.
+  const hex = IPV4_MAPPED_HEX.exec(ip) ?? NAT64_HEX.exec(ip);
   if (hex?.[1] && hex[2]) {
     const high = Number.parseInt(hex[1], 16);
     const low = Number.parseInt(hex[2], 16);
@@ -59,7 +62,9 @@ function addCidr(list: BlockList, cidr: string): void {
   const [address = '', prefixText, extra] = cidr.trim().split('/');
   const family = isIP(address);
   const max = family === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
+  // Only plain digits: Number('') is 0, which would silently allow every address.
+  const prefix =
+    prefixText === undefined ? max : PREFIX_LENGTH.test(prefixText) ? Number(prefixText) : Number.NaN;
   if (!family || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
     throw new InvalidCidrError(`"${cidr}" is not a CIDR like 10.0.0.0/8, 127.0.0.1/32 or ::1/128`);
   }

@@ -49,7 +49,7 @@ async function countRows(sql: string, params: unknown[]): Promise<number> {
 
 /**
  * Every endpoint id a tenant can list. One page of up to 250: paging with a cursor is covered (and
- * currently broken) in pagination.test.ts.
+ * currently broken) in knownBugs.test.ts.
  */
 async function listAllEndpointIds(apiKey: string): Promise<string[]> {
   const res = await api.call('GET', '/v1/endpoints?limit=250', apiKey);
