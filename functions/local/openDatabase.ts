@@ -21,7 +21,7 @@ export async function openDatabase(options: {
 }): Promise<{ url: string; embedded: EmbeddedPostgresHandle | undefined }> {
   if (options.databaseUrl) return { url: options.databaseUrl, embedded: undefined };
   const embedded = await startEmbeddedPostgres({
-    dataDir: path.join(options.dataDir, 'pgdata'),
+    dataDir: await clusterDir(options.dataDir),
     log: options.log,
   });
   const admin = new pg.Client({ connectionString: embedded.adminUrl });
