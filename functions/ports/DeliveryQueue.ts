@@ -14,6 +14,8 @@ export interface ClaimedDelivery {
   body: string;
   /** 1 for the first attempt. */
   attempt: number;
+  /** Proof of this claim; settling with an older receipt is ignored. */
+  receipt: string;
 }
 
 export type Settlement =

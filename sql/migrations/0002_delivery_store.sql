@@ -52,6 +52,10 @@ create table rowhook.deliveries (
   attempts integer not null default 0,
   -- When the next attempt is due; while an attempt is in flight, when its lease runs out.
   next_attempt_at timestamptz not null default now(),
+  -- New on every claim, like an SQS receipt handle: only the holder of the latest claim may
+  -- settle, so a worker whose lease ran out cannot overwrite a newer attempt, even across a
+  -- redrive that restarts the attempt count.
+  receipt uuid,
   last_status integer,
   last_error text,
   created_at timestamptz not null default now(),

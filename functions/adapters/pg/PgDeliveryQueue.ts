@@ -9,6 +9,7 @@ interface ClaimRow {
   endpoint_id: string;
   tenant_id: string;
   attempts: number;
+  receipt: string;
   event_type: string;
   body: string;
 }
@@ -46,11 +47,12 @@ export class PgDeliveryQueue implements DeliveryQueue {
        )
        update rowhook.deliveries d
           set attempts = d.attempts + 1,
+              receipt = gen_random_uuid(),
               next_attempt_at = now() + $2 * interval '1 millisecond',
               updated_at = now()
          from due, rowhook.outbox o
         where d.id = due.id and o.id = d.event_id
-       returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, o.event_type, o.body`,
+       returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body`,
       [limit, leaseMs],
     );
     return rows.map((row) => ({
@@ -61,14 +63,15 @@ export class PgDeliveryQueue implements DeliveryQueue {
       eventType: row.event_type,
       body: row.body,
       attempt: row.attempts,
+      receipt: row.receipt,
     }));
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     const state = (s: Settlement) => (s.kind === 'retry' ? 'pending' : s.kind);
-    // `attempts = s.attempt` ignores a stale worker whose lease ran out and whose delivery has
-    // since been claimed again: the newer attempt decides.
+    // Matching the receipt ignores a worker whose lease ran out and whose delivery has since been
+    // claimed again (perhaps after a redrive): the newer claim decides.
     await this.db.query(
       `update rowhook.deliveries d
           set state = s.state,
@@ -79,12 +82,12 @@ export class PgDeliveryQueue implements DeliveryQueue {
               last_error = s.error,
               finished_at = case when s.state = 'pending' then null else now() end,
               updated_at = now()
-         from unnest($1::uuid[], $2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[])
-              as s(id, attempt, state, delay_ms, status, error)
-        where d.id = s.id and d.attempts = s.attempt and d.state = 'pending'`,
+         from unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::int[], $6::text[])
+              as s(id, receipt, state, delay_ms, status, error)
+        where d.id = s.id and d.receipt = s.receipt and d.state = 'pending'`,
       [
         settlements.map((s) => s.delivery.id),
-        settlements.map((s) => s.delivery.attempt),
+        settlements.map((s) => s.delivery.receipt),
         settlements.map(state),
         settlements.map((s) => (s.kind === 'retry' ? Math.round(s.delayMs) : 0)),
         settlements.map((s) => ('status' in s ? s.status : null)),

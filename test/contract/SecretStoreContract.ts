@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SecretStore } from '../../functions/ports/SecretStore.ts';
+import { type ContractContextBase, type EndpointSeeder, sleep, unique } from './contractSupport.ts';
+
+export interface SecretStoreContext extends ContractContextBase {
+  secrets: SecretStore;
+  /** Secrets belong to endpoints, which may have to exist first. */
+  seed: EndpointSeeder;
+}
+
+const HOUR = 3_600_000;
+
+export function secretStoreContract(name: string, makeContext: () => Promise<SecretStoreContext>) {
+  describe(`${name} satisfies SecretStore`, () => {
+    let ctx: SecretStoreContext;
+    let secrets: SecretStore;
+    let tenantId: string;
+
+    beforeEach(async () => {
+      ctx = await makeContext();
+      secrets = ctx.secrets;
+      tenantId = unique('t');
+    });
+    afterEach(async () => {
+      await ctx?.cleanup?.();
+    });
+
+    async function endpointWithSecret(secret: string) {
+      const { id } = await ctx.seed.endpoint(tenantId);
+      await secrets.create(id, secret);
+      return id;
+    }
+
+    async function active(endpointId: string) {
+      return (await secrets.activeSecrets([endpointId])).get(endpointId);
+    }
+
+    it('returns a created secret as the only active one', async () => {
+      const id = await endpointWithSecret('whsec_first');
+      const map = await secrets.activeSecrets([id]);
+      expect([...map.entries()]).toEqual([[id, ['whsec_first']]]);
+    });
+
+    it('keys secrets per endpoint and leaves unknown endpoints out', async () => {
+      const one = await endpointWithSecret('whsec_one');
+      const two = await endpointWithSecret('whsec_two');
+      const { id: bare } = await ctx.seed.endpoint(tenantId);
+
+      const map = await secrets.activeSecrets([one, 'ep_unknown', two, bare]);
+      expect(map.get(one)).toEqual(['whsec_one']);
+      expect(map.get(two)).toEqual(['whsec_two']);
+      expect(map.has('ep_unknown')).toBe(false);
+      expect(map.get(bare) ?? []).toEqual([]);
+      expect(new Set(map.keys())).toEqual(new Set([one, two, ...(map.has(bare) ? [bare] : [])]));
+
+      expect((await secrets.activeSecrets([two])).has(one)).toBe(false);
+      expect((await secrets.activeSecrets([])).size).toBe(0);
+    });
+
+    it('keeps the previous secret active during the overlap, newest first', async () => {
+      const id = await endpointWithSecret('whsec_old');
+      await secrets.rotate(id, 'whsec_new', HOUR);
+      expect(await active(id)).toEqual(['whsec_new', 'whsec_old']);
+      await secrets.rotate(id, 'whsec_newest', HOUR);
+      expect(await active(id)).toEqual(['whsec_newest', 'whsec_new', 'whsec_old']);
+    });
+
+    it('keeps only the new secret when rotating with no overlap', async () => {
+      const id = await endpointWithSecret('whsec_old');
+      await secrets.rotate(id, 'whsec_mid', HOUR);
+      await secrets.rotate(id, 'whsec_new', 0);
+      expect(await active(id)).toEqual(['whsec_new']);
+    });
+
+    it('stops using the previous secret once the overlap has passed', async () => {
+      const id = await endpointWithSecret('whsec_old');
+      await secrets.rotate(id, 'whsec_new', 250);
+      expect(await active(id)).toEqual(['whsec_new', 'whsec_old']);
+      await sleep(400);
+      expect(await active(id)).toEqual(['whsec_new']);
+    });
+
+    it('never brings an expired secret back with a later, longer overlap', async () => {
+      const id = await endpointWithSecret('whsec_1');
+      await secrets.rotate(id, 'whsec_2', 0);
+      await secrets.rotate(id, 'whsec_3', HOUR);
+      expect(await active(id)).toEqual(['whsec_3', 'whsec_2']);
+    });
+
+    it('rotates one endpoint without touching another', async () => {
+      const one = await endpointWithSecret('whsec_one');
+      const two = await endpointWithSecret('whsec_two');
+      await secrets.rotate(one, 'whsec_one_b', 0);
+      const map = await secrets.activeSecrets([one, two]);
+      expect(map.get(one)).toEqual(['whsec_one_b']);
+      expect(map.get(two)).toEqual(['whsec_two']);
+    });
+  });
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll } from 'vitest';
+import { PgDeadLetters } from '../../functions/adapters/pg/PgDeadLetters.ts';
+import { PgDeliveryLog } from '../../functions/adapters/pg/PgDeliveryLog.ts';
+import { PgDeliveryQueue } from '../../functions/adapters/pg/PgDeliveryQueue.ts';
+import { PgOutboxSource } from '../../functions/adapters/pg/PgOutboxSource.ts';
+import { PgSecretStore } from '../../functions/adapters/pg/PgSecretStore.ts';
+import { PgSubscriptionStore } from '../../functions/adapters/pg/PgSubscriptionStore.ts';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
+import { seedThroughPorts } from './contractSupport.ts';
+import { deadLettersContract } from './DeadLettersContract.ts';
+import { deliveryLogContract } from './DeliveryLogContract.ts';
+import { deliveryQueueContract } from './DeliveryQueueContract.ts';
+import { outboxContract } from './OutboxSourceContract.ts';
+import { secretStoreContract } from './SecretStoreContract.ts';
+import { subscriptionStoreContract } from './SubscriptionStoreContract.ts';
+
+// One database for the file; every context starts from empty tables (the contracts require it).
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function pgAdapters() {
+  const { db } = database;
+  await db.query(
+    `truncate rowhook.outbox, rowhook.deliveries, rowhook.attempts, rowhook.endpoint_secrets,
+       rowhook.endpoints, rowhook.api_keys, rowhook.tenants restart identity`,
+  );
+  const subscriptions = new PgSubscriptionStore(db);
+  const outbox = new PgOutboxSource(db);
+  return {
+    subscriptions,
+    outbox,
+    secrets: new PgSecretStore(db),
+    queue: new PgDeliveryQueue(db),
+    log: new PgDeliveryLog(db),
+    deadLetters: new PgDeadLetters(db),
+    seed: seedThroughPorts({ subscriptions, outbox }),
+  };
+}
+
+subscriptionStoreContract('PgSubscriptionStore', async () => {
+  const { subscriptions } = await pgAdapters();
+  return { store: subscriptions };
+});
+
+secretStoreContract('PgSecretStore', async () => {
+  const { secrets, seed } = await pgAdapters();
+  return { secrets, seed };
+});
+
+outboxContract('PgOutboxSource', async () => {
+  const { outbox } = await pgAdapters();
+  return { source: outbox, writer: outbox };
+});
+
+deliveryQueueContract('PgDeliveryQueue', async () => {
+  const { queue, seed } = await pgAdapters();
+  return { queue, seed };
+});
+
+deliveryLogContract('PgDeliveryLog', async () => {
+  const { log, seed } = await pgAdapters();
+  return { log, seed };
+});
+
+deadLettersContract('PgDeadLetters', async () => {
+  const { deadLetters, queue, seed } = await pgAdapters();
+  return { deadLetters, queue, seed };
+});
