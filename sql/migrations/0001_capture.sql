@@ -140,7 +140,8 @@ begin
     || '}';
 
   -- The first capture of a transaction marks itself 'first' so that exactly one deferred nudge
-  -- trigger is queued per transaction (see outbox_nudge's WHEN clause).
+  -- trigger is queued per transaction (see outbox_nudge's WHEN clause). A rolled-back savepoint
+  -- reverts the mark along with its rows.
   if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
     perform set_config('rowhook.nudge_state', 'first', true);
     insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
@@ -154,24 +155,35 @@ begin
 end
 $$;
 
--- Runs at commit, once per transaction. At most one nudge per nudge_interval_ms across all
--- sessions: a session that cannot take the try-lock, or finds a recent nudge, skips without
--- waiting. The relay drains until empty and lingers one interval, so skipped nudges only delay.
+-- Runs at commit, once per transaction, as the writer: the common case (a nudge was sent less
+-- than nudge_interval_ms ago) is one small query, with no SECURITY DEFINER switch.
+-- At most one nudge per interval across all sessions: a session that cannot take the try-lock,
+-- or finds a recent nudge, skips without waiting. The relay drains until empty and lingers one
+-- interval, so skipped nudges only delay.
 create function rowhook.nudge_relay() returns trigger
+language plpgsql as $$
+begin
+  if (select (extract(epoch from clock_timestamp()) * 1000)::bigint - c.last_value >= s.nudge_interval_ms
+        from rowhook.nudge_clock c, rowhook.settings s where s.singleton) then
+    perform rowhook.send_nudge();
+  end if;
+  return null;
+end
+$$;
+
+-- The rare path, as the owner: only it may move the clock and call aws_lambda.invoke.
+create function rowhook.send_nudge() returns void
 language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
   v_settings rowhook.settings;
   v_now_ms bigint := (extract(epoch from clock_timestamp()) * 1000)::bigint;
 begin
+  if not pg_try_advisory_xact_lock(7262011, 1) then
+    return;
+  end if;
   select * into v_settings from rowhook.settings where singleton;
   if v_now_ms - (select last_value from rowhook.nudge_clock) < v_settings.nudge_interval_ms then
-    return null;
-  end if;
-  if not pg_try_advisory_xact_lock(7262011, 1) then
-    return null;
-  end if;
-  if v_now_ms - (select last_value from rowhook.nudge_clock) < v_settings.nudge_interval_ms then
-    return null;
+    return;
   end if;
   perform setval('rowhook.nudge_clock', v_now_ms);
   begin
@@ -185,9 +197,11 @@ begin
     raise warning 'rowhook: could not nudge relay % (%): %; the sweeper will deliver these events',
       v_settings.relay_function, sqlstate, sqlerrm;
   end;
-  return null;
 end
 $$;
+-- Writers call it through nudge_relay; it can only move the clock and wake the relay.
+grant execute on function rowhook.send_nudge() to public;
+grant select on rowhook.settings, rowhook.nudge_clock to public;
 
 create constraint trigger outbox_nudge
   after insert on rowhook.outbox
