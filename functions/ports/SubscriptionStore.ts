@@ -1,14 +1,9 @@
 import type { Endpoint, Tenant } from '../core/subscriptions/Endpoint.ts';
 
-export interface NewEndpoint {
-  id: string;
-  tenantId: string;
-  url: string;
-  description: string;
-  eventTypes: string[] | null;
-  filter: Record<string, unknown> | null;
-  enabled: boolean;
-}
+export type NewEndpoint = Pick<
+  Endpoint,
+  'id' | 'tenantId' | 'url' | 'description' | 'eventTypes' | 'filter' | 'enabled'
+>;
 
 export type EndpointPatch = Partial<
   Pick<Endpoint, 'url' | 'description' | 'eventTypes' | 'filter' | 'enabled'>

@@ -1,38 +1,28 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../functions/local/createLocalRuntime.ts';
-import { apiClient, startTestRuntime, TEST_ADMIN_TOKEN } from '../support/startTestRuntime.ts';
+import { describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN, useTestRuntime } from '../support/startTestRuntime.ts';
 import { TestReceiver } from '../support/TestReceiver.ts';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 
-let database: TestDatabase;
-let runtime: LocalRuntime;
-let api: ReturnType<typeof apiClient>;
+const harness = useTestRuntime();
 let tableCounter = 0;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  runtime = await startTestRuntime(database.url);
-  api = apiClient(runtime.apiUrl);
-});
-
-afterAll(async () => {
-  await runtime?.stop();
-  await database?.drop();
-});
 
 /** A tenant with one endpoint pointing at a fresh receiver, and a tracked table of its own. */
 async function setup(options: { endpoint?: Record<string, unknown>; track?: string } = {}) {
   const n = ++tableCounter;
-  const tenant = await api.createTenant(`tenant-${n}`);
+  const tenant = await harness.api.createTenant(`tenant-${n}`);
   const receiver = await new TestReceiver().start();
-  const endpoint = await api.createEndpoint(tenant.apiKey, { url: receiver.url, ...options.endpoint });
+  const endpoint = await harness.api.createEndpoint(tenant.apiKey, {
+    url: receiver.url,
+    ...options.endpoint,
+  });
   const table = `items_${n}`;
-  await database.db.query(
+  await harness.database.db.query(
     `create table ${table} (id bigint primary key, tenant_id text not null, name text, amount numeric,
        big bigint, secret text, created timestamptz default '2026-01-02T03:04:05.678Z', doc jsonb, tags text[])`,
   );
-  await database.db.query(`select rowhook.track_table('${table}', 'tenant_id'${options.track ?? ''})`);
+  await harness.database.db.query(
+    `select rowhook.track_table('${table}', 'tenant_id'${options.track ?? ''})`,
+  );
   return { tenant, receiver, endpoint, table, verifier: new Webhook(endpoint.secret) };
 }
 
@@ -43,7 +33,7 @@ function verify(verifier: Webhook, webhook: { headers: Record<string, unknown>; 
 describe('a committed row change becomes a signed webhook', () => {
   it('delivers exactly one verified webhook for a committed insert', async () => {
     const { tenant, receiver, table, verifier } = await setup();
-    await database.db.query(`insert into ${table} (id, tenant_id, name) values (1, $1, 'first')`, [
+    await harness.database.db.query(`insert into ${table} (id, tenant_id, name) values (1, $1, 'first')`, [
       tenant.id,
     ]);
     await receiver.waitForCount(1);
@@ -64,7 +54,7 @@ describe('a committed row change becomes a signed webhook', () => {
 
   it('delivers nothing for a rolled-back transaction', async () => {
     const { tenant, receiver, table } = await setup();
-    const client = await database.client();
+    const client = await harness.database.client();
     await client.query('begin');
     await client.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
     await client.query('rollback');
@@ -77,12 +67,13 @@ describe('a committed row change becomes a signed webhook', () => {
 
   it('sends the new row and the previous values on update, and the old row on delete', async () => {
     const { tenant, receiver, table, verifier } = await setup();
-    await database.db.query(`insert into ${table} (id, tenant_id, name, amount) values (1, $1, 'a', 10)`, [
-      tenant.id,
-    ]);
-    await database.db.query(`update ${table} set name = 'b' where id = 1`);
-    await database.db.query(`update ${table} set name = 'b' where id = 1`); // no change: no event
-    await database.db.query(`delete from ${table} where id = 1`);
+    await harness.database.db.query(
+      `insert into ${table} (id, tenant_id, name, amount) values (1, $1, 'a', 10)`,
+      [tenant.id],
+    );
+    await harness.database.db.query(`update ${table} set name = 'b' where id = 1`);
+    await harness.database.db.query(`update ${table} set name = 'b' where id = 1`); // no change: no event
+    await harness.database.db.query(`delete from ${table} where id = 1`);
     await receiver.waitForCount(3);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const payloads = receiver.received.map((w) => verify(verifier, w));
@@ -100,7 +91,7 @@ describe('a committed row change becomes a signed webhook', () => {
 
   it('keeps big numbers, numerics, timestamps, jsonb and arrays exact, byte for byte as signed', async () => {
     const { tenant, receiver, table, verifier } = await setup();
-    await database.db.query(
+    await harness.database.db.query(
       `insert into ${table} (id, tenant_id, big, amount, doc, tags) values
          (1, $1, 9223372036854775807, 1234567890123456789012345678901234.567890, '{"n": 12345678901234567890123, "s": "é"}', '{a,"b c"}')`,
       [tenant.id],
@@ -114,7 +105,7 @@ describe('a committed row change becomes a signed webhook', () => {
     expect(webhook.body).toContain('"n": 12345678901234567890123');
     expect(webhook.body).toContain('"created": "2026-01-02T03:04:05.678+00:00"');
     expect(webhook.body).toContain('"tags": ["a", "b c"]');
-    const [stored] = await database.db.query<{ body: string }>(
+    const [stored] = await harness.database.db.query<{ body: string }>(
       `select body from rowhook.outbox where tenant_id = $1`,
       [tenant.id],
     );
@@ -124,11 +115,12 @@ describe('a committed row change becomes a signed webhook', () => {
 
   it('never shows excluded columns, and an update of only excluded columns sends nothing', async () => {
     const { tenant, receiver, table } = await setup({ track: `, exclude_columns => '{secret}'` });
-    await database.db.query(`insert into ${table} (id, tenant_id, name, secret) values (1, $1, 'n', 's1')`, [
-      tenant.id,
-    ]);
-    await database.db.query(`update ${table} set secret = 's2' where id = 1`);
-    await database.db.query(`update ${table} set name = 'm', secret = 's3' where id = 1`);
+    await harness.database.db.query(
+      `insert into ${table} (id, tenant_id, name, secret) values (1, $1, 'n', 's1')`,
+      [tenant.id],
+    );
+    await harness.database.db.query(`update ${table} set secret = 's2' where id = 1`);
+    await harness.database.db.query(`update ${table} set name = 'm', secret = 's3' where id = 1`);
     await receiver.waitForCount(2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.received).toHaveLength(2);
@@ -139,9 +131,10 @@ describe('a committed row change becomes a signed webhook', () => {
 
   it('sends only the included columns', async () => {
     const { tenant, receiver, table } = await setup({ track: `, include_columns => '{id,name}'` });
-    await database.db.query(`insert into ${table} (id, tenant_id, name, secret) values (1, $1, 'n', 's')`, [
-      tenant.id,
-    ]);
+    await harness.database.db.query(
+      `insert into ${table} (id, tenant_id, name, secret) values (1, $1, 'n', 's')`,
+      [tenant.id],
+    );
     await receiver.waitForCount(1);
     expect(JSON.parse(receiver.received[0]?.body ?? '{}').data).toEqual({ id: 1, name: 'n' });
     await receiver.stop();
@@ -152,11 +145,15 @@ describe('a committed row change becomes a signed webhook', () => {
       endpoint: { filter: { data: { amount: [{ numeric: ['>', 100] }] } } },
     });
     const updatesOnly = await new TestReceiver().start();
-    await api.createEndpoint(tenant.apiKey, { url: updatesOnly.url, eventTypes: [`${table}.updated`] });
-    await database.db.query(`insert into ${table} (id, tenant_id, amount) values (1, $1, 50), (2, $1, 500)`, [
-      tenant.id,
-    ]);
-    await database.db.query(`update ${table} set amount = 60 where id = 1`);
+    await harness.api.createEndpoint(tenant.apiKey, {
+      url: updatesOnly.url,
+      eventTypes: [`${table}.updated`],
+    });
+    await harness.database.db.query(
+      `insert into ${table} (id, tenant_id, amount) values (1, $1, 50), (2, $1, 500)`,
+      [tenant.id],
+    );
+    await harness.database.db.query(`update ${table} set amount = 60 where id = 1`);
     await receiver.waitForCount(1);
     await updatesOnly.waitForCount(1);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -171,7 +168,7 @@ describe('retries, dead letters and redrive', () => {
   it('retries a 500 and succeeds on the next attempt with the same webhook-id', async () => {
     const { tenant, receiver, table, verifier, endpoint } = await setup();
     receiver.respondWithStatuses(500, 200);
-    await database.db.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
+    await harness.database.db.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
     await receiver.waitForCount(2);
     const [first, second] = receiver.received;
     expect(first?.headers['webhook-id']).toBe(second?.headers['webhook-id']);
@@ -185,16 +182,21 @@ describe('retries, dead letters and redrive', () => {
   it('dead-letters after the schedule is exhausted; redrive delivers with the same webhook-id', async () => {
     const { tenant, receiver, table, endpoint, verifier } = await setup();
     receiver.respondWithStatuses(500);
-    await database.db.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
+    await harness.database.db.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
     await receiver.waitForCount(3); // schedule 100ms,100ms: three attempts
     const dead = await expect
       .poll(
         async () =>
-          (await api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json.items,
+          (await harness.api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json
+            .items,
       )
       .toHaveLength(1);
     void dead;
-    const list = await api.call('GET', `/v1/dead-letters?endpointId=${endpoint.id}`, TEST_ADMIN_TOKEN);
+    const list = await harness.api.call(
+      'GET',
+      `/v1/dead-letters?endpointId=${endpoint.id}`,
+      TEST_ADMIN_TOKEN,
+    );
     const item = list.json.items[0];
     expect(item).toMatchObject({
       tenantId: tenant.id,
@@ -204,13 +206,13 @@ describe('retries, dead letters and redrive', () => {
     });
     expect(item.lastError).toMatch(/exhausted after 3 attempts/);
 
-    const detail = await api.call('GET', `/v1/dead-letters/${item.id}`, TEST_ADMIN_TOKEN);
+    const detail = await harness.api.call('GET', `/v1/dead-letters/${item.id}`, TEST_ADMIN_TOKEN);
     expect(detail.status).toBe(200);
     expect(detail.json.attemptsLog.map((a: { status: number }) => a.status)).toEqual([500, 500, 500]);
     expect(detail.json.body).toBe(receiver.received[0]?.body);
 
     receiver.respondWithStatuses(200);
-    const redrive = await api.call('POST', `/v1/dead-letters/${item.id}/redrive`, TEST_ADMIN_TOKEN);
+    const redrive = await harness.api.call('POST', `/v1/dead-letters/${item.id}/redrive`, TEST_ADMIN_TOKEN);
     expect(redrive.status).toBe(202);
     await receiver.waitForCount(4);
     const last = receiver.received[3];
@@ -219,7 +221,8 @@ describe('retries, dead letters and redrive', () => {
     await expect
       .poll(
         async () =>
-          (await api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json.items,
+          (await harness.api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json
+            .items,
       )
       .toHaveLength(0);
     await receiver.stop();
@@ -228,32 +231,34 @@ describe('retries, dead letters and redrive', () => {
   it('redrives everything matching a filter, and discards', async () => {
     const { tenant, receiver, table, endpoint } = await setup();
     receiver.respondWithStatuses(500);
-    await database.db.query(`insert into ${table} (id, tenant_id) values (1, $1), (2, $1), (3, $1)`, [
+    await harness.database.db.query(`insert into ${table} (id, tenant_id) values (1, $1), (2, $1), (3, $1)`, [
       tenant.id,
     ]);
     await expect
       .poll(
         async () =>
-          (await api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json.items,
+          (await harness.api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json
+            .items,
         {
           timeout: 10_000,
         },
       )
       .toHaveLength(3);
-    const items = (await api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}&limit=1`, TEST_ADMIN_TOKEN))
-      .json;
+    const items = (
+      await harness.api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}&limit=1`, TEST_ADMIN_TOKEN)
+    ).json;
     expect(items.items).toHaveLength(1);
     expect(items.nextCursor).toEqual(expect.any(String));
-    expect((await api.call('DELETE', `/v1/dead-letters/${items.items[0].id}`, TEST_ADMIN_TOKEN)).status).toBe(
-      204,
-    );
-    expect((await api.call('GET', `/v1/dead-letters/${items.items[0].id}`, TEST_ADMIN_TOKEN)).status).toBe(
-      404,
-    );
+    expect(
+      (await harness.api.call('DELETE', `/v1/dead-letters/${items.items[0].id}`, TEST_ADMIN_TOKEN)).status,
+    ).toBe(204);
+    expect(
+      (await harness.api.call('GET', `/v1/dead-letters/${items.items[0].id}`, TEST_ADMIN_TOKEN)).status,
+    ).toBe(404);
 
     receiver.respondWithStatuses(200);
     const before = receiver.received.length;
-    const bulk = await api.call('POST', '/v1/dead-letters/redrive', TEST_ADMIN_TOKEN, {
+    const bulk = await harness.api.call('POST', '/v1/dead-letters/redrive', TEST_ADMIN_TOKEN, {
       endpointId: endpoint.id,
     });
     expect(bulk).toEqual({ status: 202, json: { count: 2 } });
@@ -264,12 +269,15 @@ describe('retries, dead letters and redrive', () => {
   it('disables the endpoint when the receiver answers 410 Gone', async () => {
     const { tenant, receiver, table, endpoint } = await setup();
     receiver.respondWithStatuses(410);
-    await database.db.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
+    await harness.database.db.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
     await expect
-      .poll(async () => (await api.call('GET', `/v1/endpoints/${endpoint.id}`, tenant.apiKey)).json.enabled)
+      .poll(
+        async () =>
+          (await harness.api.call('GET', `/v1/endpoints/${endpoint.id}`, tenant.apiKey)).json.enabled,
+      )
       .toBe(false);
     expect(receiver.received).toHaveLength(1);
-    const view = await api.call('GET', `/v1/endpoints/${endpoint.id}`, tenant.apiKey);
+    const view = await harness.api.call('GET', `/v1/endpoints/${endpoint.id}`, tenant.apiKey);
     expect(view.json.disabledReason).toMatch(/410/);
     await receiver.stop();
   });
@@ -278,18 +286,18 @@ describe('retries, dead letters and redrive', () => {
 describe('the nudge is only a wake-up', () => {
   it('commits writes and still delivers through the sweeper when the relay cannot be invoked', async () => {
     const { tenant, receiver, table } = await setup();
-    await database.db.query(`update rowhook.settings set relay_function = 'no-such-function'`);
+    await harness.database.db.query(`update rowhook.settings set relay_function = 'no-such-function'`);
     try {
-      const client = await database.client();
+      const client = await harness.database.client();
       const warnings: string[] = [];
       client.on('notice', (notice) => warnings.push(notice.message ?? ''));
       await client.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
       expect(warnings.join('\n')).toMatch(/could not nudge relay no-such-function/);
-      const [row] = await database.db.query(`select count(*)::int as n from ${table}`);
+      const [row] = await harness.database.db.query(`select count(*)::int as n from ${table}`);
       expect(row?.n).toBe(1);
       await receiver.waitForCount(1, 10_000);
     } finally {
-      await database.db.query(`update rowhook.settings set relay_function = 'rowhook-relay'`);
+      await harness.database.db.query(`update rowhook.settings set relay_function = 'rowhook-relay'`);
     }
     await receiver.stop();
   });
@@ -297,8 +305,8 @@ describe('the nudge is only a wake-up', () => {
   it('sends a test event to one endpoint only', async () => {
     const { tenant, receiver, endpoint, verifier } = await setup();
     const other = await new TestReceiver().start();
-    await api.createEndpoint(tenant.apiKey, { url: other.url });
-    const res = await api.call('POST', `/v1/endpoints/${endpoint.id}/test`, tenant.apiKey);
+    await harness.api.createEndpoint(tenant.apiKey, { url: other.url });
+    const res = await harness.api.call('POST', `/v1/endpoints/${endpoint.id}/test`, tenant.apiKey);
     expect(res.status).toBe(202);
     await receiver.waitForCount(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -311,5 +319,5 @@ describe('the nudge is only a wake-up', () => {
 });
 
 async function deliveriesOf(apiKey: string, endpointId: string): Promise<{ status: number }[]> {
-  return (await api.call('GET', `/v1/endpoints/${endpointId}/deliveries`, apiKey)).json.items;
+  return (await harness.api.call('GET', `/v1/endpoints/${endpointId}/deliveries`, apiKey)).json.items;
 }

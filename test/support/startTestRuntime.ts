@@ -1,5 +1,7 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createLocalRuntime, type LocalRuntime } from '../../functions/local/createLocalRuntime.ts';
 import { loadConfig } from '../../functions/local/loadConfig.ts';
+import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -48,4 +50,25 @@ export function apiClient(baseUrl: string) {
       return res.json as { id: string; secret: string };
     },
   };
+}
+
+export interface TestHarness {
+  database: TestDatabase;
+  runtime: LocalRuntime;
+  api: ReturnType<typeof apiClient>;
+}
+
+/** For a test file: a fresh database and a runtime on it for all its tests, torn down after. */
+export function useTestRuntime(env: Record<string, string> = {}): TestHarness {
+  const harness = {} as TestHarness;
+  beforeAll(async () => {
+    harness.database = await createTestDatabase();
+    harness.runtime = await startTestRuntime(harness.database.url, env);
+    harness.api = apiClient(harness.runtime.apiUrl);
+  });
+  afterAll(async () => {
+    await harness.runtime?.stop();
+    await harness.database?.drop();
+  });
+  return harness;
 }

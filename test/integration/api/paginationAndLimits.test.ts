@@ -2,26 +2,11 @@
  * Regressions found by review: keyset cursors must keep PostgreSQL's microseconds, and a 413 must
  * not poison the client's kept-alive connection.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../../functions/local/createLocalRuntime.ts';
-import { apiClient, startTestRuntime, TEST_ADMIN_TOKEN } from '../../support/startTestRuntime.ts';
+import { describe, expect, it } from 'vitest';
+import { TEST_ADMIN_TOKEN, useTestRuntime } from '../../support/startTestRuntime.ts';
 import { TestReceiver } from '../../support/TestReceiver.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/testDatabase.ts';
 
-let database: TestDatabase;
-let runtime: LocalRuntime;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  runtime = await startTestRuntime(database.url);
-  api = apiClient(runtime.apiUrl);
-});
-
-afterAll(async () => {
-  await runtime?.stop();
-  await database?.drop();
-});
+const harness = useTestRuntime();
 
 /** Follows nextCursor with limit=1; gives up (and says so) after `maxPages`. */
 async function walk(path: string, token: string, maxPages = 20) {
@@ -29,7 +14,7 @@ async function walk(path: string, token: string, maxPages = 20) {
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {
     const separator = path.includes('?') ? '&' : '?';
-    const res = await api.call(
+    const res = await harness.api.call(
       'GET',
       `${path}${separator}limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       token,
@@ -44,13 +29,13 @@ async function walk(path: string, token: string, maxPages = 20) {
 
 describe('keyset pagination (cursor timestamps are cut to milliseconds; PostgreSQL keeps microseconds)', () => {
   it('pages through a tenant’s endpoints once each and ends', async () => {
-    const tenant = await api.createTenant('paging-endpoints');
+    const tenant = await harness.api.createTenant('paging-endpoints');
     const created: string[] = [];
     for (let i = 0; i < 3; i++) {
-      created.push((await api.createEndpoint(tenant.apiKey, { url: 'http://127.0.0.1:9/x' })).id);
+      created.push((await harness.api.createEndpoint(tenant.apiKey, { url: 'http://127.0.0.1:9/x' })).id);
     }
     // Sub-millisecond creation times, as PostgreSQL records them (fixed here so the test is exact).
-    await database.db.query(
+    await harness.database.db.query(
       `update rowhook.endpoints e set created_at = '2026-01-01T00:00:00.000500Z'::timestamptz + n.i * interval '1 ms'
          from unnest($1::text[]) with ordinality as n(id, i) where e.id = n.id`,
       [created],
@@ -61,26 +46,28 @@ describe('keyset pagination (cursor timestamps are cut to milliseconds; PostgreS
   });
 
   it('pages through dead letters without skipping any', async () => {
-    const tenant = await api.createTenant('paging-dead');
+    const tenant = await harness.api.createTenant('paging-dead');
     const receiver = await new TestReceiver().start();
     receiver.respondWithStatuses(500);
     try {
-      const endpoint = await api.createEndpoint(tenant.apiKey, { url: receiver.url });
-      for (let i = 0; i < 3; i++) await api.call('POST', `/v1/endpoints/${endpoint.id}/test`, tenant.apiKey);
+      const endpoint = await harness.api.createEndpoint(tenant.apiKey, { url: receiver.url });
+      for (let i = 0; i < 3; i++)
+        await harness.api.call('POST', `/v1/endpoints/${endpoint.id}/test`, tenant.apiKey);
       await expect
         .poll(
           async () =>
-            (await api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json.items,
+            (await harness.api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json
+              .items,
           { timeout: 15_000 },
         )
         .toHaveLength(3);
       // Dead letters finished in one flush share finished_at to the microsecond.
-      await database.db.query(
+      await harness.database.db.query(
         `update rowhook.deliveries set finished_at = '2026-01-01T00:00:00.123456Z' where tenant_id = $1`,
         [tenant.id],
       );
-      const all = (await api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN)).json
-        .items as { id: string }[];
+      const all = (await harness.api.call('GET', `/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN))
+        .json.items as { id: string }[];
       const result = await walk(`/v1/dead-letters?tenantId=${tenant.id}`, TEST_ADMIN_TOKEN);
       expect(result.ended).toBe(true);
       expect(result.ids).toEqual(all.map((d) => d.id));
@@ -92,9 +79,9 @@ describe('keyset pagination (cursor timestamps are cut to milliseconds; PostgreS
 
 describe('413 and kept-alive connections', () => {
   it('a request after two oversized bodies on the same client still gets an answer', async () => {
-    const tenant = await api.createTenant('keep-alive');
+    const tenant = await harness.api.createTenant('keep-alive');
     const post = async (body: string) => {
-      const response = await fetch(`${runtime.apiUrl}/v1/endpoints`, {
+      const response = await fetch(`${harness.runtime.apiUrl}/v1/endpoints`, {
         method: 'POST',
         headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' },
         body,
