@@ -1,0 +1,128 @@
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it, vi } from 'vitest';
+import { parseRetrySchedule } from '../../../functions/core/retry/parseRetrySchedule.ts';
+import { generateSecret } from '../../../functions/core/signing/generateSecret.ts';
+import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts';
+import { attemptDelivery } from '../../../functions/pipeline/attemptDelivery.ts';
+import type { ClaimedDelivery } from '../../../functions/ports/DeliveryQueue.ts';
+import type { OutgoingWebhook, SendResult, WebhookSender } from '../../../functions/ports/WebhookSender.ts';
+
+const now = new Date('2026-11-28T10:00:00.000Z');
+const secret = generateSecret();
+const delivery: ClaimedDelivery = {
+  id: '01937a4c-0000-7000-8000-000000000001',
+  eventId: '01937a4c-9b2e-7c3d-8f1a-2b3c4d5e6f70',
+  endpointId: 'ep_1',
+  tenantId: 'acme',
+  eventType: 'orders.created',
+  body: '{"type":"orders.created","data":{"id": 9007199254740993}}',
+  attempt: 1,
+  receipt: 'r1',
+};
+const endpoint: Endpoint = {
+  id: 'ep_1',
+  tenantId: 'acme',
+  url: 'https://receiver.example/hooks',
+  description: '',
+  eventTypes: null,
+  filter: null,
+  enabled: true,
+  disabledReason: null,
+  createdAt: now,
+  updatedAt: now,
+};
+
+/** A sender that records what it was asked to send and answers as told. */
+function fakeSender(result: SendResult): WebhookSender & { sent: OutgoingWebhook[] } {
+  const sent: OutgoingWebhook[] = [];
+  return { sent, send: async (request) => (sent.push(request), result), close: async () => {} };
+}
+
+const context = (sender: WebhookSender) => ({
+  sender,
+  schedule: parseRetrySchedule('5s,5m'),
+  now: () => now,
+  random: () => 0.5,
+});
+
+describe('attemptDelivery', () => {
+  it('signs the exact body with the event id and the attempt time, and settles delivered on 2xx', async () => {
+    const sender = fakeSender({ ok: true, status: 204, headers: {}, snippet: '', latencyMs: 3 });
+    const result = await attemptDelivery(context(sender), delivery, endpoint, [secret]);
+    const [request] = sender.sent;
+    expect(request?.body).toBe(delivery.body);
+    expect(request?.headers['webhook-id']).toBe('evt_01937a4c9b2e7c3d8f1a2b3c4d5e6f70');
+    expect(request?.headers['webhook-timestamp']).toBe(String(now.getTime() / 1000));
+    // A receiver checking at the attempt's time accepts it; the signature covers id, time and body.
+    vi.setSystemTime(now);
+    try {
+      expect(new Webhook(secret).verify(request?.body ?? '', request?.headers ?? {})).toMatchObject({
+        type: 'orders.created',
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(result.settlement).toMatchObject({ kind: 'delivered', status: 204 });
+    expect(result.attempt).toMatchObject({
+      attempt: 1,
+      status: 204,
+      errorClass: null,
+      webhookTimestamp: now.getTime() / 1000,
+    });
+  });
+
+  it('schedules a retry with the jittered wait after a 500', async () => {
+    const sender = fakeSender({ ok: true, status: 500, headers: {}, snippet: 'boom', latencyMs: 3 });
+    const result = await attemptDelivery(context(sender), delivery, endpoint, [secret]);
+    expect(result.settlement).toMatchObject({ kind: 'retry', delayMs: 5000, status: 500 });
+    expect(result.attempt).toMatchObject({ errorClass: 'http', responseSnippet: 'boom' });
+  });
+
+  it('dead-letters on 410 and asks for the endpoint to be disabled', async () => {
+    const sender = fakeSender({ ok: true, status: 410, headers: {}, snippet: '', latencyMs: 3 });
+    const result = await attemptDelivery(context(sender), delivery, endpoint, [secret]);
+    expect(result.settlement.kind).toBe('dead');
+    expect(result.disableEndpoint).toEqual({
+      tenantId: 'acme',
+      endpointId: 'ep_1',
+      reason: 'receiver answered HTTP 410',
+    });
+  });
+
+  it('records transport errors with their class', async () => {
+    const sender = fakeSender({ ok: false, errorClass: 'connect', message: 'ECONNREFUSED', latencyMs: 1 });
+    const result = await attemptDelivery(context(sender), delivery, endpoint, [secret]);
+    expect(result.settlement).toMatchObject({ kind: 'retry', status: null });
+    expect(result.attempt).toMatchObject({
+      status: null,
+      errorClass: 'connect',
+      errorMessage: 'ECONNREFUSED',
+    });
+  });
+
+  it('dead-letters after the last attempt', async () => {
+    const sender = fakeSender({ ok: true, status: 503, headers: {}, snippet: '', latencyMs: 3 });
+    const result = await attemptDelivery(context(sender), { ...delivery, attempt: 3 }, endpoint, [secret]);
+    expect(result.settlement).toMatchObject({ kind: 'dead', status: 503 });
+    expect((result.settlement as { error: string }).error).toMatch(/exhausted after 3 attempts/);
+  });
+
+  it('sends nothing to a deleted, disabled or secretless endpoint', async () => {
+    const sender = fakeSender({ ok: true, status: 200, headers: {}, snippet: '', latencyMs: 1 });
+    const deleted = await attemptDelivery(context(sender), delivery, undefined, [secret]);
+    const disabled = await attemptDelivery(
+      context(sender),
+      delivery,
+      { ...endpoint, enabled: false, disabledReason: 'receiver answered HTTP 410' },
+      [secret],
+    );
+    const secretless = await attemptDelivery(context(sender), delivery, endpoint, []);
+    expect(sender.sent).toHaveLength(0);
+    expect(deleted.settlement.kind).toBe('discarded');
+    expect(disabled.settlement).toMatchObject({ kind: 'dead' });
+    expect((disabled.settlement as { error: string }).error).toMatch(
+      /disabled \(receiver answered HTTP 410\)/,
+    );
+    expect(secretless.settlement.kind).toBe('dead');
+  });
+});
