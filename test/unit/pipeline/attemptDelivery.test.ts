@@ -35,7 +35,14 @@ const endpoint: Endpoint = {
 /** A sender that records what it was asked to send and answers as told. */
 function fakeSender(result: SendResult): WebhookSender & { sent: OutgoingWebhook[] } {
   const sent: OutgoingWebhook[] = [];
-  return { sent, send: async (request) => (sent.push(request), result), close: async () => {} };
+  return {
+    sent,
+    send: async (request) => {
+      sent.push(request);
+      return result;
+    },
+    close: async () => {},
+  };
 }
 
 const context = (sender: WebhookSender) => ({
