@@ -2,7 +2,12 @@ import type { DeliveryLog } from '../ports/DeliveryLog.ts';
 import type { ClaimedDelivery, DeliveryQueue } from '../ports/DeliveryQueue.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
-import { type AttemptContext, type AttemptResult, attemptDelivery } from './attemptDelivery.ts';
+import {
+  type AttemptContext,
+  type AttemptResult,
+  attemptDelivery,
+  settleAfterInternalError,
+} from './attemptDelivery.ts';
 
 export interface DeliveryWorkerOptions {
   /** Attempts in flight at once. */
@@ -101,8 +106,11 @@ export class DeliveryWorker {
         byId.get(delivery.endpointId),
         secrets.get(delivery.endpointId) ?? [],
       )
+        .catch((error) => {
+          this.deps.onError(error);
+          return settleAfterInternalError(this.deps, delivery, error);
+        })
         .then((result) => this.collect(result))
-        .catch((error) => this.deps.onError(error))
         .finally(() => {
           this.inFlight--;
           if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -128,21 +136,25 @@ export class DeliveryWorker {
 
   private async write(batch: AttemptResult[]): Promise<void> {
     try {
-      // Attempts first: if we crash before settling, the lease expires and the delivery is tried
-      // again (at-least-once, same webhook-id) with its earlier attempt already on record.
-      await this.deps.log.record(batch.flatMap((r) => (r.attempt ? [r.attempt] : [])));
-      for (const r of batch) {
-        if (r.disableEndpoint) {
-          await this.deps.subscriptions.disableEndpoint(
-            r.disableEndpoint.tenantId,
-            r.disableEndpoint.endpointId,
-            r.disableEndpoint.reason,
-          );
-        }
-      }
-      await this.deps.queue.settle(batch.map((r) => r.settlement));
+      await this.writeResults(batch);
     } catch (error) {
+      // One unstorable result must not hold back the others (they would be re-sent at each lease
+      // expiry): retry one by one, so only the bad one is left to its lease.
       this.deps.onError(error);
+      for (const result of batch) await this.writeResults([result]).catch((e) => this.deps.onError(e));
     }
+  }
+
+  private async writeResults(batch: AttemptResult[]): Promise<void> {
+    // Attempts first: if we crash before settling, the lease expires and the delivery is tried
+    // again (at-least-once, same webhook-id) with its earlier attempt already on record.
+    await this.deps.log.record(batch.flatMap((r) => (r.attempt ? [r.attempt] : [])));
+    for (const r of batch) {
+      if (r.disableEndpoint) {
+        const { tenantId, endpointId, reason } = r.disableEndpoint;
+        await this.deps.subscriptions.disableEndpoint(tenantId, endpointId, reason);
+      }
+    }
+    await this.deps.queue.settle(batch.map((r) => r.settlement));
   }
 }

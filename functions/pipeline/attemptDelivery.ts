@@ -8,7 +8,7 @@ import { webhookHeaders } from '../core/signing/webhookHeaders.ts';
 import type { Endpoint } from '../core/subscriptions/Endpoint.ts';
 import type { AttemptRecord } from '../ports/DeliveryLog.ts';
 import type { ClaimedDelivery, Settlement } from '../ports/DeliveryQueue.ts';
-import type { WebhookSender } from '../ports/WebhookSender.ts';
+import type { SendResult, WebhookSender } from '../ports/WebhookSender.ts';
 
 export interface AttemptContext {
   sender: WebhookSender;
@@ -72,6 +72,29 @@ export async function attemptDelivery(
     body: delivery.body,
   });
 
+  // A receiver can answer with a status outside HTTP's range (e.g. 999): that is a failed attempt,
+  // not a response the retry rules know how to read.
+  const validStatus = result.ok && result.status >= 100 && result.status <= 599;
+  const outcome: SendResult = validStatus
+    ? result
+    : result.ok
+      ? {
+          ok: false,
+          errorClass: 'other',
+          message: `invalid HTTP status ${result.status}`,
+          latencyMs: result.latencyMs,
+        }
+      : result;
+  return settleAttempt(context, delivery, startedAt, timestamp, outcome);
+}
+
+function settleAttempt(
+  context: AttemptContext,
+  delivery: ClaimedDelivery,
+  startedAt: Date,
+  timestamp: number,
+  result: SendResult,
+): AttemptResult {
   const attempt: AttemptRecord = {
     deliveryId: delivery.id,
     tenantId: delivery.tenantId,
@@ -130,4 +153,24 @@ export async function attemptDelivery(
           : null,
       };
   }
+}
+
+/**
+ * Settlement for an attempt that failed inside Rowhook (a bug, not the receiver): treated like a
+ * transport error, so the delivery is retried on the schedule and dead-lettered when spent,
+ * instead of reappearing forever each time its lease runs out.
+ */
+export function settleAfterInternalError(
+  context: AttemptContext,
+  delivery: ClaimedDelivery,
+  error: unknown,
+): AttemptResult {
+  const now = context.now();
+  const message = `internal error: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
+  return settleAttempt(context, delivery, now, Math.floor(now.getTime() / 1000), {
+    ok: false,
+    errorClass: 'other',
+    message,
+    latencyMs: 0,
+  });
 }

@@ -283,6 +283,42 @@ describe('retries, dead letters and redrive', () => {
   });
 });
 
+describe('hostile or broken receivers', () => {
+  it('stores a response with NUL bytes and settles the delivery', async () => {
+    const { tenant, receiver, table, endpoint } = await setup();
+    receiver.respondWith((_req, _i, res) => res.writeHead(200).end('ok\u0000done'));
+    await harness.database.db.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
+    await expect.poll(async () => (await deliveriesOf(tenant.apiKey, endpoint.id)).length).toBe(1);
+    const [attempt] = await deliveriesOf(tenant.apiKey, endpoint.id);
+    expect(attempt).toMatchObject({ status: 200, responseSnippet: 'ok\uFFFDdone' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(1);
+    await receiver.stop();
+  });
+
+  it('treats a status outside HTTP range as a failed attempt and dead-letters when spent', async () => {
+    const { tenant, receiver, table, endpoint } = await setup();
+    receiver.respondWith((_req, _i, res) => res.socket?.end('HTTP/1.1 999 Odd\r\ncontent-length: 0\r\n\r\n'));
+    await harness.database.db.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
+    await expect
+      .poll(
+        async () =>
+          (await harness.api.call('GET', `/v1/dead-letters?endpointId=${endpoint.id}`, TEST_ADMIN_TOKEN)).json
+            .items,
+      )
+      .toHaveLength(1);
+    const attempts = await deliveriesOf(tenant.apiKey, endpoint.id);
+    expect(attempts).toHaveLength(3);
+    expect(attempts[0]).toMatchObject({
+      status: null,
+      errorClass: 'other',
+      error: 'invalid HTTP status 999',
+    });
+    expect(receiver.received).toHaveLength(3);
+    await receiver.stop();
+  });
+});
+
 describe('the nudge is only a wake-up', () => {
   it('commits writes and still delivers through the sweeper when the relay cannot be invoked', async () => {
     const { tenant, receiver, table } = await setup();
@@ -318,6 +354,6 @@ describe('the nudge is only a wake-up', () => {
   });
 });
 
-async function deliveriesOf(apiKey: string, endpointId: string): Promise<{ status: number }[]> {
+async function deliveriesOf(apiKey: string, endpointId: string): Promise<Record<string, unknown>[]> {
   return (await harness.api.call('GET', `/v1/endpoints/${endpointId}/deliveries`, apiKey)).json.items;
 }

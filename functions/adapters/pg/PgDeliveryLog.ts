@@ -2,6 +2,7 @@ import type { AttemptRecord, AttemptView, DeliveryLog } from '../../ports/Delive
 import type { Page } from '../../ports/SubscriptionStore.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { Database } from './Database.ts';
+import { storableText } from './storableText.ts';
 
 interface AttemptRow {
   id: string;
@@ -48,8 +49,8 @@ export class PgDeliveryLog implements DeliveryLog {
         column('status'),
         attempts.map((a) => Math.round(a.latencyMs)),
         column('errorClass'),
-        column('errorMessage'),
-        column('responseSnippet'),
+        attempts.map((a) => storableText(a.errorMessage)),
+        attempts.map((a) => storableText(a.responseSnippet)),
       ],
     );
   }

@@ -1,5 +1,6 @@
 import type { ClaimedDelivery, DeliveryQueue, NewDelivery, Settlement } from '../../ports/DeliveryQueue.ts';
 import type { Database } from './Database.ts';
+import { storableText } from './storableText.ts';
 
 export const DELIVERY_WAKEUP_CHANNEL = 'rowhook_deliveries';
 
@@ -91,7 +92,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
         settlements.map(state),
         settlements.map((s) => (s.kind === 'retry' ? Math.round(s.delayMs) : 0)),
         settlements.map((s) => ('status' in s ? s.status : null)),
-        settlements.map((s) => ('error' in s ? s.error : null)),
+        settlements.map((s) => ('error' in s ? storableText(s.error) : null)),
       ],
     );
   }
