@@ -111,6 +111,12 @@ begin
     select coalesce(jsonb_object_agg(e.key, e.value), '{}') into v_data
       from jsonb_each(v_data) e where e.key = any(v_include);
   end if;
+  if tg_op = 'UPDATE' and (to_jsonb(old) ->> v_tenant_column) is distinct from (v_row ->> v_tenant_column) then
+    -- The row moved to another tenant: the old tenant sees it deleted, the new one created,
+    -- so neither learns the other's values through "previous".
+    perform rowhook.capture_tenant_move(to_jsonb(old), v_row, tg_argv, tg_table_schema || '.' || tg_table_name);
+    return null;
+  end if;
   if tg_op = 'UPDATE' then
     v_old_data := to_jsonb(old) - v_exclude;
     if v_include is not null then
@@ -152,6 +158,44 @@ begin
     values (rowhook.uuidv7(), v_tenant, v_type, v_body, v_now, tg_table_schema || '.' || tg_table_name);
   end if;
   return null;
+end
+$$;
+
+-- The rare path of capture(): an UPDATE that changes the tenant column. Kept out of capture() so
+-- the common path stays short.
+create function rowhook.capture_tenant_move(old_row jsonb, new_row jsonb, args text[], source text)
+returns void language plpgsql as $$
+declare
+  v_tenant_column text := args[0];
+  v_prefix text := args[1];
+  v_include text[] := nullif(args[2], '')::text[];
+  v_exclude text[] := coalesce(nullif(args[3], '')::text[], '{}');
+  v_now timestamptz := statement_timestamp();
+  v_side record;
+  v_data jsonb;
+begin
+  for v_side in
+    select old_row ->> v_tenant_column as tenant, old_row as r, '.deleted' as suffix
+    union all
+    select new_row ->> v_tenant_column, new_row, '.created'
+  loop
+    continue when v_side.tenant is null;
+    v_data := v_side.r - v_exclude;
+    if v_include is not null then
+      select coalesce(jsonb_object_agg(e.key, e.value), '{}') into v_data
+        from jsonb_each(v_data) e where e.key = any(v_include);
+    end if;
+    if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
+      perform set_config('rowhook.nudge_state', 'first', true); -- see capture()
+    end if;
+    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+    values (rowhook.uuidv7(), v_side.tenant, v_prefix || v_side.suffix,
+            '{"type":' || to_json(v_prefix || v_side.suffix)::text
+              || ',"timestamp":"' || to_char(v_now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+              || '","data":' || v_data::text || '}',
+            v_now, source);
+    perform set_config('rowhook.nudge_state', 'queued', true);
+  end loop;
 end
 $$;
 

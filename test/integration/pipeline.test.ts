@@ -113,6 +113,38 @@ describe('a committed row change becomes a signed webhook', () => {
     await receiver.stop();
   });
 
+  it('tells the old tenant a row left (deleted) and the new one it arrived (created), nothing more', async () => {
+    const { tenant, receiver, table } = await setup({ track: `, exclude_columns => '{secret}'` });
+    const other = await harness.api.createTenant(`moved-${tenant.id.replace('tenant-', '')}`);
+    const otherReceiver = await new TestReceiver().start();
+    await harness.api.createEndpoint(other.apiKey, { url: otherReceiver.url });
+    await harness.database.db.query(
+      `insert into ${table} (id, tenant_id, name, secret) values (1, $1, 'a', 's')`,
+      [tenant.id],
+    );
+    await receiver.waitForCount(1);
+    await harness.database.db.query(`update ${table} set tenant_id = $1, name = 'b' where id = 1`, [
+      other.id,
+    ]);
+    await receiver.waitForCount(2);
+    await otherReceiver.waitForCount(1);
+    const left = JSON.parse(receiver.received[1]?.body ?? '{}');
+    const arrived = JSON.parse(otherReceiver.received[0]?.body ?? '{}');
+    expect(left).toMatchObject({
+      type: `${table}.deleted`,
+      data: { id: 1, name: 'a', tenant_id: tenant.id },
+    });
+    expect(arrived).toMatchObject({
+      type: `${table}.created`,
+      data: { id: 1, name: 'b', tenant_id: other.id },
+    });
+    expect(arrived).not.toHaveProperty('previous');
+    expect(otherReceiver.received[0]?.body).not.toContain(tenant.id);
+    expect(receiver.received[1]?.body + (otherReceiver.received[0]?.body ?? '')).not.toContain('secret');
+    await receiver.stop();
+    await otherReceiver.stop();
+  });
+
   it('never shows excluded columns, and an update of only excluded columns sends nothing', async () => {
     const { tenant, receiver, table } = await setup({ track: `, exclude_columns => '{secret}'` });
     await harness.database.db.query(
