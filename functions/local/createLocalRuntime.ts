@@ -19,6 +19,7 @@ import { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
 import { RelayLoop } from '../pipeline/RelayLoop.ts';
+import { InvalidConfigError } from './errors.ts';
 import type { RuntimeConfig } from './loadConfig.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -140,7 +141,21 @@ export async function createLocalRuntime(
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new InvalidConfigError(
+          error.code === 'EADDRINUSE'
+            ? `ROWHOOK_PORT=${config.port}: ${config.host}:${config.port} is already in use; choose another port`
+            : `ROWHOOK_HOST=${config.host} / ROWHOOK_PORT=${config.port}: cannot listen there (${error.code ?? error.message})`,
+          { cause: error },
+        ),
+      ),
+    );
+  }).catch(async (error: unknown) => {
+    await Promise.all([relay.stop(), worker.stop(), listener.stop()]);
+    await sender.close();
+    await db.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const apiUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

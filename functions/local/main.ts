@@ -1,7 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RowhookError } from '../core/errors/RowhookError.ts';
+import { acquireRuntimeLock } from './acquireRuntimeLock.ts';
 import { createLocalRuntime } from './createLocalRuntime.ts';
+import { InvalidConfigError } from './errors.ts';
 import { loadConfig } from './loadConfig.ts';
 import { openDatabase } from './openDatabase.ts';
 import { resolveAdminToken } from './resolveAdminToken.ts';
@@ -12,6 +14,9 @@ const log = (entry: Record<string, unknown>) =>
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  await mkdir(config.dataDir, { recursive: true });
+  // Only the embedded cluster is ours alone; several runtimes may share a DATABASE_URL.
+  const lock = config.databaseUrl ? undefined : await acquireRuntimeLock(config.dataDir);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -25,8 +30,18 @@ async function main(): Promise<void> {
   const runtime = await createLocalRuntime(
     { ...config, databaseUrl: database.url, adminToken: admin.token },
     log,
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof RowhookError && error.retryable && config.databaseUrl) {
+      const url = new URL(config.databaseUrl);
+      throw new InvalidConfigError(
+        `cannot use the PostgreSQL in DATABASE_URL (${url.hostname}:${url.port || 5432}): ${error.message}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  });
 
+  await lock?.note(runtime.apiUrl);
   const shownDbUrl = new URL(database.url);
   if (shownDbUrl.password) shownDbUrl.password = '****';
   process.stdout.write(
@@ -48,6 +63,7 @@ async function main(): Promise<void> {
     log({ msg: `received ${signal}, shutting down` });
     await runtime.stop().catch((error) => log({ level: 'error', msg: String(error) }));
     await database.embedded?.stop().catch(() => {});
+    await lock?.release();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

