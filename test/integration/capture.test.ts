@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../functions/adapters/pg/Database.ts';
 import { applyMigrations } from '../../functions/adapters/pg/migrate.ts';
@@ -167,6 +170,24 @@ describe('migrations', () => {
       await first.close();
       await second.close();
     } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('refuse to run when an applied migration file was edited', async () => {
+    const fresh = await createTestDatabase({ migrate: false });
+    const folder = await mkdtemp(path.join(tmpdir(), 'rowhook-migrations-'));
+    try {
+      await writeFile(path.join(folder, '0001_first.sql'), 'create table rowhook_probe (id int);');
+      expect(await applyMigrations(fresh.db, folder, 'public.probe_migrations')).toEqual(['0001_first.sql']);
+      await writeFile(path.join(folder, '0002_second.sql'), 'alter table rowhook_probe add column v text;');
+      expect(await applyMigrations(fresh.db, folder, 'public.probe_migrations')).toEqual(['0002_second.sql']);
+      await writeFile(path.join(folder, '0001_first.sql'), 'create table rowhook_probe (id bigint);');
+      await expect(applyMigrations(fresh.db, folder, 'public.probe_migrations')).rejects.toThrow(
+        /0001_first\.sql changed after it was applied .* add the change as a new numbered file/,
+      );
+    } finally {
+      await rm(folder, { recursive: true, force: true });
       await fresh.drop();
     }
   });

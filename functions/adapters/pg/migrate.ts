@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from './Database.ts';
@@ -11,6 +12,7 @@ export interface MigrationFile {
   version: number;
   name: string;
   sql: string;
+  checksum: string;
 }
 
 export async function loadMigrations(directory: string): Promise<MigrationFile[]> {
@@ -23,7 +25,8 @@ export async function loadMigrations(directory: string): Promise<MigrationFile[]
     const version = Number(match[1]);
     if (files.some((f) => f.version === version))
       throw new MigrationError(`Two migrations share version ${version}`);
-    files.push({ version, name, sql: await readFile(path.join(directory, name), 'utf8') });
+    const sql = await readFile(path.join(directory, name), 'utf8');
+    files.push({ version, name, sql, checksum: createHash('sha256').update(sql).digest('hex') });
   }
   return files;
 }
@@ -48,19 +51,34 @@ export async function applyMigrations(
     const schema = table.includes('.') ? table.split('.')[0] : 'public';
     await client.query(`create schema if not exists ${schema}`);
     await client.query(
-      `create table if not exists ${table} (version integer primary key, name text not null, applied_at timestamptz not null default now())`,
+      `create table if not exists ${table} (version integer primary key, name text not null,
+         checksum text not null, applied_at timestamptz not null default now())`,
     );
-    const done = new Set(
-      (await client.query<{ version: number }>(`select version from ${table}`)).rows.map((r) => r.version),
+    const done = new Map(
+      (
+        await client.query<{ version: number; checksum: string }>(`select version, checksum from ${table}`)
+      ).rows.map((r) => [r.version, r.checksum]),
     );
     for (const migration of migrations) {
-      if (done.has(migration.version)) continue;
+      const appliedChecksum = done.get(migration.version);
+      if (appliedChecksum !== undefined) {
+        // An edited migration would leave this database different from a fresh one, silently.
+        if (appliedChecksum !== migration.checksum) {
+          throw new MigrationError(
+            `${path.join(directory, migration.name)} changed after it was applied to this database ` +
+              `(sha256 ${appliedChecksum.slice(0, 12)}... then, ${migration.checksum.slice(0, 12)}... now). ` +
+              'Migrations are never edited once applied: restore it and add the change as a new numbered file.',
+          );
+        }
+        continue;
+      }
       try {
         await client.query('begin');
         await client.query(migration.sql);
-        await client.query(`insert into ${table} (version, name) values ($1, $2)`, [
+        await client.query(`insert into ${table} (version, name, checksum) values ($1, $2, $3)`, [
           migration.version,
           migration.name,
+          migration.checksum,
         ]);
         await client.query('commit');
         applied.push(migration.name);
