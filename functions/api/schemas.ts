@@ -51,7 +51,8 @@ export const redriveFilterSchema = z.strictObject({
   eventType: z.string().min(1).optional(),
 });
 
-export const pageQuerySchema = z.object({
+// Strict: a misspelt filter (?tenantid=) must fail loudly, not silently list everything.
+export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1).max(250).default(50),
   cursor: z.string().min(1).optional(),
 });

@@ -43,7 +43,11 @@ export function endpointRoutes(deps: ApiDependencies) {
       filter: input.filter ?? null,
       enabled: input.enabled ?? true,
     });
-    await deps.secrets.create(id, secret);
+    // Two stores (Secrets Manager on AWS): undo the endpoint rather than leave it unsignable.
+    await deps.secrets.create(id, secret).catch(async (error: unknown) => {
+      await deps.subscriptions.deleteEndpoint(endpoint.tenantId, id).catch(() => {});
+      throw error;
+    });
     return c.json({ ...presentEndpoint(endpoint), secret }, 201);
   });
 

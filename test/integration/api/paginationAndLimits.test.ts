@@ -97,3 +97,11 @@ describe('413 and kept-alive connections', () => {
     expect(await post('{}')).toBe(400);
   });
 });
+
+describe('query parameters', () => {
+  it('refuses a misspelt filter instead of listing every tenant', async () => {
+    const res = await harness.api.call('GET', '/v1/dead-letters?tenantid=acme', TEST_ADMIN_TOKEN);
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toMatch(/unknown field\(s\) "tenantid"/);
+  });
+});
