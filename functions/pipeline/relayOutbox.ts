@@ -1,6 +1,6 @@
 import type { OutboxEvent } from '../core/events/OutboxEvent.ts';
 import type { Endpoint } from '../core/subscriptions/Endpoint.ts';
-import type { DeliveryQueue, NewDelivery } from '../ports/DeliveryQueue.ts';
+import type { DeliveryPublisher, NewDelivery } from '../ports/DeliveryQueue.ts';
 import type { OutboxSource, PublishOutcome } from '../ports/OutboxSource.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
 import type { EndpointMatcher } from './EndpointMatcher.ts';
@@ -8,7 +8,7 @@ import type { EndpointMatcher } from './EndpointMatcher.ts';
 export interface RelayDependencies {
   outbox: OutboxSource;
   subscriptions: SubscriptionStore;
-  queue: DeliveryQueue;
+  queue: DeliveryPublisher;
   matcher: EndpointMatcher;
 }
 
@@ -53,7 +53,13 @@ export async function relayOutbox(deps: RelayDependencies, options: RelayOptions
       };
       for (const endpoint of endpoints.get(event.tenantId) ?? []) {
         if (deps.matcher.matches(endpoint, event, parsedBody)) {
-          deliveries.push({ eventId: event.id, endpointId: endpoint.id, tenantId: event.tenantId });
+          deliveries.push({
+            eventId: event.id,
+            endpointId: endpoint.id,
+            tenantId: event.tenantId,
+            eventType: event.type,
+            body: event.body,
+          });
         }
       }
     }

@@ -2,6 +2,9 @@ export interface NewDelivery {
   eventId: string;
   endpointId: string;
   tenantId: string;
+  /** Carried for transports that ship the event with the delivery (EventBridge, SQS). */
+  eventType: string;
+  body: string;
 }
 
 export interface ClaimedDelivery {
@@ -25,7 +28,11 @@ export type Settlement =
   /** The endpoint is gone: nothing to deliver to and nothing to redrive. */
   | { delivery: ClaimedDelivery; kind: 'discarded'; error: string };
 
-/** Deliveries waiting for their next attempt (SQS on AWS, a table locally). */
+/**
+ * Deliveries waiting for their next attempt (a table locally). On AWS the parts are separate:
+ * the relay publishes (EventBridge → SQS) and the deliver Lambda receives claimed messages from
+ * its event source and settles them, hence the two narrower views below.
+ */
 export interface DeliveryQueue {
   /** Idempotent per (event, endpoint): re-enqueueing after a crash adds nothing. */
   enqueue(deliveries: readonly NewDelivery[]): Promise<number>;
@@ -33,3 +40,9 @@ export interface DeliveryQueue {
   claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
   settle(settlements: readonly Settlement[]): Promise<void>;
 }
+
+/** What the relay needs: hand new deliveries to the transport. */
+export type DeliveryPublisher = Pick<DeliveryQueue, 'enqueue'>;
+
+/** What a deliverer that is handed its deliveries (an SQS-triggered Lambda) needs. */
+export type DeliverySettler = Pick<DeliveryQueue, 'settle'>;

@@ -54,7 +54,7 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
     async function enqueueOne(tenantId: string, endpointId: string, type: string) {
       const body = `{"type":"${type}","data":{"id":"${randomUUID()}"}}`;
       const eventId = await ctx.seed.event({ tenantId, type, body });
-      expect(await queue.enqueue([{ eventId, endpointId, tenantId }])).toBe(1);
+      expect(await queue.enqueue([{ eventId, endpointId, tenantId, eventType: type, body }])).toBe(1);
       return { eventId, body };
     }
 

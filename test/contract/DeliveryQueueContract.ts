@@ -28,9 +28,8 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
       await ctx?.cleanup?.();
     });
 
-    interface Seeded extends NewDelivery {
+    interface Seeded extends Omit<NewDelivery, 'eventType'> {
       type: string;
-      body: string;
     }
 
     /** `events` events, each meant for every one of `endpoints` endpoints of one tenant. */
@@ -49,7 +48,13 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
     }
 
     const asNew = (s: readonly Seeded[]): NewDelivery[] =>
-      s.map(({ eventId, endpointId, tenantId }) => ({ eventId, endpointId, tenantId }));
+      s.map(({ eventId, endpointId, tenantId, type, body }) => ({
+        eventId,
+        endpointId,
+        tenantId,
+        eventType: type,
+        body,
+      }));
 
     async function enqueued(events: number, endpoints = 1) {
       const seeded = await seed(events, endpoints);
