@@ -11,6 +11,8 @@ import { endpointRoutes } from './routes/endpointRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
+// Store errors that mean "that id is taken", whichever store raised them.
+const CONFLICT_CODES = new Set(['tenant_exists', 'endpoint_exists', 'api_key_taken']);
 
 /** The HTTP API: one Hono app, served by Node locally and by the API Lambda on AWS. */
 export function createApp(deps: ApiDependencies) {
@@ -62,7 +64,8 @@ function toHttpError(error: unknown): { status: number; code: string; message: s
     return { status: 400, code: error.code, message: error.message };
   }
   if (error instanceof RowhookError) {
-    if (error.code === 'tenant_exists') return { status: 409, code: error.code, message: error.message };
+    if (CONFLICT_CODES.has(error.code)) return { status: 409, code: error.code, message: error.message };
+    if (error.code === 'unknown_tenant') return { status: 404, code: error.code, message: error.message };
     if (error.code === 'invalid_input') return { status: 400, code: error.code, message: error.message };
     if (error.code === 'invalid_cursor') return { status: 400, code: error.code, message: error.message };
     if (error.retryable)

@@ -97,6 +97,7 @@ function settleAttempt(
 ): AttemptResult {
   const attempt: AttemptRecord = {
     deliveryId: delivery.id,
+    eventType: delivery.eventType,
     tenantId: delivery.tenantId,
     endpointId: delivery.endpointId,
     eventId: delivery.eventId,

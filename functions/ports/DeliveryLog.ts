@@ -2,6 +2,8 @@ import type { Page } from './SubscriptionStore.ts';
 
 export interface AttemptRecord {
   deliveryId: string;
+  /** Known to the deliverer; stores that keep no event table (DynamoDB) record it with the attempt. */
+  eventType?: string;
   tenantId: string;
   endpointId: string;
   eventId: string;

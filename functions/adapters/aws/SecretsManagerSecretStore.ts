@@ -1,0 +1,170 @@
+import {
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import type { SecretStore } from '../../ports/SecretStore.ts';
+import { AwsAdapterError, awsErrorName, toAwsError } from './errors.ts';
+
+export interface SecretsManagerSecretStoreOptions {
+  /** Deployment stage; secrets are named `rowhook/<stage>/endpoints/<endpoint id>`. */
+  stage: string;
+  /**
+   * How long a read is reused. Deliver Lambdas would otherwise call Secrets Manager once per message
+   * (cost, latency, and its per-second quota). Keep it well under the rotation overlap: a Lambda
+   * that cached before a rotation signs only with the old secret until its entry expires.
+   */
+  cacheTtlMs?: number;
+  kmsKeyId?: string;
+  now?: () => Date;
+}
+
+const storedSchema = z.object({
+  secrets: z.array(z.object({ secret: z.string(), createdAt: z.string(), expiresAt: z.string().optional() })),
+});
+type StoredSecrets = z.infer<typeof storedSchema>;
+
+const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
+// Reads in parallel per call; Secrets Manager's GetSecretValue quota is in the thousands per second.
+const READ_CONCURRENCY = 10;
+
+/**
+ * Signing secrets in Secrets Manager, one secret per endpoint holding every key that may still sign
+ * (the current one and, during a rotation, the previous ones with their expiry).
+ */
+export class SecretsManagerSecretStore implements SecretStore {
+  private readonly cache = new Map<string, { value: StoredSecrets; fetchedAt: number }>();
+  private readonly ttlMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly client: SecretsManagerClient,
+    private readonly options: SecretsManagerSecretStoreOptions,
+  ) {
+    this.ttlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  secretName(endpointId: string): string {
+    return `rowhook/${this.options.stage}/endpoints/${endpointId}`;
+  }
+
+  async create(endpointId: string, secret: string): Promise<void> {
+    const value: StoredSecrets = { secrets: [{ secret, createdAt: this.now().toISOString() }] };
+    try {
+      await this.client.send(
+        new CreateSecretCommand({
+          Name: this.secretName(endpointId),
+          SecretString: JSON.stringify(value),
+          Description: `Rowhook signing secrets of endpoint ${endpointId}`,
+          ...(this.options.kmsKeyId ? { KmsKeyId: this.options.kmsKeyId } : {}),
+        }),
+      );
+    } catch (error) {
+      // An earlier create that timed out on our side may have succeeded: overwrite, same outcome.
+      if (awsErrorName(error) !== 'ResourceExistsException')
+        throw toAwsError(error, `creating the signing secret of endpoint ${endpointId}`);
+      await this.write(endpointId, value);
+    }
+    this.remember(endpointId, value);
+  }
+
+  async rotate(endpointId: string, secret: string, overlapMs: number): Promise<void> {
+    const now = this.now();
+    const overlapEnd = new Date(now.getTime() + overlapMs);
+    const current = (await this.read(endpointId)) ?? { secrets: [] };
+    const kept = current.secrets
+      .filter((s) => !s.expiresAt || new Date(s.expiresAt) > now)
+      .map((s) =>
+        // Like the PostgreSQL store: shorten, never lengthen, an existing expiry.
+        !s.expiresAt || new Date(s.expiresAt) > overlapEnd
+          ? { ...s, expiresAt: overlapEnd.toISOString() }
+          : s,
+      );
+    const value: StoredSecrets = { secrets: [{ secret, createdAt: now.toISOString() }, ...kept] };
+    // Read-modify-write without a lock: two rotations racing for one endpoint keep the later write.
+    // Rotations come from the API one at a time per endpoint, so this is accepted.
+    if (current.secrets.length === 0) await this.create(endpointId, secret);
+    else await this.write(endpointId, value);
+    this.remember(endpointId, value);
+  }
+
+  async activeSecrets(endpointIds: readonly string[]): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    const ids = [...new Set(endpointIds)];
+    const nowMs = this.now().getTime();
+    const missing = ids.filter((id) => {
+      const cached = this.cache.get(id);
+      return !cached || nowMs - cached.fetchedAt >= this.ttlMs;
+    });
+    for (let i = 0; i < missing.length; i += READ_CONCURRENCY) {
+      await Promise.all(
+        missing.slice(i, i + READ_CONCURRENCY).map(async (id) => {
+          this.remember(id, (await this.read(id)) ?? { secrets: [] });
+        }),
+      );
+    }
+    for (const id of ids) {
+      const stored = this.cache.get(id)?.value.secrets ?? [];
+      // Expiry is checked at use, so a cached entry stops signing with an expired key on time.
+      const active = stored
+        .filter((s) => !s.expiresAt || new Date(s.expiresAt).getTime() > nowMs)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .map((s) => s.secret);
+      if (active.length > 0) result.set(id, active);
+    }
+    return result;
+  }
+
+  /** Drops cached entries (all, or one endpoint's). */
+  invalidate(endpointId?: string): void {
+    if (endpointId === undefined) this.cache.clear();
+    else this.cache.delete(endpointId);
+  }
+
+  private remember(endpointId: string, value: StoredSecrets): void {
+    this.cache.set(endpointId, { value, fetchedAt: this.now().getTime() });
+  }
+
+  private async read(endpointId: string): Promise<StoredSecrets | undefined> {
+    let text: string | undefined;
+    try {
+      const response = await this.client.send(
+        new GetSecretValueCommand({ SecretId: this.secretName(endpointId) }),
+      );
+      text = response.SecretString;
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+      throw toAwsError(error, `reading the signing secrets of endpoint ${endpointId}`);
+    }
+    if (text === undefined) return undefined;
+    let parsed: ReturnType<typeof storedSchema.safeParse>;
+    try {
+      parsed = storedSchema.safeParse(JSON.parse(text));
+    } catch (error) {
+      throw new AwsAdapterError(`secret ${this.secretName(endpointId)} is not JSON`, { cause: error });
+    }
+    if (!parsed.success) {
+      // The message never includes the value: it holds signing keys.
+      throw new AwsAdapterError(
+        `secret ${this.secretName(endpointId)} does not hold {"secrets":[{"secret","createdAt","expiresAt"?}]}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  private async write(endpointId: string, value: StoredSecrets): Promise<void> {
+    try {
+      await this.client.send(
+        new PutSecretValueCommand({
+          SecretId: this.secretName(endpointId),
+          SecretString: JSON.stringify(value),
+        }),
+      );
+    } catch (error) {
+      throw toAwsError(error, `storing the signing secrets of endpoint ${endpointId}`);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type { Endpoint, Tenant } from '../../../core/subscriptions/Endpoint.ts';
+import {
+  apiKeyKey,
+  endpointCreationKey,
+  endpointKey,
+  endpointRefKey,
+  type ItemKey,
+  keyPart,
+  tenantKey,
+} from './keys.ts';
+import { FIXED_KEYS, GSI1, ITEM_TYPES, LSI1, TYPE_ATTRIBUTE } from './tableDesign.ts';
+
+/** Item shapes as stored. Dates are ISO-8601 strings; absent values are stored as null. */
+export interface TenantItem extends ItemKey {
+  [TYPE_ATTRIBUTE]: typeof ITEM_TYPES.tenant;
+  [GSI1.partitionKey]: string;
+  [GSI1.sortKey]: string;
+  id: string;
+  name: string;
+  tier: Tenant['tier'];
+  createdAt: string;
+  /** The key hash it was created with (hex): lets a retried create recognise its own earlier write. */
+  apiKeyHash: string;
+}
+
+export interface ApiKeyItem extends ItemKey {
+  [TYPE_ATTRIBUTE]: typeof ITEM_TYPES.apiKey;
+  tenantId: string;
+  keyPrefix: string;
+  createdAt: string;
+}
+
+export interface EndpointItem extends ItemKey {
+  [TYPE_ATTRIBUTE]: typeof ITEM_TYPES.endpoint;
+  [LSI1.sortKey]: string;
+  id: string;
+  tenantId: string;
+  url: string;
+  description: string;
+  eventTypes: string[] | null;
+  /** JSON text: keeps the filter exactly as given (key order, number spelling, empty objects). */
+  filter: string | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EndpointRefItem extends ItemKey {
+  [TYPE_ATTRIBUTE]: typeof ITEM_TYPES.endpointRef;
+  tenantId: string;
+}
+
+export function tenantItem(tenant: Tenant, apiKeyHash: Buffer): TenantItem {
+  return {
+    ...tenantKey(tenant.id),
+    [TYPE_ATTRIBUTE]: ITEM_TYPES.tenant,
+    [GSI1.partitionKey]: FIXED_KEYS.tenantList,
+    [GSI1.sortKey]: keyPart(tenant.id),
+    id: tenant.id,
+    name: tenant.name,
+    tier: tenant.tier,
+    createdAt: tenant.createdAt.toISOString(),
+    apiKeyHash: apiKeyHash.toString('hex'),
+  };
+}
+
+export function toTenant(item: Record<string, unknown>): Tenant {
+  const row = item as unknown as TenantItem;
+  return { id: row.id, name: row.name, tier: row.tier, createdAt: new Date(row.createdAt) };
+}
+
+export function apiKeyItem(hash: Buffer, tenantId: string, keyPrefix: string, createdAt: Date): ApiKeyItem {
+  return {
+    ...apiKeyKey(hash),
+    [TYPE_ATTRIBUTE]: ITEM_TYPES.apiKey,
+    tenantId,
+    keyPrefix,
+    createdAt: createdAt.toISOString(),
+  };
+}
+
+export function endpointItem(endpoint: Endpoint): EndpointItem {
+  return {
+    ...endpointKey(endpoint.tenantId, endpoint.id),
+    [TYPE_ATTRIBUTE]: ITEM_TYPES.endpoint,
+    [LSI1.sortKey]: endpointCreationKey(endpoint.createdAt, endpoint.id),
+    id: endpoint.id,
+    tenantId: endpoint.tenantId,
+    url: endpoint.url,
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes,
+    filter: filterText(endpoint.filter),
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    createdAt: endpoint.createdAt.toISOString(),
+    updatedAt: endpoint.updatedAt.toISOString(),
+  };
+}
+
+export const filterText = (filter: Endpoint['filter']) => (filter === null ? null : JSON.stringify(filter));
+
+export function toEndpoint(item: Record<string, unknown>): Endpoint {
+  const row = item as unknown as EndpointItem;
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.eventTypes ?? null,
+    filter: row.filter == null ? null : (JSON.parse(row.filter) as Record<string, unknown>),
+    enabled: row.enabled,
+    disabledReason: row.disabledReason ?? null,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+  };
+}
+
+export function endpointRefItem(endpointId: string, tenantId: string): EndpointRefItem {
+  return { ...endpointRefKey(endpointId), [TYPE_ATTRIBUTE]: ITEM_TYPES.endpointRef, tenantId };
+}

@@ -1,0 +1,78 @@
+import { lookup } from 'node:dns/promises';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { handle } from 'hono/aws-lambda';
+import { z } from 'zod';
+import { AwsAdapterError, toAwsError } from '../adapters/aws/errors.ts';
+import type { ApiDependencies } from '../api/ApiDependencies.ts';
+import { hashSecret } from '../api/auth.ts';
+import { createApp } from '../api/createApp.ts';
+import { AddressPolicy, parseNetworkList } from '../core/network/AddressPolicy.ts';
+import type { DeadLetters } from '../ports/DeadLetters.ts';
+import { arn, ENV, integer, loadEnv } from './config.ts';
+import { createObservability } from './observability.ts';
+import { deliveryLog } from './wiring/deliveryLog.ts';
+import { outboxSource } from './wiring/outbox.ts';
+import { secretStore, secretsManagerClient } from './wiring/secrets.ts';
+import { subscriptionStore } from './wiring/subscriptions.ts';
+
+/** The same Hono app as `npm start`, behind API Gateway (HTTP API, payload v2). */
+export function createApiHandler(deps: ApiDependencies) {
+  return handle(createApp(deps));
+}
+
+const { logger } = createObservability('rowhook-api');
+
+async function readAdminTokenHash(secretArn: string): Promise<Buffer> {
+  try {
+    const response = await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const token = response.SecretString?.trim() ?? '';
+    if (token.length < 16) throw new Error('the admin token secret must hold at least 16 characters');
+    return hashSecret(token);
+  } catch (error) {
+    throw toAwsError(error, 'reading the admin token');
+  }
+}
+
+/** Operators' dead letters are not stored on AWS yet (see the report); answers 503 meanwhile. */
+function unavailableDeadLetters(): DeadLetters {
+  const fail = async (): Promise<never> => {
+    throw new AwsAdapterError('dead letters are not available on this deployment yet', { retryable: true });
+  };
+  return { list: fail, get: fail, redrive: fail, redriveMatching: fail, discard: fail };
+}
+
+let cached: Promise<ReturnType<typeof createApiHandler>> | undefined;
+
+async function wire() {
+  const env = loadEnv({
+    [ENV.adminTokenSecretArn]: arn,
+    [ENV.secretOverlapMs]: integer(24 * 3_600_000, 0, 30 * 86_400_000),
+    [ENV.allowedNetworks]: z.string().default(''),
+  });
+  return createApiHandler({
+    subscriptions: subscriptionStore(),
+    secrets: secretStore(),
+    deadLetters: unavailableDeadLetters(),
+    deliveryLog: deliveryLog(),
+    outbox: outboxSource(),
+    adminTokenHash: await readAdminTokenHash(env[ENV.adminTokenSecretArn]),
+    addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
+    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    requireHttps: true,
+    secretOverlapMs: env[ENV.secretOverlapMs],
+    // Test events wait for the sweeper (seconds); nudging the relay would need the Lambda client.
+    onOutboxWrite: () => {},
+    log: (entry) => logger.info(String(entry.msg ?? 'api'), { entry: JSON.stringify(entry) }),
+  });
+}
+
+type ApiEvent = Parameters<ReturnType<typeof createApiHandler>>[0];
+
+export const handler = async (event: ApiEvent, context: Context) => {
+  cached ??= wire().catch((error: unknown) => {
+    cached = undefined; // a failed cold start (secret not readable yet) is retried on the next request
+    throw error;
+  });
+  return (await cached)(event, context);
+};

@@ -1,0 +1,33 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ENV, loadEnv, retrySchedule } from './config.ts';
+import { createDeliverHandler } from './createDeliverHandler.ts';
+import { createObservability } from './observability.ts';
+import { deliveryLog } from './wiring/deliveryLog.ts';
+import { lazy } from './wiring/lazy.ts';
+import { secretStore } from './wiring/secrets.ts';
+import { sender } from './wiring/sender.ts';
+import { deliverySettler, loggingRecorder } from './wiring/settler.ts';
+import { subscriptionStore } from './wiring/subscriptions.ts';
+
+export { createDeliverHandler };
+
+const { logger, metrics } = createObservability('rowhook-deliver');
+
+const wired = lazy(() => {
+  const env = loadEnv({ [ENV.retrySchedule]: retrySchedule });
+  return createDeliverHandler({
+    subscriptions: subscriptionStore(),
+    secrets: secretStore(),
+    log: deliveryLog(),
+    settler: deliverySettler()(loggingRecorder(logger)),
+    sender: sender(),
+    schedule: env[ENV.retrySchedule],
+    now: () => new Date(),
+    random: Math.random,
+    logger,
+    metrics,
+  });
+});
+
+/** SQS (delivery queue, dedicated DLQ) → signed attempts; ReportBatchItemFailures on the mapping. */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => wired()(event);

@@ -1,0 +1,17 @@
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { RdsDataOutboxSource } from '../../adapters/aws/RdsDataOutboxSource.ts';
+import { arn, ENV, loadEnv, required } from '../config.ts';
+import { lazy } from './lazy.ts';
+
+export const outboxSource = lazy(() => {
+  const env = loadEnv({
+    [ENV.dbClusterArn]: arn,
+    [ENV.dbSecretArn]: arn,
+    [ENV.dbName]: required,
+  });
+  return new RdsDataOutboxSource(new RDSDataClient({}), {
+    resourceArn: env[ENV.dbClusterArn],
+    secretArn: env[ENV.dbSecretArn],
+    database: env[ENV.dbName],
+  });
+});

@@ -1,0 +1,35 @@
+import { EndpointMatcher } from '../../pipeline/EndpointMatcher.ts';
+import { ENV, integer, loadEnv } from '../config.ts';
+import { createRelayHandler } from '../createRelayHandler.ts';
+import { createObservability, MetricUnit } from '../observability.ts';
+import { outboxSource } from './outbox.ts';
+import { deliveryPublisher } from './publisher.ts';
+import { subscriptionStore } from './subscriptions.ts';
+
+// EventBridge's 1 MiB entry limit counts the body once JSON-escaped inside the entry, plus the
+// envelope; the publisher still checks each entry and reports any that do not fit.
+const MAX_EVENT_BYTES_LIMIT = 1024 * 1024 - 16 * 1024;
+
+/** The relay handler wired to Aurora (Data API), DynamoDB and EventBridge; shared by relay and sweeper. */
+export function wireRelay(serviceName: string) {
+  const { logger, metrics } = createObservability(serviceName);
+  const env = loadEnv({
+    [ENV.relayBatch]: integer(100, 1, 1_000),
+    [ENV.maxEventBytes]: integer(256 * 1024, 1024, MAX_EVENT_BYTES_LIMIT),
+  });
+  const publisher = deliveryPublisher()((rejected) => {
+    metrics.addMetric('DeliveriesRejected', MetricUnit.Count, rejected.length);
+    for (const r of rejected) logger.error('delivery not published', { ...r });
+  });
+  return createRelayHandler({
+    relay: {
+      outbox: outboxSource(),
+      subscriptions: subscriptionStore(),
+      queue: publisher,
+      matcher: new EndpointMatcher(),
+    },
+    options: { batchSize: env[ENV.relayBatch], maxEventBytes: env[ENV.maxEventBytes] },
+    logger,
+    metrics,
+  });
+}

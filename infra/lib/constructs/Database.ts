@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { REPO_ROOT } from '../paths.ts';
+import { nodeFunction } from './nodeFunction.ts';
+
+export interface DatabaseProps {
+  readonly stage: string;
+  readonly minAcu: number;
+  readonly maxAcu: number;
+  readonly deletionProtection: boolean;
+  /** Folder of numbered migrations applied at deploy time; defaults to `sql/migrations`. */
+  readonly migrationsDir?: string;
+}
+
+export const DATABASE_NAME = 'rowhook';
+
+/**
+ * Aurora PostgreSQL Serverless v2 with the Data API on (the Lambdas reach it over HTTPS, so none of
+ * them runs in the VPC), the `aws_lambda` extension's role associated under feature name `Lambda`,
+ * and the migrations applied by a custom resource over the Data API on every deploy.
+ *
+ * The cluster sits in isolated subnets (no NAT). Its only way out is an interface endpoint for
+ * Lambda, which the capture trigger's `aws_lambda.invoke` nudge needs.
+ */
+export class Database extends Construct {
+  readonly vpc: ec2.Vpc;
+  readonly cluster: rds.DatabaseCluster;
+  /** Master credentials used by the Data API (generated, stored in Secrets Manager). */
+  readonly dataApiSecretArn: string;
+  /** Role the cluster assumes to call `aws_lambda.invoke`; may invoke the relay function only. */
+  readonly lambdaInvokeRole: iam.Role;
+  readonly databaseName = DATABASE_NAME;
+  private readonly migrationsDir: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    this.migrationsDir = props.migrationsDir ?? path.join(REPO_ROOT, 'sql', 'migrations');
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+    });
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+      trafficType: ec2.FlowLogTrafficType.REJECT,
+    });
+
+    const dbSecurityGroup = new ec2.SecurityGroup(this, 'ClusterSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Rowhook Aurora cluster: no inbound (Data API only); HTTPS out to the Lambda endpoint',
+      allowAllOutbound: false,
+    });
+    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'LambdaEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Lambda interface endpoint: HTTPS from the Rowhook Aurora cluster only',
+      allowAllOutbound: false,
+    });
+    endpointSecurityGroup.addIngressRule(dbSecurityGroup, ec2.Port.tcp(443), 'aws_lambda.invoke from Aurora');
+    dbSecurityGroup.addEgressRule(endpointSecurityGroup, ec2.Port.tcp(443), 'aws_lambda.invoke to Lambda');
+    this.vpc.addInterfaceEndpoint('LambdaEndpoint', {
+      service: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
+      securityGroups: [endpointSecurityGroup],
+      privateDnsEnabled: true,
+      open: false,
+    });
+
+    this.lambdaInvokeRole = new iam.Role(this, 'AwsLambdaExtensionRole', {
+      assumedBy: new iam.ServicePrincipal('rds.amazonaws.com'),
+      description: 'Assumed by Aurora for aws_lambda.invoke: may invoke the Rowhook relay function only',
+    });
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
+      writer: rds.ClusterInstance.serverlessV2('writer', { autoMinorVersionUpgrade: true }),
+      serverlessV2MinCapacity: props.minAcu,
+      serverlessV2MaxCapacity: props.maxAcu,
+      vpc: this.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [dbSecurityGroup],
+      clusterIdentifier: `rowhook-${props.stage}`,
+      credentials: rds.Credentials.fromGeneratedSecret('rowhook_admin', {
+        secretName: `rowhook/${props.stage}/aurora-data-api`,
+      }),
+      defaultDatabaseName: DATABASE_NAME,
+      enableDataApi: true,
+      storageEncrypted: true,
+      iamAuthentication: true,
+      deletionProtection: props.deletionProtection,
+      removalPolicy: props.deletionProtection ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      backup: { retention: Duration.days(7) },
+      cloudwatchLogsExports: ['postgresql'],
+    });
+    // Created here with a retention instead of through `cloudwatchLogsRetention`, which would add a
+    // LogRetention custom-resource Lambda.
+    const postgresLog = new logs.LogGroup(this, 'PostgresLog', {
+      logGroupName: `/aws/rds/cluster/rowhook-${props.stage}/postgresql`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.cluster.node.addDependency(postgresLog);
+    if (!this.cluster.secret) throw new Error('Aurora cluster has no generated secret');
+    this.dataApiSecretArn = this.cluster.secret.secretArn;
+
+    // Escape hatch: the L2 only associates S3 import/export roles; aws_lambda needs feature `Lambda`.
+    const cfnCluster = this.cluster.node.defaultChild as rds.CfnDBCluster;
+    cfnCluster.associatedRoles = [{ roleArn: this.lambdaInvokeRole.roleArn, featureName: 'Lambda' }];
+  }
+
+  /** Lets Aurora's `aws_lambda.invoke` call this function, and nothing else. */
+  allowInvoke(relay: lambda.IFunction): void {
+    this.lambdaInvokeRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [relay.functionArn] }),
+    );
+  }
+
+  /** Applies the numbered migrations over the Data API, then points the nudge at `relay`. */
+  addMigrations(relay: lambda.IFunction, logRetention: logs.RetentionDays): CustomResource {
+    const files = readdirSync(this.migrationsDir)
+      .filter((name) => name.endsWith('.sql'))
+      .sort();
+    const migrations = files.map((name) => {
+      const sql = readFileSync(path.join(this.migrationsDir, name), 'utf8');
+      return `${name}:${createHash('sha256').update(sql).digest('hex')}`;
+    });
+    const migrationsDir = this.migrationsDir;
+    const fn = nodeFunction(this, 'Migrate', {
+      entry: path.join(REPO_ROOT, 'infra', 'migrate', 'handler.ts'),
+      serviceName: 'rowhook-migrate',
+      description: 'Applies sql/migrations to Aurora over the Data API (CloudFormation custom resource)',
+      timeout: Duration.minutes(10),
+      memorySize: 256,
+      logRetention,
+      environment: {},
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_input: string, output: string) => [
+          `mkdir -p "${output}/migrations"`,
+          `cp "${migrationsDir}"/*.sql "${output}/migrations/"`,
+        ],
+      },
+    });
+    this.cluster.grantDataApiAccess(fn);
+    // CloudFormation invokes the service token with the deployer's credentials: no resource policy.
+    const resource = new CustomResource(this, 'Migrations', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::RowhookMigrations',
+      properties: {
+        ClusterArn: this.cluster.clusterArn,
+        SecretArn: this.dataApiSecretArn,
+        Database: DATABASE_NAME,
+        RelayFunctionArn: relay.functionArn,
+        Region: Stack.of(this).region,
+        Migrations: migrations,
+      },
+    });
+    // The writer instance must be up before the Data API can run anything.
+    resource.node.addDependency(this.cluster);
+    return resource;
+  }
+}

@@ -1,0 +1,79 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface DeliveryQueuesProps {
+  readonly stage: string;
+  /** The deliver function's timeout; the visibility timeout is six times it (AWS guidance). */
+  readonly deliverTimeout: Duration;
+}
+
+/**
+ * - `deliveryQueue`: pooled deliveries (and retries re-enqueued with DelaySeconds) for `deliver`.
+ * - `dedicatedDlq`: where API destination rules drop events EventBridge gave up on; `deliver`
+ *   consumes it too, re-signs and continues the retry schedule.
+ * - `deadLetterQueue`: terminal; messages `deliver` could not even process after 5 receives, and
+ *   bus-to-queue failures. Operators list/redrive it.
+ * - `syncFailures`: stream records the sync function could not apply.
+ * All SQS-managed SSE, TLS enforced.
+ */
+export class DeliveryQueues extends Construct {
+  readonly deliveryQueue: sqs.Queue;
+  readonly dedicatedDlq: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly syncFailures: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: DeliveryQueuesProps) {
+    super(scope, id);
+    const visibilityTimeout = Duration.seconds(props.deliverTimeout.toSeconds() * 6);
+    const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      ...common,
+      queueName: `rowhook-${props.stage}-dead-letters`,
+      retentionPeriod: Duration.days(14),
+    });
+    const redrive = { queue: this.deadLetterQueue, maxReceiveCount: 5 };
+    this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', {
+      ...common,
+      queueName: `rowhook-${props.stage}-deliveries`,
+      visibilityTimeout,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: redrive,
+    });
+    this.dedicatedDlq = new sqs.Queue(this, 'DedicatedDeadLetterQueue', {
+      ...common,
+      queueName: `rowhook-${props.stage}-dedicated-retries`,
+      visibilityTimeout,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: redrive,
+    });
+    this.syncFailures = new sqs.Queue(this, 'SyncFailures', {
+      ...common,
+      queueName: `rowhook-${props.stage}-sync-failures`,
+      retentionPeriod: Duration.days(14),
+    });
+
+    // API destination rules are created at runtime by the sync function, named
+    // rowhook-<stage>-<endpoint id>; only those rules on this stage's bus may dead-letter here.
+    const stack = Stack.of(this);
+    this.dedicatedDlq.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ApiDestinationRulesDeadLetter',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.dedicatedDlq.queueArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'events',
+              resource: 'rule',
+              resourceName: `rowhook-${props.stage}/rowhook-${props.stage}-*`,
+            }),
+          },
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,308 @@
+import path from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { ENV } from '../environment.ts';
+import { REPO_ROOT } from '../paths.ts';
+import type { Bus } from './Bus.ts';
+import type { Database } from './Database.ts';
+import type { DeliveryQueues } from './DeliveryQueues.ts';
+import { nodeFunction } from './nodeFunction.ts';
+import type { Secrets } from './Secrets.ts';
+import type { SubscriptionsTable } from './SubscriptionsTable.ts';
+
+export interface FunctionsProps {
+  readonly stage: string;
+  readonly database: Database;
+  readonly bus: Bus;
+  readonly queues: DeliveryQueues;
+  readonly table: SubscriptionsTable;
+  readonly secrets: Secrets;
+  readonly deliverMaxConcurrency: number;
+  readonly attemptRetentionDays: number;
+  /** Folder holding relay.ts, deliver.ts, api.ts, sync.ts, sweeper.ts; default functions/handlers. */
+  readonly handlersDir?: string;
+}
+
+export const DELIVER_TIMEOUT = Duration.seconds(30);
+const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/**
+ * The five handlers as Lambda functions, their triggers, and least-privilege grants scoped to this
+ * stack's resources:
+ * - relay: nudged by Aurora (`aws_lambda.invoke`, async) and by the sweeper; Data API, table,
+ *   PutEvents on the bus, reads endpoint signing secrets (it pre-signs API destination headers).
+ * - deliver: SQS delivery queue + dedicated-destination DLQ, ReportBatchItemFailures, MaximumConcurrency.
+ * - api: the HTTP app behind API Gateway.
+ * - sync: DynamoDB stream → Connection / ApiDestination / Rule per dedicated endpoint.
+ * - sweeper: EventBridge Scheduler every minute; runs the relay drain so a lost nudge only delays.
+ */
+export class Functions extends Construct {
+  readonly relay: nodejs.NodejsFunction;
+  readonly deliver: nodejs.NodejsFunction;
+  readonly api: nodejs.NodejsFunction;
+  readonly sync: nodejs.NodejsFunction;
+  readonly sweeper: nodejs.NodejsFunction;
+  readonly apiDestinationRole: iam.Role;
+  readonly sweeperSchedule: scheduler.CfnSchedule;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { database, bus, queues, table, secrets, stage } = props;
+    const stack = Stack.of(this);
+    const handlersDir = props.handlersDir ?? path.join(REPO_ROOT, 'functions', 'handlers');
+    const entry = (name: string) => path.join(handlersDir, `${name}.ts`);
+
+    const common: Record<string, string> = {
+      [ENV.stage]: stage,
+      [ENV.tableName]: table.table.tableName,
+      [ENV.eventBusName]: bus.bus.eventBusName,
+    };
+    const dataApi: Record<string, string> = {
+      [ENV.dbClusterArn]: database.cluster.clusterArn,
+      [ENV.dbSecretArn]: database.dataApiSecretArn,
+      [ENV.dbName]: database.databaseName,
+    };
+    const readEndpointSecrets = new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: [secrets.endpointSecretsArn],
+    });
+
+    // relay -----------------------------------------------------------------------------------
+    this.relay = nodeFunction(this, 'Relay', {
+      entry: entry('relay'),
+      serviceName: 'rowhook-relay',
+      description: 'Claims committed outbox rows over the Data API and publishes one bus entry per delivery',
+      timeout: Duration.seconds(60),
+      memorySize: 512,
+      logRetention: LOG_RETENTION,
+      environment: { ...common, ...dataApi },
+    });
+    // Invoked asynchronously (Aurora nudges, sweeper). A failed or throttled nudge is not retried:
+    // the sweeper re-runs the relay within a minute anyway, and retries would only pile up.
+    this.relay.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    database.cluster.grantDataApiAccess(this.relay);
+    table.grantItemReadWrite(this.relay);
+    bus.bus.grantPutEventsTo(this.relay);
+    this.relay.addToRolePolicy(readEndpointSecrets);
+    database.allowInvoke(this.relay);
+
+    // deliver ---------------------------------------------------------------------------------
+    this.deliver = nodeFunction(this, 'Deliver', {
+      entry: entry('deliver'),
+      serviceName: 'rowhook-deliver',
+      description:
+        'Signs and POSTs one attempt per message; re-enqueues retries; dead-letters exhausted ones',
+      timeout: DELIVER_TIMEOUT,
+      memorySize: 512,
+      logRetention: LOG_RETENTION,
+      environment: {
+        ...common,
+        [ENV.deliveryQueueUrl]: queues.deliveryQueue.queueUrl,
+        [ENV.deadLetterQueueUrl]: queues.deadLetterQueue.queueUrl,
+        [ENV.attemptRetentionDays]: String(props.attemptRetentionDays),
+      },
+    });
+    for (const queue of [queues.deliveryQueue, queues.dedicatedDlq]) {
+      this.deliver.addEventSource(
+        new sources.SqsEventSource(queue, {
+          batchSize: 10,
+          maxBatchingWindow: Duration.seconds(1),
+          reportBatchItemFailures: true,
+          maxConcurrency: props.deliverMaxConcurrency,
+        }),
+      );
+    }
+    queues.deliveryQueue.grantSendMessages(this.deliver); // retries and chained delays
+    queues.deadLetterQueue.grantSendMessages(this.deliver); // exhausted deliveries
+    table.grantItemReadWrite(this.deliver); // attempt log, failed records, endpoint lookups
+    this.deliver.addToRolePolicy(readEndpointSecrets);
+
+    // api -------------------------------------------------------------------------------------
+    this.api = nodeFunction(this, 'Api', {
+      entry: entry('api'),
+      serviceName: 'rowhook-api',
+      description: 'Tenant and operator HTTP API (the same app as npm start) behind API Gateway',
+      timeout: Duration.seconds(29),
+      memorySize: 512,
+      logRetention: LOG_RETENTION,
+      environment: { ...common, ...dataApi, [ENV.adminTokenSecretArn]: secrets.adminToken.secretArn },
+    });
+    table.grantItemReadWrite(this.api);
+    secrets.adminToken.grantRead(this.api);
+    // Test events and the outbox views go through the Data API.
+    database.cluster.grantDataApiAccess(this.api);
+    // Operator dead-letter routes are not wired on AWS yet (the api answers 503); when they are, they
+    // need deadLetterQueue.grantConsumeMessages and deliveryQueue.grantSendMessages here.
+    this.api.addToRolePolicy(
+      new iam.PolicyStatement({
+        // Endpoint signing secrets: create on endpoint creation, rotate, delete with the endpoint.
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:TagResource',
+        ],
+        resources: [secrets.endpointSecretsArn],
+      }),
+    );
+
+    // sync ------------------------------------------------------------------------------------
+    this.apiDestinationRole = new iam.Role(this, 'ApiDestinationInvokeRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: "EventBridge invokes this stage's per-endpoint API destinations",
+    });
+    this.apiDestinationRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:InvokeApiDestination'],
+        resources: [
+          stack.formatArn({
+            service: 'events',
+            resource: 'api-destination',
+            resourceName: `rowhook-${stage}-*`,
+          }),
+        ],
+      }),
+    );
+    this.sync = nodeFunction(this, 'Sync', {
+      entry: entry('sync'),
+      serviceName: 'rowhook-sync',
+      description: 'Keeps each dedicated endpoint Connection + API destination + Rule in step with DynamoDB',
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      logRetention: LOG_RETENTION,
+      environment: {
+        ...common,
+        [ENV.apiDestinationRoleArn]: this.apiDestinationRole.roleArn,
+        [ENV.dedicatedDlqArn]: queues.dedicatedDlq.queueArn,
+        [ENV.dedicatedDlqUrl]: queues.dedicatedDlq.queueUrl,
+      },
+    });
+    this.sync.addEventSource(
+      new sources.DynamoEventSource(table.table, {
+        // TRIM_HORIZON: an endpoint written before the mapping existed is still synced.
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new sources.SqsDlq(queues.syncFailures),
+      }),
+    );
+    table.grantItemReadWrite(this.sync); // marks endpoints that fell back to pooled
+    this.sync.addToRolePolicy(readEndpointSecrets); // connection credentials live with the endpoint
+    const prefix = `rowhook-${stage}-*`;
+    this.sync.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'events:CreateConnection',
+          'events:UpdateConnection',
+          'events:DeleteConnection',
+          'events:DescribeConnection',
+        ],
+        resources: [stack.formatArn({ service: 'events', resource: 'connection', resourceName: prefix })],
+      }),
+    );
+    this.sync.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'events:CreateApiDestination',
+          'events:UpdateApiDestination',
+          'events:DeleteApiDestination',
+          'events:DescribeApiDestination',
+        ],
+        resources: [
+          stack.formatArn({ service: 'events', resource: 'api-destination', resourceName: prefix }),
+        ],
+      }),
+    );
+    this.sync.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'events:PutRule',
+          'events:DeleteRule',
+          'events:DescribeRule',
+          'events:PutTargets',
+          'events:RemoveTargets',
+          'events:ListTargetsByRule',
+        ],
+        resources: [
+          stack.formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: `${bus.bus.eventBusName}/${prefix}`,
+          }),
+        ],
+      }),
+    );
+    // EventBridge stores each connection's credentials in a secret it creates on the caller's behalf.
+    this.sync.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:UpdateSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: [secrets.connectionSecretsArn],
+      }),
+    );
+    this.apiDestinationRole.grantPassRole(this.sync.grantPrincipal);
+
+    // sweeper ---------------------------------------------------------------------------------
+    // The sweeper runs the same drain as the relay in-process (functions/handlers/sweeper.ts), so it
+    // holds the relay's grants; a separate function so its schedule and alarms are its own.
+    this.sweeper = nodeFunction(this, 'Sweeper', {
+      entry: entry('sweeper'),
+      serviceName: 'rowhook-sweeper',
+      description: 'Runs the relay drain every minute so a lost nudge only delays delivery, never loses it',
+      timeout: Duration.seconds(60),
+      memorySize: 512,
+      logRetention: LOG_RETENTION,
+      environment: { ...common, ...dataApi },
+    });
+    database.cluster.grantDataApiAccess(this.sweeper);
+    table.grantItemReadWrite(this.sweeper);
+    bus.bus.grantPutEventsTo(this.sweeper);
+    this.sweeper.addToRolePolicy(readEndpointSecrets);
+    // L1 schedule with our own role: the L2 target's role would also allow `<function>:*`.
+    const schedulerRole = new iam.Role(this, 'SweeperSchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'EventBridge Scheduler invokes the Rowhook sweeper',
+    });
+    schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.sweeper.functionArn] }),
+    );
+    this.sweeperSchedule = new scheduler.CfnSchedule(this, 'SweeperSchedule', {
+      name: `rowhook-${stage}-sweeper`,
+      description: 'Rowhook safety net: runs the sweeper (the relay drain) every minute',
+      scheduleExpression: 'rate(1 minute)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.sweeper.functionArn,
+        roleArn: schedulerRole.roleArn,
+        input: JSON.stringify({ source: 'rowhook.scheduler' }),
+        // A missed tick is covered by the next one a minute later.
+        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+      },
+    });
+  }
+
+  get all(): lambda.IFunction[] {
+    return [this.relay, this.deliver, this.api, this.sync, this.sweeper];
+  }
+}

@@ -1,0 +1,115 @@
+import { type App, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RowhookConfig } from './config.ts';
+import { Alarms } from './constructs/Alarms.ts';
+import { Api } from './constructs/Api.ts';
+import { Bus } from './constructs/Bus.ts';
+import { Database } from './constructs/Database.ts';
+import { DeliveryQueues } from './constructs/DeliveryQueues.ts';
+import { DELIVER_TIMEOUT, Functions } from './constructs/Functions.ts';
+import { Secrets } from './constructs/Secrets.ts';
+import { SubscriptionsTable } from './constructs/SubscriptionsTable.ts';
+import { acknowledgeNagFindings } from './nagSuppressions.ts';
+
+export interface CreateStacksOptions {
+  /** Where the handler entry points live; default functions/handlers. */
+  readonly handlersDir?: string;
+  /** Where the numbered migrations live; default sql/migrations. */
+  readonly migrationsDir?: string;
+}
+
+export interface RowhookStacks {
+  readonly stack: RowhookStack;
+}
+
+/** The one entry point for `infra/bin/app.ts` and the tests. */
+export function createStacks(
+  app: App,
+  config: RowhookConfig,
+  options: CreateStacksOptions = {},
+): RowhookStacks {
+  const env =
+    config.account || config.region ? { account: config.account, region: config.region } : undefined;
+  const stack = new RowhookStack(app, `Rowhook-${config.stage}`, {
+    config,
+    options,
+    ...(env ? { env } : {}),
+    description: `Rowhook (${config.stage}): PostgreSQL row changes to signed webhooks`,
+  });
+  return { stack };
+}
+
+interface RowhookStackProps extends StackProps {
+  readonly config: RowhookConfig;
+  readonly options: CreateStacksOptions;
+}
+
+export class RowhookStack extends Stack {
+  readonly config: RowhookConfig;
+  readonly database: Database;
+  readonly bus: Bus;
+  readonly queues: DeliveryQueues;
+  readonly table: SubscriptionsTable;
+  readonly secrets: Secrets;
+  readonly functions: Functions;
+  readonly api: Api;
+  readonly alarms: Alarms;
+
+  constructor(scope: App, id: string, props: RowhookStackProps) {
+    super(scope, id, props);
+    const { config, options } = props;
+    this.config = config;
+    const { stage } = config;
+    Tags.of(this).add('rowhook:stage', stage);
+
+    this.database = new Database(this, 'Database', {
+      stage,
+      minAcu: config.auroraMinAcu,
+      maxAcu: config.auroraMaxAcu,
+      deletionProtection: config.deletionProtection,
+      ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
+    });
+    this.bus = new Bus(this, 'Bus', { stage, replayWindowDays: config.replayWindowDays });
+    this.queues = new DeliveryQueues(this, 'Queues', { stage, deliverTimeout: DELIVER_TIMEOUT });
+    this.table = new SubscriptionsTable(this, 'Subscriptions', {
+      stage,
+      deletionProtection: config.deletionProtection,
+    });
+    this.secrets = new Secrets(this, 'Secrets', { stage });
+    this.bus.routePooled(this.queues.deliveryQueue, this.queues.deadLetterQueue);
+
+    this.functions = new Functions(this, 'Functions', {
+      stage,
+      database: this.database,
+      bus: this.bus,
+      queues: this.queues,
+      table: this.table,
+      secrets: this.secrets,
+      deliverMaxConcurrency: config.deliverMaxConcurrency,
+      attemptRetentionDays: config.attemptRetentionDays,
+      ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    });
+    this.database.addMigrations(this.functions.relay, RetentionDays.ONE_MONTH);
+
+    this.api = new Api(this, 'Api', {
+      stage,
+      handler: this.functions.api,
+      throttleRate: config.apiThrottleRate,
+      throttleBurst: config.apiThrottleBurst,
+    });
+    this.alarms = new Alarms(this, 'Alarms', {
+      stage,
+      deadLetterQueues: [this.queues.deadLetterQueue, this.queues.syncFailures],
+      deliveryErrorRatePercent: config.alarmDeliveryErrorRatePercent,
+      relayLagSeconds: config.alarmRelayLagSeconds,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Rowhook HTTP API base URL' });
+    new CfnOutput(this, 'BusName', { value: this.bus.bus.eventBusName, description: 'Rowhook event bus' });
+    new CfnOutput(this, 'DatabaseClusterArn', { value: this.database.cluster.clusterArn });
+    new CfnOutput(this, 'DataApiSecretArn', { value: this.database.dataApiSecretArn });
+    new CfnOutput(this, 'AdminTokenSecretArn', { value: this.secrets.adminToken.secretArn });
+
+    acknowledgeNagFindings(this);
+  }
+}

@@ -1,0 +1,203 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseDeliveryMessage } from '../../../functions/adapters/aws/DeliveryMessage.ts';
+import {
+  EventBridgeDeliveryPublisher,
+  type EventBridgeDeliveryPublisherOptions,
+} from '../../../functions/adapters/aws/EventBridgeDeliveryPublisher.ts';
+import { AwsAdapterError } from '../../../functions/adapters/aws/errors.ts';
+import type { NewDelivery } from '../../../functions/ports/DeliveryQueue.ts';
+
+const eventBridge = mockClient(EventBridgeClient);
+
+function deliveries(count: number, body = '{"id":12345678901234567890}'): NewDelivery[] {
+  return Array.from({ length: count }, (_, i) => ({
+    eventId: `0190f0f0-0000-7000-8000-${String(i).padStart(12, '0')}`,
+    endpointId: `ep_${i}`,
+    tenantId: 'acme',
+    eventType: 'orders.insert',
+    body,
+  }));
+}
+
+function publisher(options: Partial<EventBridgeDeliveryPublisherOptions> = {}) {
+  return new EventBridgeDeliveryPublisher(new EventBridgeClient({ region: 'eu-west-1' }), {
+    eventBusName: 'rowhook-test',
+    sleep: async () => {},
+    ...options,
+  });
+}
+
+const ok = (n: number) => ({
+  FailedEntryCount: 0,
+  Entries: Array.from({ length: n }, (_, i) => ({ EventId: `e${i}` })),
+});
+
+beforeEach(() => eventBridge.reset());
+
+describe('EventBridgeDeliveryPublisher', () => {
+  it('publishes one entry per delivery, at most 10 per call, with the exact body', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+    const published = await publisher().enqueue(deliveries(23));
+    expect(published).toBe(23);
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 3]);
+    const entry = calls[0]?.args[0].input.Entries?.[0];
+    expect(entry).toMatchObject({
+      EventBusName: 'rowhook-test',
+      Source: 'rowhook',
+      DetailType: 'rowhook.delivery',
+    });
+    const detail = parseDeliveryMessage(entry?.Detail ?? '');
+    expect(detail).toEqual({
+      eventId: '0190f0f0-0000-7000-8000-000000000000',
+      endpointId: 'ep_0',
+      tenantId: 'acme',
+      eventType: 'orders.insert',
+      body: '{"id":12345678901234567890}',
+      transport: 'pooled',
+    });
+  });
+
+  it('makes no call for an empty batch', async () => {
+    expect(await publisher().enqueue([])).toBe(0);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('re-sends only the entries that failed', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({
+        FailedEntryCount: 2,
+        Entries: [
+          { EventId: 'a' },
+          { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' },
+          { EventId: 'c' },
+          { ErrorCode: 'InternalFailure', ErrorMessage: 'oops' },
+        ],
+      })
+      .resolves(ok(2));
+    const batch = deliveries(4);
+    await publisher().enqueue(batch);
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(2);
+    const retried = calls[1]?.args[0].input.Entries?.map(
+      (e) => parseDeliveryMessage(e.Detail ?? '').endpointId,
+    );
+    expect(retried).toEqual(['ep_1', 'ep_3']);
+  });
+
+  it('gives up after bounded attempts with a retryable error, backing off between them', async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'still broken' }],
+    });
+    const sleep = vi.fn(async () => {});
+    const error = await publisher({ maxAttempts: 3, sleep })
+      .enqueue(deliveries(1))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsAdapterError);
+    expect((error as AwsAdapterError).retryable).toBe(true);
+    expect((error as Error).message).toMatch(/after 3 attempts.*InternalFailure: still broken/);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);
+    expect(sleep).toHaveBeenCalledTimes(2);
+  });
+
+  it('maps a throttling error to a retryable AwsAdapterError with the cause', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    eventBridge.on(PutEventsCommand).rejects(throttled);
+    const error = (await publisher({ maxAttempts: 2 })
+      .enqueue(deliveries(1))
+      .catch((e: unknown) => e)) as AwsAdapterError;
+    expect(error).toBeInstanceOf(AwsAdapterError);
+    expect(error.retryable).toBe(true);
+    expect(error.cause).toBe(throttled);
+    expect(error.message).toContain('ThrottlingException: Rate exceeded');
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
+  });
+
+  it('does not repeat a call the service rejected as invalid', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .rejects(
+        Object.assign(new Error('bad'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
+      );
+    const error = (await publisher()
+      .enqueue(deliveries(1))
+      .catch((e: unknown) => e)) as AwsAdapterError;
+    expect(error.retryable).toBe(false);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('does not send entries over 1 MB and reports them with a reason', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+    const onRejected = vi.fn();
+    // 600 kB of quotes: under 1 MB as text, over it once JSON-escaped inside Detail.
+    const big = {
+      ...deliveries(1)[0],
+      endpointId: 'ep_big',
+      body: JSON.stringify({ q: '"'.repeat(600_000) }),
+    };
+    const small = deliveries(2);
+    const result = await publisher({ onRejected }).publish([
+      small[0] as NewDelivery,
+      big as NewDelivery,
+      small[1] as NewDelivery,
+    ]);
+    expect(result.published).toBe(2);
+    expect(result.rejected).toEqual([
+      expect.objectContaining({
+        endpointId: 'ep_big',
+        reason: expect.stringMatching(/over EventBridge's 1048576-byte limit/),
+      }),
+    ]);
+    const sent = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(sent).toHaveLength(2);
+
+    await publisher({ onRejected }).enqueue([big as NewDelivery]);
+    expect(onRejected).toHaveBeenCalledWith([expect.objectContaining({ endpointId: 'ep_big' })]);
+  });
+
+  it('adds precomputed signature headers for api-destination endpoints only', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+    const signHeaders = vi.fn(async (list: readonly NewDelivery[]) => {
+      return new Map(
+        list.map((d) => [
+          `${d.eventId}/${d.endpointId}`,
+          {
+            'webhook-id': `evt_${d.eventId}`,
+            'webhook-timestamp': '1700000000',
+            'webhook-signature': 'v1,abc',
+          },
+        ]),
+      );
+    });
+    await publisher({
+      transports: async () => new Map([['ep_1', 'api-destination' as const]]),
+      signHeaders,
+    }).enqueue(deliveries(2));
+    expect(signHeaders).toHaveBeenCalledWith([expect.objectContaining({ endpointId: 'ep_1' })]);
+    const [pooled, dedicated] = (
+      eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? []
+    ).map((e) => parseDeliveryMessage(e.Detail ?? ''));
+    expect(pooled?.transport).toBe('pooled');
+    expect(pooled?.headers).toBeUndefined();
+    expect(dedicated?.transport).toBe('api-destination');
+    expect(dedicated?.headers?.['webhook-signature']).toBe('v1,abc');
+  });
+
+  it('refuses to publish an api-destination delivery it could not sign', async () => {
+    const error = (await publisher({
+      transports: async () => new Map([['ep_0', 'api-destination' as const]]),
+      signHeaders: async () => new Map(),
+    })
+      .enqueue(deliveries(1))
+      .catch((e: unknown) => e)) as AwsAdapterError;
+    expect(error.retryable).toBe(true);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ApiDependencies } from '../../../functions/api/ApiDependencies.ts';
+import { hashSecret } from '../../../functions/api/auth.ts';
+import { AddressPolicy } from '../../../functions/core/network/AddressPolicy.ts';
+import { createApiHandler } from '../../../functions/handlers/api.ts';
+
+const ADMIN_TOKEN = 'admin-token-0123456789';
+
+function event(method: string, path: string, headers: Record<string, string> = {}) {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'api.example.com', ...headers },
+    requestContext: {
+      accountId: '1',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'test' },
+      requestId: 'r',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Jan/2026:00:00:00 +0000',
+      timeEpoch: 0,
+    },
+    body: '',
+    isBase64Encoded: false,
+  };
+}
+
+type ApiEvent = Parameters<ReturnType<typeof createApiHandler>>[0];
+
+describe('api handler', () => {
+  it('serves the shared Hono app through API Gateway events, with the admin token', async () => {
+    const listTenants = vi.fn(async () => []);
+    const handler = createApiHandler({
+      subscriptions: { listTenants, findTenantIdByApiKeyHash: vi.fn(async () => undefined) },
+      adminTokenHash: hashSecret(ADMIN_TOKEN),
+      addressPolicy: new AddressPolicy(),
+      resolveHost: async () => [],
+      requireHttps: true,
+      secretOverlapMs: 0,
+      onOutboxWrite: () => {},
+      log: () => {},
+    } as unknown as ApiDependencies);
+    const health = await handler(event('GET', '/health') as unknown as ApiEvent);
+    expect(health.statusCode).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ ok: true });
+
+    const denied = await handler(event('GET', '/v1/tenants') as unknown as ApiEvent);
+    expect(denied.statusCode).toBe(401);
+    const allowed = await handler(
+      event('GET', '/v1/tenants', { authorization: `Bearer ${ADMIN_TOKEN}` }) as unknown as ApiEvent,
+    );
+    expect(allowed.statusCode).toBe(200);
+    expect(listTenants).toHaveBeenCalled();
+  });
+});
