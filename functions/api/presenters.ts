@@ -1,6 +1,6 @@
 import { ID_PREFIXES } from '../core/ids/constants.ts';
 import { toPublicId } from '../core/ids/prefixedId.ts';
-import type { Endpoint, Tenant } from '../core/subscriptions/Endpoint.ts';
+import { type Endpoint, type Tenant, transportOf } from '../core/subscriptions/Endpoint.ts';
 import type { DeadLetter } from '../ports/DeadLetters.ts';
 import type { AttemptView } from '../ports/DeliveryLog.ts';
 
@@ -21,6 +21,17 @@ export const presentEndpoint = (e: Endpoint) => ({
   disabledReason: e.disabledReason,
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),
+  transport: transportOf(e),
+  rateLimitPerSecond: e.rateLimitPerSecond ?? null,
+  // Non-secret part only: the auth secret is write-only and never leaves the SecretStore.
+  auth: e.auth ?? null,
+  dedicated: e.dedicated
+    ? {
+        apiDestinationArn: e.dedicated.apiDestinationArn,
+        status: e.dedicated.status,
+        reason: e.dedicated.reason,
+      }
+    : null,
 });
 
 export const presentAttempt = (a: AttemptView) => ({

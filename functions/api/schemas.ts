@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type EndpointAuthType, RATE_LIMIT_PER_SECOND } from '../core/subscriptions/Endpoint.ts';
 
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 const EVENT_TYPE = /^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*(?:\.\*)?|\*)$/;
@@ -24,26 +25,54 @@ const eventTypes = z
 
 const filter = z.record(z.string(), z.unknown()).nullable();
 
-export const createEndpointSchema = z.strictObject({
-  url: z.string().max(2000),
-  description: z.string().max(500).optional(),
-  eventTypes: eventTypes.optional(),
-  filter: filter.optional(),
-  enabled: z.boolean().optional(),
+// Dedicated delivery (EventBridge API destinations on AWS; the local runtime delivers pooled).
+const transport = z.enum(['auto', 'pooled', 'api-destination'], {
+  error: 'must be "auto" (follow the tenant tier), "pooled" or "api-destination"',
 });
 
-export const updateEndpointSchema = z
-  .strictObject({
-    url: z.string().max(2000).optional(),
-    description: z.string().max(500).optional(),
-    eventTypes: eventTypes.optional(),
-    filter: filter.optional(),
-    enabled: z.boolean().optional(),
-  })
-  .refine(
-    (patch) => Object.keys(patch).length > 0,
-    'send at least one of url, description, eventTypes, filter, enabled',
-  );
+const rateLimitPerSecond = z
+  .number({ error: 'must be a whole number of requests per second, 1-300, or null' })
+  .int('must be a whole number of requests per second')
+  .min(RATE_LIMIT_PER_SECOND.min, 'must be between 1 and 300 (EventBridge API destination limits)')
+  .max(RATE_LIMIT_PER_SECOND.max, 'must be between 1 and 300 (EventBridge API destination limits)')
+  .nullable();
+
+// RFC 9110 token: what an HTTP header name may contain.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+const auth = z
+  .discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        type: z.literal('API_KEY'),
+        headerName: z.string().regex(HEADER_NAME, 'must be an HTTP header name like "x-api-key"'),
+      }),
+      z.strictObject({ type: z.literal('BASIC'), username: text(512) }),
+      z.strictObject({
+        type: z.literal('OAUTH_CLIENT_CREDENTIALS'),
+        tokenUrl: z
+          .string()
+          .max(2000)
+          .regex(/^https:\/\/\S+$/, 'must be the https:// URL of the OAuth token endpoint'),
+        clientId: text(512),
+        scope: text(1000).optional(),
+      }),
+    ],
+    { error: 'must be "API_KEY", "BASIC" or "OAUTH_CLIENT_CREDENTIALS"' },
+  )
+  .nullable();
+
+/** Write-only: the API key value, basic-auth password or OAuth client secret. Never returned. */
+const authSecret = z.string().min(1, 'must not be empty').max(4096);
+
+/** What `authSecret` holds for each auth type, for error messages. */
+export const AUTH_SECRET_NAMES: Record<EndpointAuthType, string> = {
+  API_KEY: 'the API key value',
+  BASIC: 'the password',
+  OAUTH_CLIENT_CREDENTIALS: 'the OAuth client secret',
+};
 
 export const redriveFilterSchema = z.strictObject({
   tenantId: z.string().min(1).optional(),
@@ -62,3 +91,50 @@ export const deadLetterQuerySchema = pageQuerySchema.extend({
   endpointId: z.string().min(1).optional(),
   eventType: z.string().min(1).optional(),
 });
+
+const dedicatedFields = {
+  transport: transport.optional(),
+  rateLimitPerSecond: rateLimitPerSecond.optional(),
+  auth: auth.optional(),
+  authSecret: authSecret.optional(),
+};
+
+export const createEndpointSchema = z
+  .strictObject({
+    url: z.string().max(2000),
+    description: z.string().max(500).optional(),
+    eventTypes: eventTypes.optional(),
+    filter: filter.optional(),
+    enabled: z.boolean().optional(),
+    ...dedicatedFields,
+  })
+  .superRefine((input, ctx) => {
+    if (input.auth && input.authSecret === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authSecret'],
+        message: `is required with auth ${input.auth.type}: ${AUTH_SECRET_NAMES[input.auth.type]}`,
+      });
+    }
+    if (!input.auth && input.authSecret !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['authSecret'], message: 'is only accepted together with auth' });
+    }
+  });
+
+export const updateEndpointSchema = z
+  .strictObject({
+    url: z.string().max(2000).optional(),
+    description: z.string().max(500).optional(),
+    eventTypes: eventTypes.optional(),
+    filter: filter.optional(),
+    enabled: z.boolean().optional(),
+    ...dedicatedFields,
+  })
+  .refine(
+    (patch) => Object.keys(patch).length > 0,
+    'send at least one of url, description, eventTypes, filter, enabled, transport, rateLimitPerSecond, auth, authSecret',
+  )
+  .refine((patch) => !(patch.auth === null && patch.authSecret !== undefined), {
+    path: ['authSecret'],
+    message: 'cannot be set while removing auth (auth: null)',
+  });

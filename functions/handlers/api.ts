@@ -3,14 +3,14 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { z } from 'zod';
-import { AwsAdapterError, toAwsError } from '../adapters/aws/errors.ts';
+import { toAwsError } from '../adapters/aws/errors.ts';
 import type { ApiDependencies } from '../api/ApiDependencies.ts';
 import { hashSecret } from '../api/auth.ts';
 import { createApp } from '../api/createApp.ts';
 import { AddressPolicy, parseNetworkList } from '../core/network/AddressPolicy.ts';
-import type { DeadLetters } from '../ports/DeadLetters.ts';
 import { arn, ENV, integer, loadEnv } from './config.ts';
 import { createObservability } from './observability.ts';
+import { deadLetters } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';
 import { outboxSource } from './wiring/outbox.ts';
 import { secretStore, secretsManagerClient } from './wiring/secrets.ts';
@@ -34,14 +34,6 @@ async function readAdminTokenHash(secretArn: string): Promise<Buffer> {
   }
 }
 
-/** Operators' dead letters are not stored on AWS yet (see the report); answers 503 meanwhile. */
-function unavailableDeadLetters(): DeadLetters {
-  const fail = async (): Promise<never> => {
-    throw new AwsAdapterError('dead letters are not available on this deployment yet', { retryable: true });
-  };
-  return { list: fail, get: fail, redrive: fail, redriveMatching: fail, discard: fail };
-}
-
 let cached: Promise<ReturnType<typeof createApiHandler>> | undefined;
 
 async function wire() {
@@ -53,7 +45,7 @@ async function wire() {
   return createApiHandler({
     subscriptions: subscriptionStore(),
     secrets: secretStore(),
-    deadLetters: unavailableDeadLetters(),
+    deadLetters: deadLetters(),
     deliveryLog: deliveryLog(),
     outbox: outboxSource(),
     adminTokenHash: await readAdminTokenHash(env[ENV.adminTokenSecretArn]),

@@ -1,6 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { type RelayDependencies, type RelayOptions, relayOutbox } from '../pipeline/relayOutbox.ts';
-import { describeError, type HandlerLogger, type HandlerMetrics, MetricUnit } from './observability.ts';
+import {
+  describeError,
+  type HandlerLogger,
+  type HandlerMetrics,
+  MetricUnit,
+  RELAY_LAG_METRIC,
+} from './observability.ts';
 
 export interface RelayHandlerDependencies {
   relay: RelayDependencies;
@@ -9,12 +15,17 @@ export interface RelayHandlerDependencies {
   metrics: HandlerMetrics;
   /** Stop starting batches when less than this is left of the invocation. */
   reserveMs?: number;
+  now?: () => Date;
 }
 
 export interface RelayHandlerResult {
   batches: number;
   claimed: number;
   enqueued: number;
+  /** Events marked with a publish error (too large for the transport) instead of delivered. */
+  rejected: number;
+  /** Age of the oldest event this run claimed when its step finished; null when it claimed none. */
+  lagMs: number | null;
 }
 
 const DEFAULT_RESERVE_MS = 10_000;
@@ -27,17 +38,25 @@ const DEFAULT_RESERVE_MS = 10_000;
  */
 export function createRelayHandler(deps: RelayHandlerDependencies) {
   const reserveMs = deps.reserveMs ?? DEFAULT_RESERVE_MS;
+  const now = deps.now ?? (() => new Date());
   return async (
     _event: unknown,
     context?: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<RelayHandlerResult> => {
-    const total: RelayHandlerResult = { batches: 0, claimed: 0, enqueued: 0 };
+    const total: RelayHandlerResult = { batches: 0, claimed: 0, enqueued: 0, rejected: 0, lagMs: null };
     try {
       while (true) {
         const step = await relayOutbox(deps.relay, deps.options);
         total.batches++;
         total.claimed += step.claimed;
         total.enqueued += step.enqueued;
+        total.rejected += step.rejected.length;
+        for (const r of step.rejected) deps.logger.error('event not delivered', { ...r });
+        if (step.oldestOccurredAt) {
+          // Clamped: occurredAt comes from the database clock, which may run slightly ahead.
+          const lag = Math.max(0, now().getTime() - step.oldestOccurredAt.getTime());
+          total.lagMs = Math.max(total.lagMs ?? 0, lag);
+        }
         if (step.claimed < deps.options.batchSize) break;
         if (context && context.getRemainingTimeInMillis() < reserveMs) {
           deps.logger.warn('stopping with events left; the sweeper or the next nudge continues', {
@@ -56,6 +75,11 @@ export function createRelayHandler(deps: RelayHandlerDependencies) {
     } finally {
       deps.metrics.addMetric('EventsRelayed', MetricUnit.Count, total.claimed);
       deps.metrics.addMetric('DeliveriesPublished', MetricUnit.Count, total.enqueued);
+      deps.metrics.addMetric('EventsRejected', MetricUnit.Count, total.rejected);
+      // Only when something was claimed: an empty drain has no age to report (the alarm treats
+      // missing data as not breaching, and the sweeper claims anything the nudges left behind).
+      if (total.lagMs !== null)
+        deps.metrics.addMetric(RELAY_LAG_METRIC, MetricUnit.Milliseconds, total.lagMs);
       deps.metrics.publishStoredMetrics();
     }
   };

@@ -6,48 +6,39 @@ import {
   DEFAULT_RATE_LIMIT_PER_SECOND,
   type DedicatedEndpoint,
 } from '../adapters/aws/DedicatedEndpoint.ts';
-import { TRANSPORTS } from '../adapters/aws/DeliveryMessage.ts';
+import { isEndpointItem, toEndpoint } from '../adapters/aws/dynamo/subscriptionItems.ts';
 import { unmarshallImage } from '../adapters/aws/unmarshallImage.ts';
-import { ENDPOINT_TIERS } from '../core/subscriptions/Endpoint.ts';
+import {
+  DEDICATED_STATUSES,
+  ENDPOINT_TIERS,
+  type Endpoint,
+  transportOf,
+  wantsApiDestination,
+} from '../core/subscriptions/Endpoint.ts';
+import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
 import { describeError, type HandlerLogger, type HandlerMetrics, MetricUnit } from './observability.ts';
 
 export interface SyncDependencies {
   destinations: Pick<ApiDestinationManager, 'upsert' | 'remove'>;
-  subscriptions: Pick<SubscriptionStore, 'getTenant'>;
-  /** Connection credentials by Secrets Manager id (JSON object of strings); never in the table. */
-  readCredentials: (secretId: string) => Promise<Record<string, string>>;
-  /**
-   * Tells the store whether the endpoint's API destination is ready (its ARN) or not (null, with a
-   * reason), so the relay routes to it only once its rule exists.
-   */
-  markDedicated: (
-    tenantId: string,
-    endpointId: string,
-    apiDestinationArn: string | null,
-    reason: string | null,
-  ) => Promise<void>;
+  /** getTenant for `auto` endpoints; setDedicatedStatus records each outcome on the endpoint. */
+  subscriptions: Pick<SubscriptionStore, 'getTenant' | 'setDedicatedStatus'>;
+  /** The write-only secret half of the endpoint's auth (Secrets Manager), never in the table. */
+  secrets: Pick<SecretStore, 'authSecret'>;
   logger: HandlerLogger;
   metrics: HandlerMetrics;
-}
-
-/** Optional per-endpoint settings read from the endpoint item (see the report: not in Endpoint yet). */
-interface EndpointImage {
-  type?: unknown;
-  id?: unknown;
-  tenantId?: unknown;
-  url?: unknown;
-  enabled?: unknown;
-  transport?: unknown;
-  rateLimitPerSecond?: unknown;
-  /** { type, credentialsSecretId, ...non-secret settings such as headerName or authorizationEndpoint } */
-  connectionAuth?: unknown;
 }
 
 /**
  * DynamoDB stream of the subscriptions table → each dedicated endpoint's Connection, API destination
  * and Rule. Records are handled in order; the first failure is reported (and everything after it
  * retried by the stream), so changes to one endpoint are never applied out of order.
+ *
+ * Images go through the table's own item mapper (toEndpoint), so the handler reads the same typed
+ * Endpoint the stores return. It acts on an endpoint item when its status is `pending` (the API
+ * asks for a pass after every change that shapes the resources), when it has none although it
+ * wants one, or when the resource fields changed; its own status writes (active, fallback-pooled)
+ * come back through the stream and are skipped.
  */
 export function createSyncHandler(deps: SyncDependencies) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
@@ -68,36 +59,63 @@ export function createSyncHandler(deps: SyncDependencies) {
   };
 }
 
-async function syncRecord(deps: SyncDependencies, record: DynamoDBRecord): Promise<void> {
-  const before = unmarshallImage(record.dynamodb?.OldImage as never) as EndpointImage | undefined;
-  const after = unmarshallImage(record.dynamodb?.NewImage as never) as EndpointImage | undefined;
-  const item = after ?? before;
-  if (item?.type !== 'endpoint' || typeof item.id !== 'string' || typeof item.tenantId !== 'string') return;
-  const endpointId = item.id;
-  const tenantId = item.tenantId;
+function endpointOf(image: unknown): Endpoint | undefined {
+  const item = unmarshallImage(image as never);
+  return isEndpointItem(item) ? toEndpoint(item) : undefined;
+}
 
-  const wanted = after && record.eventName !== 'REMOVE' ? await isDedicated(deps, after, tenantId) : false;
-  if (!wanted) {
-    const was = before ? await isDedicated(deps, before, tenantId).catch(() => true) : false;
-    if (!was && record.eventName !== 'REMOVE') return;
+async function syncRecord(deps: SyncDependencies, record: DynamoDBRecord): Promise<void> {
+  const before = endpointOf(record.dynamodb?.OldImage);
+  const after = record.eventName === 'REMOVE' ? undefined : endpointOf(record.dynamodb?.NewImage);
+  const endpoint = after ?? before;
+  if (!endpoint) return;
+  const { id: endpointId, tenantId } = endpoint;
+
+  if (!after) {
+    // Deleted: remove whatever may exist (idempotent; absent resources are fine).
     await deps.destinations.remove(endpointId);
-    if (record.eventName !== 'REMOVE') await deps.markDedicated(tenantId, endpointId, null, null);
     deps.logger.info('dedicated delivery removed', { endpointId });
     return;
   }
-  // Only the fields that shape the AWS resources matter; other edits (description...) need no calls.
-  if (before && record.eventName === 'MODIFY' && sameResources(before, after as EndpointImage)) return;
 
-  const endpoint: DedicatedEndpoint = {
+  const tier = (await deps.subscriptions.getTenant(tenantId))?.tier ?? ENDPOINT_TIERS.pooled;
+  if (!wantsApiDestination(after, tier)) {
+    const had = (before && wantsApiDestination(before, tier)) || after.dedicated != null;
+    if (!had) return;
+    await deps.destinations.remove(endpointId);
+    if (after.dedicated != null) await deps.subscriptions.setDedicatedStatus(tenantId, endpointId, null);
+    deps.logger.info('dedicated delivery removed', { endpointId });
+    return;
+  }
+  const settled =
+    after.dedicated?.status === DEDICATED_STATUSES.active ||
+    after.dedicated?.status === DEDICATED_STATUSES.fallbackPooled;
+  if (settled && before && sameResources(before, after)) return;
+
+  const auth = await connectionAuth(deps, after);
+  if (typeof auth === 'string') {
+    await deps.subscriptions.setDedicatedStatus(tenantId, endpointId, {
+      apiDestinationArn: null,
+      status: DEDICATED_STATUSES.fallbackPooled,
+      reason: auth,
+    });
+    deps.logger.error('dedicated delivery not possible; staying pooled', { endpointId, reason: auth });
+    return;
+  }
+  const dedicated: DedicatedEndpoint = {
     endpointId,
     tenantId,
-    url: String((after as EndpointImage).url),
-    rateLimitPerSecond: rateLimit((after as EndpointImage).rateLimitPerSecond),
-    auth: await connectionAuth(deps, (after as EndpointImage).connectionAuth),
+    url: after.url,
+    rateLimitPerSecond: after.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
+    auth,
   };
   try {
-    const arn = await deps.destinations.upsert(endpoint);
-    await deps.markDedicated(tenantId, endpointId, arn, null);
+    const arn = await deps.destinations.upsert(dedicated);
+    await deps.subscriptions.setDedicatedStatus(tenantId, endpointId, {
+      apiDestinationArn: arn,
+      status: DEDICATED_STATUSES.active,
+      reason: null,
+    });
     deps.metrics.addMetric('DedicatedEndpointsSynced', MetricUnit.Count, 1);
     deps.logger.info('dedicated delivery ready', { endpointId, arn });
   } catch (error) {
@@ -108,65 +126,48 @@ async function syncRecord(deps: SyncDependencies, record: DynamoDBRecord): Promi
       endpointId,
       error: error.message,
     });
-    await deps.markDedicated(tenantId, endpointId, null, error.message);
+    await deps.subscriptions.setDedicatedStatus(tenantId, endpointId, {
+      apiDestinationArn: null,
+      status: DEDICATED_STATUSES.fallbackPooled,
+      reason: error.message,
+    });
   }
 }
 
-async function isDedicated(deps: SyncDependencies, image: EndpointImage, tenantId: string): Promise<boolean> {
-  if (image.transport === TRANSPORTS.apiDestination) return true;
-  if (image.transport === TRANSPORTS.pooled) return false;
-  const tenant = await deps.subscriptions.getTenant(tenantId);
-  return tenant?.tier === ENDPOINT_TIERS.dedicated;
-}
-
-function sameResources(a: EndpointImage, b: EndpointImage): boolean {
-  const shape = (i: EndpointImage) =>
-    JSON.stringify([i.url, i.transport, i.rateLimitPerSecond, i.connectionAuth]);
+/** Only the fields the AWS resources are built from; other edits (description...) need no calls. */
+function sameResources(a: Endpoint, b: Endpoint): boolean {
+  const shape = (e: Endpoint) =>
+    JSON.stringify([e.url, transportOf(e), e.rateLimitPerSecond ?? null, e.auth ?? null]);
   return shape(a) === shape(b);
 }
 
-function rateLimit(value: unknown): number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0
-    ? value
-    : DEFAULT_RATE_LIMIT_PER_SECOND;
-}
-
-async function connectionAuth(deps: SyncDependencies, value: unknown): Promise<ConnectionAuth | null> {
-  if (typeof value !== 'object' || value === null) return null;
-  const config = value as Record<string, unknown>;
-  const secretId = typeof config.credentialsSecretId === 'string' ? config.credentialsSecretId : undefined;
-  const credentials = secretId ? await deps.readCredentials(secretId) : {};
-  const text = (name: string, from: Record<string, unknown> = config) => {
-    const v = from[name];
-    if (typeof v !== 'string' || v === '')
-      throw new Error(`connectionAuth.${name} is required for ${String(config.type)}`);
-    return v;
-  };
-  switch (config.type) {
+/** The Connection's auth, or why there can be none (a string). */
+async function connectionAuth(
+  deps: SyncDependencies,
+  endpoint: Endpoint,
+): Promise<ConnectionAuth | null | string> {
+  const auth = endpoint.auth ?? null;
+  if (auth === null) return null;
+  const secret = await deps.secrets.authSecret(endpoint.id);
+  if (secret === undefined) {
+    return `no auth secret stored for ${auth.type} auth; send authSecret again (PATCH) to retry`;
+  }
+  switch (auth.type) {
     case 'API_KEY':
-      return {
-        type: 'API_KEY',
-        headerName: text('headerName'),
-        headerValue: text('headerValue', credentials),
-      };
+      return { type: 'API_KEY', headerName: auth.headerName, headerValue: secret };
     case 'BASIC':
-      return {
-        type: 'BASIC',
-        username: text('username', credentials),
-        password: text('password', credentials),
-      };
+      return { type: 'BASIC', username: auth.username, password: secret };
     case 'OAUTH_CLIENT_CREDENTIALS':
       return {
         type: 'OAUTH_CLIENT_CREDENTIALS',
-        authorizationEndpoint: text('authorizationEndpoint'),
-        httpMethod: config.httpMethod === 'GET' || config.httpMethod === 'PUT' ? config.httpMethod : 'POST',
-        clientId: text('clientId', credentials),
-        clientSecret: text('clientSecret', credentials),
-        ...(typeof config.scope === 'string' ? { bodyParameters: { scope: config.scope } } : {}),
+        authorizationEndpoint: auth.tokenUrl,
+        httpMethod: 'POST',
+        clientId: auth.clientId,
+        clientSecret: secret,
+        bodyParameters: {
+          grant_type: 'client_credentials',
+          ...(auth.scope === undefined ? {} : { scope: auth.scope }),
+        },
       };
-    default:
-      throw new Error(
-        `connectionAuth.type ${JSON.stringify(config.type)} is not API_KEY, BASIC or OAUTH_CLIENT_CREDENTIALS`,
-      );
   }
 }

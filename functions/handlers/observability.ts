@@ -14,6 +14,13 @@ export { MetricUnit };
 
 export const METRICS_NAMESPACE = 'Rowhook';
 
+/**
+ * Relay and sweeper, Milliseconds: age of the oldest outbox event a run claimed (now - occurredAt).
+ * infra/lib/constructs/Alarms.ts alarms on this name with dimension `service` = rowhook-relay and
+ * rowhook-sweeper (the serviceName given to createObservability by each handler's wiring).
+ */
+export const RELAY_LAG_METRIC = 'RelayLagMs';
+
 /** One logger and one metrics buffer per Lambda, created at cold start. */
 export function createObservability(serviceName: string): { logger: Logger; metrics: Metrics } {
   return {

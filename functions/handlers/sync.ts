@@ -1,14 +1,11 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
 import { ApiDestinationManager } from '../adapters/aws/ApiDestinationManager.ts';
-import { toAwsError } from '../adapters/aws/errors.ts';
 import { arn, ENV, loadEnv, required } from './config.ts';
 import { createSyncHandler } from './createSyncHandler.ts';
 import { createObservability } from './observability.ts';
 import { lazy } from './wiring/lazy.ts';
 import { eventBridgeClient } from './wiring/publisher.ts';
-import { secretsManagerClient } from './wiring/secrets.ts';
+import { secretStore } from './wiring/secrets.ts';
 import { subscriptionStore } from './wiring/subscriptions.ts';
 
 export { createSyncHandler };
@@ -29,20 +26,11 @@ const wired = lazy(() => {
       invokeRoleArn: env[ENV.apiDestinationRoleArn],
       deadLetterQueueArn: env[ENV.dedicatedDlqArn],
     }),
+    // Outcomes land on the endpoint item (`dedicated`); the relay routes to the API destination
+    // only while it is active.
     subscriptions: subscriptionStore(),
-    readCredentials: async (secretId) => {
-      try {
-        const response = await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: secretId }));
-        return z.record(z.string(), z.string()).parse(JSON.parse(response.SecretString ?? '{}'));
-      } catch (error) {
-        throw toAwsError(error, `reading connection credentials ${secretId}`);
-      }
-    },
-    // The subscription store has no field for this yet (see the report): logged until it does,
-    // and the relay keeps such endpoints pooled meanwhile.
-    markDedicated: async (tenantId, endpointId, apiDestinationArn, reason) => {
-      logger.info('dedicated status', { tenantId, endpointId, apiDestinationArn, reason });
-    },
+    // rowhook/<stage>/endpoints/<id>/auth, written by the API from `authSecret`.
+    secrets: secretStore(),
     logger,
     metrics,
   });

@@ -28,14 +28,32 @@ export type Settlement =
   /** The endpoint is gone: nothing to deliver to and nothing to redrive. */
   | { delivery: ClaimedDelivery; kind: 'discarded'; error: string };
 
+/** A delivery the transport refused and will refuse again as it is (e.g. over its size limit). */
+export interface RejectedDelivery {
+  eventId: string;
+  endpointId: string;
+  reason: string;
+}
+
+export interface EnqueueResult {
+  /** Deliveries newly handed to the transport (duplicates of earlier enqueues are not counted). */
+  enqueued: number;
+  /** Deliveries the transport will never take as they are; the relay records them on the event. */
+  rejected: RejectedDelivery[];
+}
+
 /**
  * Deliveries waiting for their next attempt (a table locally). On AWS the parts are separate:
  * the relay publishes (EventBridge → SQS) and the deliver Lambda receives claimed messages from
  * its event source and settles them, hence the two narrower views below.
  */
 export interface DeliveryQueue {
-  /** Idempotent per (event, endpoint): re-enqueueing after a crash adds nothing. */
-  enqueue(deliveries: readonly NewDelivery[]): Promise<number>;
+  /**
+   * Idempotent per (event, endpoint): re-enqueueing after a crash adds nothing. A transport may
+   * refuse individual deliveries (returned in `rejected`, the rest still enqueued); a failure that a
+   * later call could overcome is thrown instead, so the relay leaves the batch for the next run.
+   */
+  enqueue(deliveries: readonly NewDelivery[]): Promise<EnqueueResult>;
   /** Takes up to `limit` due deliveries and hides them for `leaseMs` (visibility timeout). */
   claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
   settle(settlements: readonly Settlement[]): Promise<void>;

@@ -5,4 +5,15 @@ export interface SecretStore {
   rotate(endpointId: string, secret: string, overlapMs: number): Promise<void>;
   /** Secrets that sign right now, newest first, keyed by endpoint. */
   activeSecrets(endpointIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** Forgets every secret of the endpoint (signing secrets and its auth secret); unknown ids are fine. */
+  delete(endpointId: string): Promise<void>;
+
+  /**
+   * Stores the secret half of the endpoint's dedicated-delivery auth (API key value, basic-auth
+   * password or OAuth client secret), replacing any earlier one. Only API destinations use it, so
+   * a runtime without them (the local one) may discard it.
+   */
+  putAuthSecret(endpointId: string, secret: string): Promise<void>;
+  /** The stored auth secret; undefined when there is none (or the runtime keeps none). */
+  authSecret(endpointId: string): Promise<string | undefined>;
 }

@@ -2,23 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeadLetter, DeadLetterFilter, DeadLetters } from '../../functions/ports/DeadLetters.ts';
 import type { ClaimedDelivery, DeliveryQueue } from '../../functions/ports/DeliveryQueue.ts';
-import { type ContractContextBase, collectPages, type Seeder, sleep, unique } from './contractSupport.ts';
+import {
+  type ContractContextBase,
+  collectPages,
+  type EndpointSeeder,
+  type EventSeeder,
+  type Seeder,
+  sleep,
+  unique,
+} from './contractSupport.ts';
 
-export interface DeadLettersContext extends ContractContextBase {
-  deadLetters: DeadLetters;
-  /** Dead letters are made the way the deliverer makes them: claim, then settle as 'dead'. */
-  queue: DeliveryQueue;
-  seed: Seeder;
-}
-
-const LONG_LEASE = 60_000;
-const SHORT_LEASE = 200;
-const PAST_SHORT_LEASE = 350;
-
-interface Fixture {
+/** A delivery of a new event that failed `attempts` times, the last time for good. */
+export interface DeadLetterSpec {
   tenantId: string;
   endpointId: string;
-  eventId: string;
   type: string;
   body: string;
   attempts: number;
@@ -26,11 +23,154 @@ interface Fixture {
   lastError: string;
 }
 
-export function deadLettersContract(name: string, makeContext: () => Promise<DeadLettersContext>) {
+export interface DeadLetterSeeder extends EndpointSeeder {
+  /**
+   * Makes dead letters the way this runtime's deliverer does (locally: claim and settle through the
+   * queue; on AWS: the settler's recorder), all given up on in one settlement. Returns each one's
+   * event id, in order.
+   */
+  deadLetters(specs: readonly DeadLetterSpec[]): Promise<string[]>;
+  /**
+   * Deliveries that exist but are not dead letters: one waiting (due now) for its second attempt,
+   * one delivered, and one discarded because its endpoint was deleted.
+   */
+  liveDeliveries(
+    tenantId: string,
+    endpointIds: { pending: string; delivered: string; discarded: string },
+  ): Promise<{ pending: ClaimedDelivery; delivered: { id: string }; discarded: { id: string } }>;
+}
+
+/** Where a redriven delivery shows up: the runtime's delivery queue, as the deliverer sees it. */
+export interface RedeliveryProbe {
+  /** Takes every delivery due for an attempt now (for an adapter's queue: claims it). */
+  takeDue(): Promise<ClaimedDelivery[]>;
+  /** The deliverer gives up on a delivery it took: it becomes a dead letter again. */
+  giveUp(delivery: ClaimedDelivery, status: number | null, error: string): Promise<void>;
+}
+
+export interface DeadLettersContext extends ContractContextBase {
+  deadLetters: DeadLetters;
+  seed: DeadLetterSeeder;
+  deliveries: RedeliveryProbe;
+  /**
+   * A queue whose leases can run out mid-attempt (a table-backed queue), for the late-settlement
+   * test; required when the contract runs with `{ leases: true }`. On AWS a message stays invisible
+   * for longer than the deliver Lambda may run, so no attempt reports after another has started.
+   */
+  leased?: { queue: DeliveryQueue; seed: EventSeeder };
+}
+
+export interface DeadLettersContractOptions {
+  /** Run the late-settlement test against `leased`. */
+  leases?: boolean;
+}
+
+const LONG_LEASE = 60_000;
+const SHORT_LEASE = 200;
+const PAST_SHORT_LEASE = 350;
+
+/**
+ * The seeder and probe for a runtime whose deliverer works through a DeliveryQueue (claim, then
+ * settle), as the local runtime does.
+ */
+export function deadLettersThroughQueue(
+  queue: DeliveryQueue,
+  seed: Seeder,
+): { seed: DeadLetterSeeder; deliveries: RedeliveryProbe } {
+  async function claimOnly(eventId: string, endpointId: string) {
+    const claimed = await queue.claim(10, LONG_LEASE);
+    expect(claimed.map((c) => [c.eventId, c.endpointId])).toEqual([[eventId, endpointId]]);
+    return claimed[0] as ClaimedDelivery;
+  }
+
+  async function enqueueOne(tenantId: string, endpointId: string, type: string, body = bodyOf(type)) {
+    const eventId = await seed.event({ tenantId, type, body });
+    expect(await queue.enqueue([{ eventId, endpointId, tenantId, eventType: type, body }])).toEqual({
+      enqueued: 1,
+      rejected: [],
+    });
+    return { eventId, body };
+  }
+
+  return {
+    deliveries: {
+      takeDue: () => queue.claim(10, LONG_LEASE),
+      giveUp: (delivery, status, error) => queue.settle([{ delivery, kind: 'dead', status, error }]),
+    },
+    seed: {
+      endpoint: (tenantId, endpointId) => seed.endpoint(tenantId, endpointId),
+
+      async deadLetters(specs) {
+        if (specs.length === 1) {
+          // Through `attempts` failed attempts, the last one settled as dead.
+          const [spec] = specs as [DeadLetterSpec];
+          const { eventId } = await enqueueOne(spec.tenantId, spec.endpointId, spec.type, spec.body);
+          for (let n = 1; n < spec.attempts; n++) {
+            const claimed = await claimOnly(eventId, spec.endpointId);
+            await queue.settle([
+              { delivery: claimed, kind: 'retry', delayMs: 0, status: 502, error: 'HTTP 502' },
+            ]);
+          }
+          const claimed = await claimOnly(eventId, spec.endpointId);
+          expect(claimed.attempt).toBe(spec.attempts);
+          await queue.settle([
+            { delivery: claimed, kind: 'dead', status: spec.lastStatus, error: spec.lastError },
+          ]);
+          return [eventId];
+        }
+        // Several first attempts given up on in one settlement.
+        expect(specs.every((spec) => spec.attempts === 1)).toBe(true);
+        const eventIds: string[] = [];
+        for (const spec of specs)
+          eventIds.push((await enqueueOne(spec.tenantId, spec.endpointId, spec.type, spec.body)).eventId);
+        // Others due (e.g. a pending retry) are claimed too, as a worker would, and left to their lease.
+        const claimed = (await queue.claim(specs.length + 10, LONG_LEASE)).filter((c) =>
+          eventIds.includes(c.eventId),
+        );
+        expect(claimed.map((c) => c.eventId).sort()).toEqual([...eventIds].sort());
+        await queue.settle(
+          claimed.map((delivery) => {
+            const spec = specs[eventIds.indexOf(delivery.eventId)] as DeadLetterSpec;
+            return { delivery, kind: 'dead', status: spec.lastStatus, error: spec.lastError } as const;
+          }),
+        );
+        return eventIds;
+      },
+
+      async liveDeliveries(tenantId, endpoints) {
+        const d = await enqueueOne(tenantId, endpoints.delivered, 'order.created');
+        const delivered = await claimOnly(d.eventId, endpoints.delivered);
+        await queue.settle([{ delivery: delivered, kind: 'delivered', status: 200 }]);
+        const x = await enqueueOne(tenantId, endpoints.discarded, 'order.created');
+        const discarded = await claimOnly(x.eventId, endpoints.discarded);
+        await queue.settle([{ delivery: discarded, kind: 'discarded', error: 'endpoint was deleted' }]);
+        // Left due again for its second attempt.
+        const p = await enqueueOne(tenantId, endpoints.pending, 'order.created');
+        const claimed = await claimOnly(p.eventId, endpoints.pending);
+        await queue.settle([
+          { delivery: claimed, kind: 'retry', delayMs: 0, status: 503, error: 'HTTP 503' },
+        ]);
+        return { pending: { ...claimed, attempt: 2 }, delivered, discarded };
+      },
+    },
+  };
+}
+
+const bodyOf = (type: string) => `{"type":"${type}","data":{"id":"${randomUUID()}"}}`;
+
+interface Fixture extends DeadLetterSpec {
+  eventId: string;
+}
+
+export function deadLettersContract(
+  name: string,
+  makeContext: () => Promise<DeadLettersContext>,
+  options: DeadLettersContractOptions = {},
+) {
   describe(`${name} satisfies DeadLetters`, () => {
     let ctx: DeadLettersContext;
     let deadLetters: DeadLetters;
-    let queue: DeliveryQueue;
+    let deliveries: RedeliveryProbe;
 
     let t1: string;
     let t2: string;
@@ -41,24 +181,10 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
     let dead: Map<string, Fixture>;
     /** A delivery waiting for its second attempt, and one delivered: neither is a dead letter. */
     let pending: ClaimedDelivery;
-    let delivered: ClaimedDelivery;
+    let delivered: { id: string };
     /** Settled as discarded (its endpoint was deleted): not a dead letter either. */
-    let discarded: ClaimedDelivery;
+    let discarded: { id: string };
 
-    async function claimOnly(eventId: string, endpointId: string) {
-      const claimed = await queue.claim(10, LONG_LEASE);
-      expect(claimed.map((c) => [c.eventId, c.endpointId])).toEqual([[eventId, endpointId]]);
-      return claimed[0] as ClaimedDelivery;
-    }
-
-    async function enqueueOne(tenantId: string, endpointId: string, type: string) {
-      const body = `{"type":"${type}","data":{"id":"${randomUUID()}"}}`;
-      const eventId = await ctx.seed.event({ tenantId, type, body });
-      expect(await queue.enqueue([{ eventId, endpointId, tenantId, eventType: type, body }])).toBe(1);
-      return { eventId, body };
-    }
-
-    /** Runs a delivery through `attempts` failed attempts, the last one settled as dead. */
     async function makeDead(
       tenantId: string,
       endpointId: string,
@@ -67,23 +193,15 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
       lastStatus: number | null = 500,
       lastError = 'HTTP 500',
     ): Promise<Fixture> {
-      const { eventId, body } = await enqueueOne(tenantId, endpointId, type);
-      for (let n = 1; n < attempts; n++) {
-        const claimed = await claimOnly(eventId, endpointId);
-        await queue.settle([
-          { delivery: claimed, kind: 'retry', delayMs: 0, status: 502, error: 'HTTP 502' },
-        ]);
-      }
-      const claimed = await claimOnly(eventId, endpointId);
-      expect(claimed.attempt).toBe(attempts);
-      await queue.settle([{ delivery: claimed, kind: 'dead', status: lastStatus, error: lastError }]);
-      return { tenantId, endpointId, eventId, type, body, attempts, lastStatus, lastError };
+      const spec = { tenantId, endpointId, type, body: bodyOf(type), attempts, lastStatus, lastError };
+      const [eventId] = (await ctx.seed.deadLetters([spec])) as [string];
+      return { ...spec, eventId };
     }
 
     beforeEach(async () => {
       ctx = await makeContext();
       deadLetters = ctx.deadLetters;
-      queue = ctx.queue;
+      deliveries = ctx.deliveries;
       t1 = unique('t1');
       t2 = unique('t2');
       e1 = (await ctx.seed.endpoint(t1)).id;
@@ -96,18 +214,12 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
         ['d4', await makeDead(t2, e3, 'order.created')],
         ['d5', await makeDead(t2, e3, 'order.updated', 3, null, 'timeout after 10 s')],
       ]);
-
-      const d = await enqueueOne(t1, e1, 'order.created');
-      delivered = await claimOnly(d.eventId, e1);
-      await queue.settle([{ delivery: delivered, kind: 'delivered', status: 200 }]);
-      const x = await enqueueOne(t1, e2, 'order.created');
-      discarded = await claimOnly(x.eventId, e2);
-      await queue.settle([{ delivery: discarded, kind: 'discarded', error: 'endpoint was deleted' }]);
-      // Left due again for its second attempt: every test starts with exactly this one claimable.
-      const p = await enqueueOne(t1, e1, 'order.created');
-      const claimed = await claimOnly(p.eventId, e1);
-      await queue.settle([{ delivery: claimed, kind: 'retry', delayMs: 0, status: 503, error: 'HTTP 503' }]);
-      pending = { ...claimed, attempt: 2 };
+      // Every test starts with exactly `pending` due.
+      ({ pending, delivered, discarded } = await ctx.seed.liveDeliveries(t1, {
+        delivered: e1,
+        discarded: e2,
+        pending: e1,
+      }));
     });
     afterEach(async () => {
       await ctx?.cleanup?.();
@@ -200,7 +312,7 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
       expect(await deadLetters.redrive(id)).toBe(false);
 
       // It is due now, next to `pending`, and starts again at attempt 1 with the same event.
-      const claimed = await queue.claim(10, LONG_LEASE);
+      const claimed = await deliveries.takeDue();
       expect(claimed.map((c) => [c.eventId, c.attempt]).sort()).toEqual(
         [
           [d5.eventId, 1],
@@ -219,7 +331,7 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
       });
 
       // Failing again makes it a dead letter again, counting only the new attempts.
-      await queue.settle([{ delivery: again, kind: 'dead', status: 400, error: 'HTTP 400' }]);
+      await deliveries.giveUp(again, 400, 'HTTP 400');
       const [back] = (await listAll({ endpointId: e3, eventType: 'order.updated' })) as [DeadLetter];
       expect(back).toMatchObject({
         eventId: d5.eventId,
@@ -237,7 +349,7 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
       expect(await listKeys({})).toEqual(['d4']);
       expect(await deadLetters.redriveMatching({ endpointId: e1 })).toBe(0);
 
-      const claimed = await queue.claim(10, LONG_LEASE);
+      const claimed = await deliveries.takeDue();
       const redriven = claimed.filter((c) => c.eventId !== pending.eventId);
       expect(redriven.map((c) => c.eventId).sort()).toEqual(
         ['d1', 'd2', 'd3', 'd5'].map((k) => fixture(k).eventId).sort(),
@@ -256,7 +368,7 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
       expect(await deadLetters.discard(id)).toBe(false);
       expect(await deadLetters.redrive(id)).toBe(false);
       expect(await deadLetters.redriveMatching({ endpointId: e1, eventType: 'order.created' })).toBe(0);
-      const claimed = await queue.claim(10, LONG_LEASE);
+      const claimed = await deliveries.takeDue();
       expect(claimed.map((c) => c.eventId)).toEqual([pending.eventId]);
     });
 
@@ -272,29 +384,41 @@ export function deadLettersContract(name: string, makeContext: () => Promise<Dea
       expect(await deadLetters.discard(discarded.id)).toBe(false);
 
       // The pending delivery kept its place and its attempt count; the delivered one stayed done.
-      expect(await queue.claim(10, LONG_LEASE)).toEqual([{ ...pending, receipt: expect.any(String) }]);
+      expect(await deliveries.takeDue()).toEqual([{ ...pending, receipt: expect.any(String) }]);
       expect(await listKeys({})).toEqual(['d1', 'd2', 'd3', 'd4', 'd5']);
     });
 
     it('pages completely through dead letters that failed in the same settlement', async () => {
       const tenantId = unique('t3');
       const endpointId = (await ctx.seed.endpoint(tenantId)).id;
-      const eventIds: string[] = [];
-      for (let i = 0; i < 4; i++)
-        eventIds.push((await enqueueOne(tenantId, endpointId, 'batch.failed')).eventId);
-      const claimed = (await queue.claim(10, LONG_LEASE)).filter((c) => c.endpointId === endpointId);
-      expect(claimed).toHaveLength(4);
-      await queue.settle(
-        claimed.map((delivery) => ({ delivery, kind: 'dead', status: 500, error: 'batch' }) as const),
+      const spec = {
+        tenantId,
+        endpointId,
+        type: 'batch.failed',
+        attempts: 1,
+        lastStatus: 500,
+        lastError: 'batch',
+      };
+      const eventIds = await ctx.seed.deadLetters(
+        Array.from({ length: 4 }, () => ({ ...spec, body: bodyOf(spec.type) })),
       );
+      expect(new Set(eventIds).size).toBe(4);
       for (const limit of [1, 3]) {
         const { items } = await collectPages((page) => deadLetters.list({ tenantId }, page), limit);
         expect(items.map((l) => l.eventId).sort()).toEqual([...eventIds].sort());
       }
     });
 
-    it('ignores a late settlement from an attempt made before the redrive', async () => {
-      const { eventId } = await enqueueOne(t2, e3, 'order.created');
+    // Registered only where leases exist: on AWS the case cannot arise, so there is nothing to skip.
+    const leaseTest = options.leases ? it : () => {};
+    leaseTest('ignores a late settlement from an attempt made before the redrive', async () => {
+      if (!ctx.leased) throw new Error('the context must provide `leased` when run with { leases: true }');
+      const { queue, seed } = ctx.leased;
+      const body = bodyOf('order.created');
+      const eventId = await seed.event({ tenantId: t2, type: 'order.created', body });
+      expect(
+        await queue.enqueue([{ eventId, endpointId: e3, tenantId: t2, eventType: 'order.created', body }]),
+      ).toEqual({ enqueued: 1, rejected: [] });
       const claimOf = async (leaseMs: number) => {
         const found = (await queue.claim(10, leaseMs)).find((c) => c.eventId === eventId);
         if (!found) throw new Error('the delivery was not claimed');

@@ -58,7 +58,7 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
 
     async function enqueued(events: number, endpoints = 1) {
       const seeded = await seed(events, endpoints);
-      expect(await queue.enqueue(asNew(seeded))).toBe(seeded.length);
+      expect(await queue.enqueue(asNew(seeded))).toEqual({ enqueued: seeded.length, rejected: [] });
       return seeded;
     }
 
@@ -77,10 +77,10 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
       it('adds each (event, endpoint) once and returns how many it actually added', async () => {
         const seeded = await seed(2, 2);
         const [a, b, c, d] = asNew(seeded) as [NewDelivery, NewDelivery, NewDelivery, NewDelivery];
-        expect(await queue.enqueue([a, b, c])).toBe(3);
-        expect(await queue.enqueue([a, b, c])).toBe(0);
-        expect(await queue.enqueue([b, d])).toBe(1);
-        expect(await queue.enqueue([])).toBe(0);
+        expect((await queue.enqueue([a, b, c])).enqueued).toBe(3);
+        expect((await queue.enqueue([a, b, c])).enqueued).toBe(0);
+        expect((await queue.enqueue([b, d])).enqueued).toBe(1);
+        expect(await queue.enqueue([])).toEqual({ enqueued: 0, rejected: [] });
 
         const claimed = await drain();
         expect(claimed.map(pair).sort()).toEqual(seeded.map(pair).sort());
@@ -89,7 +89,7 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
 
       it('counts a delivery repeated within one batch once', async () => {
         const [one] = asNew(await seed(1));
-        expect(await queue.enqueue([one as NewDelivery, one as NewDelivery])).toBe(1);
+        expect((await queue.enqueue([one as NewDelivery, one as NewDelivery])).enqueued).toBe(1);
         expect(await drain()).toHaveLength(1);
       });
 
@@ -97,7 +97,7 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
         const seeded = await enqueued(1);
         const [claimed] = await queue.claim(10, LONG_LEASE);
         await queue.settle([{ delivery: claimed as ClaimedDelivery, kind: 'delivered', status: 200 }]);
-        expect(await queue.enqueue(asNew(seeded))).toBe(0);
+        expect((await queue.enqueue(asNew(seeded))).enqueued).toBe(0);
         expect(await drain()).toEqual([]);
       });
     });

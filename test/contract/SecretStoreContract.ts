@@ -87,6 +87,34 @@ export function secretStoreContract(name: string, makeContext: () => Promise<Sec
       expect(await active(id)).toEqual(['whsec_3', 'whsec_2']);
     });
 
+    it('deletes every secret of one endpoint, and nothing of another', async () => {
+      const gone = await endpointWithSecret('whsec_gone');
+      await secrets.rotate(gone, 'whsec_gone_2', HOUR);
+      const kept = await endpointWithSecret('whsec_kept');
+      await secrets.delete(gone);
+      const map = await secrets.activeSecrets([gone, kept]);
+      expect(map.has(gone)).toBe(false);
+      expect(map.get(kept)).toEqual(['whsec_kept']);
+      await expect(secrets.delete(gone)).resolves.toBeUndefined();
+      await expect(secrets.delete('ep_unknown')).resolves.toBeUndefined();
+    });
+
+    it('keeps an auth secret only where the runtime uses one, and never returns another endpoint’s', async () => {
+      const one = await endpointWithSecret('whsec_one');
+      const two = await endpointWithSecret('whsec_two');
+      await secrets.putAuthSecret(one, 'api-key-value');
+      const stored = await secrets.authSecret(one);
+      // The local (PostgreSQL) store discards it by design: only API destinations use it.
+      expect([undefined, 'api-key-value']).toContain(stored);
+      await secrets.putAuthSecret(one, 'api-key-value-2');
+      if (stored !== undefined) expect(await secrets.authSecret(one)).toBe('api-key-value-2');
+      expect(await secrets.authSecret(two)).toBeUndefined();
+      // Signing secrets are a separate thing.
+      expect(await active(one)).toEqual(['whsec_one']);
+      await secrets.delete(one);
+      expect(await secrets.authSecret(one)).toBeUndefined();
+    });
+
     it('rotates one endpoint without touching another', async () => {
       const one = await endpointWithSecret('whsec_one');
       const two = await endpointWithSecret('whsec_two');

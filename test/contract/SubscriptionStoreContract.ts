@@ -130,6 +130,10 @@ export function subscriptionStoreContract(
           disabledReason: null,
           createdAt: expect.any(Date),
           updatedAt: expect.any(Date),
+          transport: 'auto',
+          rateLimitPerSecond: null,
+          auth: null,
+          dedicated: null,
         });
         expect(await store.getEndpoint(tenantId, 'ep_1')).toEqual(created);
         expect(await store.getEndpoint(tenantId, 'ep_2')).toBeUndefined();
@@ -310,6 +314,140 @@ export function subscriptionStoreContract(
       it('disables with enabled: false', async () => {
         const updated = await store.updateEndpoint(tenantId, original.id, { enabled: false });
         expect(updated).toMatchObject({ enabled: false, url: original.url, filter: original.filter });
+      });
+    });
+
+    describe('dedicated delivery settings', () => {
+      const oauth = {
+        type: 'OAUTH_CLIENT_CREDENTIALS',
+        tokenUrl: 'https://auth.example.com/oauth/token',
+        clientId: 'client-1',
+        scope: 'webhooks:write',
+      } as const;
+
+      it('round-trips transport, rate limit, auth and a dedicated status through every read', async () => {
+        const { id: tenantId } = await tenant();
+        const created = await store.createEndpoint(
+          newEndpoint(tenantId, {
+            id: 'ep_ded',
+            transport: 'api-destination',
+            rateLimitPerSecond: 25,
+            auth: oauth,
+            dedicated: {
+              apiDestinationArn: 'arn:aws:events:x:1:api-destination/a/b',
+              status: 'active',
+              reason: null,
+            },
+          }),
+        );
+        expect(created).toMatchObject({
+          transport: 'api-destination',
+          rateLimitPerSecond: 25,
+          auth: oauth,
+          dedicated: {
+            apiDestinationArn: 'arn:aws:events:x:1:api-destination/a/b',
+            status: 'active',
+            reason: null,
+          },
+        });
+        expect(await store.getEndpoint(tenantId, 'ep_ded')).toEqual(created);
+        expect(await store.getEndpointsByIds(['ep_ded'])).toEqual([created]);
+        expect(await store.listEnabledEndpoints([tenantId])).toEqual([created]);
+        expect((await store.listEndpoints(tenantId, { limit: 10, cursor: null })).items).toEqual([created]);
+      });
+
+      it('keeps each auth type with only its own fields, scope optional', async () => {
+        const { id: tenantId } = await tenant();
+        for (const [id, auth] of [
+          ['ep_key', { type: 'API_KEY', headerName: 'x-api-key' }],
+          ['ep_basic', { type: 'BASIC', username: 'hook-user' }],
+          ['ep_oauth', { type: 'OAUTH_CLIENT_CREDENTIALS', tokenUrl: 'https://a.example/t', clientId: 'c' }],
+        ] as const) {
+          const created = await store.createEndpoint(
+            newEndpoint(tenantId, { id, transport: 'pooled', auth }),
+          );
+          expect(created.auth).toEqual(auth);
+          expect((await store.getEndpoint(tenantId, id))?.auth).toEqual(auth);
+        }
+      });
+
+      it('patches the settings like the other fields: absent unchanged, null clears', async () => {
+        const { id: tenantId } = await tenant();
+        const original = await store.createEndpoint(
+          newEndpoint(tenantId, {
+            id: 'ep_p',
+            transport: 'api-destination',
+            rateLimitPerSecond: 5,
+            auth: oauth,
+          }),
+        );
+        await sleep(5);
+        const renamed = await store.updateEndpoint(tenantId, 'ep_p', { description: 'renamed' });
+        expect(renamed).toMatchObject({ transport: 'api-destination', rateLimitPerSecond: 5, auth: oauth });
+
+        const changed = await store.updateEndpoint(tenantId, 'ep_p', {
+          transport: 'pooled',
+          rateLimitPerSecond: 300,
+          auth: { type: 'API_KEY', headerName: 'authorization' },
+        });
+        expect(changed).toMatchObject({
+          transport: 'pooled',
+          rateLimitPerSecond: 300,
+          auth: { type: 'API_KEY', headerName: 'authorization' },
+          createdAt: original.createdAt,
+        });
+        const cleared = await store.updateEndpoint(tenantId, 'ep_p', {
+          rateLimitPerSecond: null,
+          auth: null,
+        });
+        expect(cleared).toMatchObject({ transport: 'pooled', rateLimitPerSecond: null, auth: null });
+        expect(await store.getEndpoint(tenantId, 'ep_p')).toEqual(cleared);
+      });
+
+      it('records the sync outcome with setDedicatedStatus, leaving the rest (and updatedAt) alone', async () => {
+        const { id: tenantId } = await tenant();
+        const created = await store.createEndpoint(
+          newEndpoint(tenantId, { id: 'ep_sync', transport: 'api-destination', auth: oauth }),
+        );
+        expect(created.dedicated).toBeNull();
+        for (const status of [
+          { apiDestinationArn: null, status: 'pending', reason: null },
+          {
+            apiDestinationArn: 'arn:aws:events:eu-west-1:1:api-destination/d/1',
+            status: 'active',
+            reason: null,
+          },
+          { apiDestinationArn: null, status: 'fallback-pooled', reason: '300 rules per bus reached' },
+          null,
+        ] as const) {
+          await store.setDedicatedStatus(tenantId, 'ep_sync', status);
+          expect(await store.getEndpoint(tenantId, 'ep_sync')).toEqual({ ...created, dedicated: status });
+        }
+      });
+
+      it('clears the dedicated status through a patch with dedicated: null', async () => {
+        const { id: tenantId } = await tenant();
+        await store.createEndpoint(newEndpoint(tenantId, { id: 'ep_c', transport: 'api-destination' }));
+        await store.setDedicatedStatus(tenantId, 'ep_c', {
+          apiDestinationArn: 'arn:x',
+          status: 'active',
+          reason: null,
+        });
+        expect(await store.updateEndpoint(tenantId, 'ep_c', { dedicated: null })).toMatchObject({
+          dedicated: null,
+        });
+      });
+
+      it("never sets the status of an unknown or another tenant's endpoint", async () => {
+        const { id: owner } = await tenant();
+        const { id: intruder } = await tenant();
+        const endpoint = await store.createEndpoint(newEndpoint(owner, { id: 'ep_mine' }));
+        const status = { apiDestinationArn: 'arn:x', status: 'active', reason: null } as const;
+        await store.setDedicatedStatus(intruder, 'ep_mine', status);
+        await expect(store.setDedicatedStatus(owner, 'ep_none', status)).resolves.toBeUndefined();
+        expect(await store.getEndpoint(owner, 'ep_mine')).toEqual(endpoint);
+        expect(await store.getEndpoint(owner, 'ep_none')).toBeUndefined();
+        expect(await store.getEndpoint(intruder, 'ep_mine')).toBeUndefined();
       });
     });
 

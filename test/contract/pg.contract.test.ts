@@ -7,7 +7,7 @@ import { PgSecretStore } from '../../functions/adapters/pg/PgSecretStore.ts';
 import { PgSubscriptionStore } from '../../functions/adapters/pg/PgSubscriptionStore.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 import { seedThroughPorts } from './contractSupport.ts';
-import { deadLettersContract } from './DeadLettersContract.ts';
+import { deadLettersContract, deadLettersThroughQueue } from './DeadLettersContract.ts';
 import { deliveryLogContract } from './DeliveryLogContract.ts';
 import { deliveryQueueContract } from './DeliveryQueueContract.ts';
 import { outboxContract } from './OutboxSourceContract.ts';
@@ -69,7 +69,11 @@ deliveryLogContract('PgDeliveryLog', async () => {
   return { log, seed };
 });
 
-deadLettersContract('PgDeadLetters', async () => {
-  const { deadLetters, queue, seed } = await pgAdapters();
-  return { deadLetters, queue, seed };
-});
+deadLettersContract(
+  'PgDeadLetters',
+  async () => {
+    const { deadLetters, queue, seed } = await pgAdapters();
+    return { deadLetters, ...deadLettersThroughQueue(queue, seed), leased: { queue, seed } };
+  },
+  { leases: true },
+);

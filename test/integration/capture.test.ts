@@ -162,11 +162,15 @@ describe('migrations', () => {
         applyMigrations(first, MIGRATIONS_DIR),
         applyMigrations(second, MIGRATIONS_DIR),
       ]);
-      expect(results.flat().sort()).toEqual(['0001_capture.sql', '0002_delivery_store.sql']);
+      expect(results.flat().sort()).toEqual([
+        '0001_capture.sql',
+        '0002_delivery_store.sql',
+        '0003_dedicated_endpoints.sql',
+      ]);
       const versions = await fresh.db.query<{ version: number }>(
         'select version from rowhook.schema_migrations order by version',
       );
-      expect(versions.map((v) => v.version)).toEqual([1, 2]);
+      expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
       await first.close();
       await second.close();
     } finally {

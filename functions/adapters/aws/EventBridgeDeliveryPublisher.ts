@@ -4,7 +4,12 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { DeliveryPublisher, NewDelivery } from '../../ports/DeliveryQueue.ts';
+import type {
+  DeliveryPublisher,
+  EnqueueResult,
+  NewDelivery,
+  RejectedDelivery,
+} from '../../ports/DeliveryQueue.ts';
 import {
   DELIVERY_EVENT,
   type DeliveryMessage,
@@ -19,17 +24,6 @@ export const PUT_EVENTS_LIMITS = { maxEntries: 10, maxEntryBytes: 1024 * 1024 } 
 
 export type WebhookHeaderValues = NonNullable<DeliveryMessage['headers']>;
 
-export interface RejectedDelivery {
-  eventId: string;
-  endpointId: string;
-  reason: string;
-}
-
-export interface PublishResult {
-  published: number;
-  rejected: RejectedDelivery[];
-}
-
 export interface EventBridgeDeliveryPublisherOptions {
   eventBusName: string;
   /** Which transport each endpoint uses; without it every delivery is pooled. */
@@ -39,11 +33,6 @@ export interface EventBridgeDeliveryPublisherOptions {
    * once per call with every api-destination delivery; keyed by `${eventId}/${endpointId}`.
    */
   signHeaders?: (deliveries: readonly NewDelivery[]) => Promise<Map<string, WebhookHeaderValues>>;
-  /**
-   * Told about deliveries that can never be published as they are (over the entry size limit).
-   * The DeliveryPublisher port returns only a count, so this is how they surface (see report).
-   */
-  onRejected?: (rejected: readonly RejectedDelivery[]) => void;
   /** Calls per batch of 10 while some entries keep failing; then the whole enqueue fails. */
   maxAttempts?: number;
   baseBackoffMs?: number;
@@ -70,19 +59,15 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async enqueue(deliveries: readonly NewDelivery[]): Promise<number> {
-    const result = await this.publish(deliveries);
-    if (result.rejected.length > 0) this.options.onRejected?.(result.rejected);
-    return result.published;
-  }
-
   /**
-   * Publishes every delivery that fits, or throws (retryable when the service was at fault) so the
-   * relay leaves its batch unpublished: the bus has no idempotency key, so a retried batch may
-   * publish some entries twice, which receivers deduplicate by webhook-id.
+   * Publishes every delivery that fits and returns those that never will (an entry over 1 MB once
+   * the body is JSON-escaped inside Detail), which the relay records on their event. Otherwise
+   * throws (retryable when the service was at fault) so the relay leaves its batch unpublished:
+   * the bus has no idempotency key, so a retried batch may publish some entries twice, which
+   * receivers deduplicate by webhook-id.
    */
-  async publish(deliveries: readonly NewDelivery[]): Promise<PublishResult> {
-    if (deliveries.length === 0) return { published: 0, rejected: [] };
+  async enqueue(deliveries: readonly NewDelivery[]): Promise<EnqueueResult> {
+    if (deliveries.length === 0) return { enqueued: 0, rejected: [] };
     const endpointIds = [...new Set(deliveries.map((d) => d.endpointId))];
     const transports = (await this.options.transports?.(endpointIds)) ?? new Map<string, Transport>();
     const transportOf = (d: NewDelivery) => transports.get(d.endpointId) ?? TRANSPORTS.pooled;
@@ -134,7 +119,7 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     for (let i = 0; i < entries.length; i += PUT_EVENTS_LIMITS.maxEntries) {
       await this.putWithRetries(entries.slice(i, i + PUT_EVENTS_LIMITS.maxEntries));
     }
-    return { published: entries.length, rejected };
+    return { enqueued: entries.length, rejected };
   }
 
   /** Sends up to 10 entries, re-sending only those EventBridge reports as failed. */

@@ -1,5 +1,6 @@
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   type SecretsManagerClient,
@@ -9,7 +10,10 @@ import type { SecretStore } from '../../ports/SecretStore.ts';
 import { AwsAdapterError, awsErrorName, toAwsError } from './errors.ts';
 
 export interface SecretsManagerSecretStoreOptions {
-  /** Deployment stage; secrets are named `rowhook/<stage>/endpoints/<endpoint id>`. */
+  /**
+   * Deployment stage; signing secrets are named `rowhook/<stage>/endpoints/<endpoint id>`, the
+   * dedicated-delivery auth secret `rowhook/<stage>/endpoints/<endpoint id>/auth`.
+   */
   stage: string;
   /**
    * How long a read is reused. Deliver Lambdas would otherwise call Secrets Manager once per message
@@ -26,7 +30,11 @@ const storedSchema = z.object({
 });
 type StoredSecrets = z.infer<typeof storedSchema>;
 
+const authSchema = z.object({ secret: z.string() });
+
 const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
+/** Deleted secrets stay recoverable this long (Secrets Manager's minimum is 7, its default 30). */
+export const DELETE_RECOVERY_WINDOW_DAYS = 7;
 // Reads in parallel per call; Secrets Manager's GetSecretValue quota is in the thousands per second.
 const READ_CONCURRENCY = 10;
 
@@ -49,6 +57,10 @@ export class SecretsManagerSecretStore implements SecretStore {
 
   secretName(endpointId: string): string {
     return `rowhook/${this.options.stage}/endpoints/${endpointId}`;
+  }
+
+  authSecretName(endpointId: string): string {
+    return `${this.secretName(endpointId)}/auth`;
   }
 
   async create(endpointId: string, secret: string): Promise<void> {
@@ -116,6 +128,80 @@ export class SecretsManagerSecretStore implements SecretStore {
       if (active.length > 0) result.set(id, active);
     }
     return result;
+  }
+
+  /**
+   * Schedules both secrets of the endpoint for deletion with a 7-day recovery window
+   * (ForceDeleteWithoutRecovery left out, i.e. false: Secrets Manager refuses it together with a
+   * window). Missing secrets, or ones already scheduled, are fine.
+   */
+  async delete(endpointId: string): Promise<void> {
+    this.invalidate(endpointId);
+    for (const name of [this.secretName(endpointId), this.authSecretName(endpointId)]) {
+      try {
+        await this.client.send(
+          new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: DELETE_RECOVERY_WINDOW_DAYS }),
+        );
+      } catch (error) {
+        if (awsErrorName(error) === 'ResourceNotFoundException') continue;
+        // Deleting a secret already scheduled for deletion answers InvalidRequestException.
+        if (awsErrorName(error) === 'InvalidRequestException') continue;
+        throw toAwsError(error, `deleting secret ${name}`);
+      }
+    }
+  }
+
+  /** Write-only from the API; read by the sync Lambda when it builds the endpoint's Connection. */
+  async putAuthSecret(endpointId: string, secret: string): Promise<void> {
+    const name = this.authSecretName(endpointId);
+    const value = JSON.stringify({ secret });
+    try {
+      await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+      return;
+    } catch (error) {
+      if (awsErrorName(error) !== 'ResourceNotFoundException')
+        throw toAwsError(error, `storing the auth secret of endpoint ${endpointId}`);
+    }
+    try {
+      await this.client.send(
+        new CreateSecretCommand({
+          Name: name,
+          SecretString: value,
+          Description: `Rowhook API destination auth of endpoint ${endpointId}`,
+          ...(this.options.kmsKeyId ? { KmsKeyId: this.options.kmsKeyId } : {}),
+        }),
+      );
+    } catch (error) {
+      // Created in between by a concurrent call: write over it, same outcome.
+      if (awsErrorName(error) !== 'ResourceExistsException')
+        throw toAwsError(error, `creating the auth secret of endpoint ${endpointId}`);
+      await this.client
+        .send(new PutSecretValueCommand({ SecretId: name, SecretString: value }))
+        .catch((e: unknown) => {
+          throw toAwsError(e, `storing the auth secret of endpoint ${endpointId}`);
+        });
+    }
+  }
+
+  /** Not cached: only the sync Lambda reads it, once per endpoint change. */
+  async authSecret(endpointId: string): Promise<string | undefined> {
+    const name = this.authSecretName(endpointId);
+    let text: string | undefined;
+    try {
+      text = (await this.client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+      throw toAwsError(error, `reading the auth secret of endpoint ${endpointId}`);
+    }
+    if (text === undefined) return undefined;
+    let parsed: ReturnType<typeof authSchema.safeParse>;
+    try {
+      parsed = authSchema.safeParse(JSON.parse(text));
+    } catch (error) {
+      throw new AwsAdapterError(`secret ${name} is not JSON`, { cause: error });
+    }
+    if (!parsed.success) throw new AwsAdapterError(`secret ${name} does not hold {"secret": string}`);
+    return parsed.data.secret;
   }
 
   /** Drops cached entries (all, or one endpoint's). */

@@ -116,24 +116,37 @@ export class SqsDeliverySettler implements DeliverySettler {
     doing: string,
     attributes: Record<string, string> = {},
   ): Promise<void> {
-    try {
-      await this.client.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: serializeDeliveryMessage(message),
-          DelaySeconds: delaySeconds,
-          MessageAttributes: Object.fromEntries(
-            Object.entries({
-              ...attributes,
-              endpointId: message.endpointId,
-              tenantId: message.tenantId,
-            }).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-          ),
-        }),
-      );
-    } catch (error) {
-      throw toAwsError(error, `${doing} (event ${message.eventId}, endpoint ${message.endpointId})`);
-    }
+    await sendDeliveryMessage(this.client, queueUrl, message, { delaySeconds, doing, attributes });
+  }
+}
+
+/**
+ * One delivery message onto a queue, with the endpoint and tenant as message attributes (for
+ * operators reading a queue in the console). Shared by the settler and the dead letters' redrive.
+ */
+export async function sendDeliveryMessage(
+  client: SQSClient,
+  queueUrl: string,
+  message: DeliveryMessage,
+  options: { delaySeconds?: number; doing: string; attributes?: Record<string, string> },
+): Promise<void> {
+  try {
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: serializeDeliveryMessage(message),
+        DelaySeconds: options.delaySeconds ?? 0,
+        MessageAttributes: Object.fromEntries(
+          Object.entries({
+            ...options.attributes,
+            endpointId: message.endpointId,
+            tenantId: message.tenantId,
+          }).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+        ),
+      }),
+    );
+  } catch (error) {
+    throw toAwsError(error, `${options.doing} (event ${message.eventId}, endpoint ${message.endpointId})`);
   }
 }
 

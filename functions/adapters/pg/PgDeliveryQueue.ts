@@ -1,4 +1,10 @@
-import type { ClaimedDelivery, DeliveryQueue, NewDelivery, Settlement } from '../../ports/DeliveryQueue.ts';
+import type {
+  ClaimedDelivery,
+  DeliveryQueue,
+  EnqueueResult,
+  NewDelivery,
+  Settlement,
+} from '../../ports/DeliveryQueue.ts';
 import type { Database } from './Database.ts';
 import { storableText } from './storableText.ts';
 
@@ -18,8 +24,9 @@ interface ClaimRow {
 export class PgDeliveryQueue implements DeliveryQueue {
   constructor(private readonly db: Database) {}
 
-  async enqueue(deliveries: readonly NewDelivery[]): Promise<number> {
-    if (deliveries.length === 0) return 0;
+  /** Never rejects a delivery: the table stores bodies by reference to the outbox row, of any size. */
+  async enqueue(deliveries: readonly NewDelivery[]): Promise<EnqueueResult> {
+    if (deliveries.length === 0) return { enqueued: 0, rejected: [] };
     const rows = await this.db.query(
       `insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id)
        select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id
@@ -34,7 +41,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
     );
     // One wake-up per batch, not per delivery; workers also poll, so a lost one only delays.
     await this.db.query('select pg_notify($1, $2)', [DELIVERY_WAKEUP_CHANNEL, '']);
-    return rows.length;
+    return { enqueued: rows.length, rejected: [] };
   }
 
   async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {

@@ -42,4 +42,20 @@ export class PgSecretStore implements SecretStore {
     }
     return result;
   }
+
+  /** Endpoint deletion cascades to its secrets already; this covers a secret left behind anyway. */
+  async delete(endpointId: string) {
+    await this.db.query('delete from rowhook.endpoint_secrets where endpoint_id = $1', [endpointId]);
+  }
+
+  /**
+   * Discarded on purpose: only EventBridge API destinations send connection auth, and the local
+   * runtime has none (it delivers every endpoint pooled), so keeping the secret would only be a
+   * liability. The non-secret part stays on the endpoint row.
+   */
+  async putAuthSecret(_endpointId: string, _secret: string) {}
+
+  async authSecret(_endpointId: string): Promise<string | undefined> {
+    return undefined;
+  }
 }

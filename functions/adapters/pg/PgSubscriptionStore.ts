@@ -1,4 +1,13 @@
-import type { Endpoint, Tenant } from '../../core/subscriptions/Endpoint.ts';
+import {
+  DEDICATED_STATUSES,
+  type DedicatedStatus,
+  type DedicatedStatusName,
+  ENDPOINT_TRANSPORTS,
+  type Endpoint,
+  type EndpointAuth,
+  type EndpointTransport,
+  type Tenant,
+} from '../../core/subscriptions/Endpoint.ts';
 import type { EndpointPatch, NewEndpoint, Page, SubscriptionStore } from '../../ports/SubscriptionStore.ts';
 import { cursorTimestamp, decodeCursor, encodeCursor } from './cursor.ts';
 import type { Database } from './Database.ts';
@@ -22,13 +31,49 @@ interface EndpointRow {
   disabled_reason: string | null;
   created_at: Date;
   updated_at: Date;
+  transport: EndpointTransport;
+  rate_limit_per_second: number | null;
+  auth: EndpointAuth | null;
+  dedicated_status: DedicatedStatusName | null;
+  dedicated_api_destination_arn: string | null;
+  dedicated_reason: string | null;
 }
 
-const ENDPOINT_COLUMNS =
-  'id, tenant_id, url, description, event_types, filter, enabled, disabled_reason, created_at, updated_at';
+const ENDPOINT_COLUMNS = `id, tenant_id, url, description, event_types, filter, enabled, disabled_reason,
+  created_at, updated_at, transport, rate_limit_per_second, auth, dedicated_status,
+  dedicated_api_destination_arn, dedicated_reason`;
+
+/** Why the local runtime delivers an endpoint that asked for an API destination through the pool. */
+export const LOCAL_FALLBACK_REASON =
+  'the local runtime has no EventBridge API destinations; deliveries go through the pooled queue (signed per attempt, no connection auth or rate limit)';
+
+export interface PgSubscriptionStoreOptions {
+  /**
+   * Whether something syncs API destinations for these endpoints. The local runtime has none
+   * (the default): a `pending` status written with an endpoint is recorded as `fallback-pooled`
+   * with LOCAL_FALLBACK_REASON, so the API tells the truth about how it is delivered.
+   */
+  apiDestinations?: boolean;
+}
 
 export class PgSubscriptionStore implements SubscriptionStore {
-  constructor(private readonly db: Database) {}
+  private readonly apiDestinations: boolean;
+
+  constructor(
+    private readonly db: Database,
+    options: PgSubscriptionStoreOptions = {},
+  ) {
+    this.apiDestinations = options.apiDestinations ?? false;
+  }
+
+  /** The dedicated status as stored: [status, arn, reason]. */
+  private dedicatedColumns(dedicated: DedicatedStatus | null | undefined): (string | null)[] {
+    if (!dedicated) return [null, null, null];
+    if (!this.apiDestinations && dedicated.status === DEDICATED_STATUSES.pending) {
+      return [DEDICATED_STATUSES.fallbackPooled, null, LOCAL_FALLBACK_REASON];
+    }
+    return [dedicated.status, dedicated.apiDestinationArn, dedicated.reason];
+  }
 
   async createTenant(tenant: Pick<Tenant, 'id' | 'name' | 'tier'>, apiKeyHash: Buffer, apiKeyPrefix: string) {
     return this.db.transaction(async () => {
@@ -71,8 +116,10 @@ export class PgSubscriptionStore implements SubscriptionStore {
 
   async createEndpoint(endpoint: NewEndpoint) {
     const [row] = await this.db.query<EndpointRow>(
-      `insert into rowhook.endpoints (id, tenant_id, url, description, event_types, filter, enabled)
-       values ($1, $2, $3, $4, $5, $6, $7) returning ${ENDPOINT_COLUMNS}`,
+      `insert into rowhook.endpoints (id, tenant_id, url, description, event_types, filter, enabled,
+         transport, rate_limit_per_second, auth, dedicated_status, dedicated_api_destination_arn,
+         dedicated_reason)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning ${ENDPOINT_COLUMNS}`,
       [
         endpoint.id,
         endpoint.tenantId,
@@ -81,6 +128,10 @@ export class PgSubscriptionStore implements SubscriptionStore {
         endpoint.eventTypes,
         endpoint.filter === null ? null : JSON.stringify(endpoint.filter),
         endpoint.enabled,
+        endpoint.transport ?? ENDPOINT_TRANSPORTS.auto,
+        endpoint.rateLimitPerSecond ?? null,
+        endpoint.auth == null ? null : JSON.stringify(endpoint.auth),
+        ...this.dedicatedColumns(endpoint.dedicated),
       ],
     );
     if (!row) throw new Error('insert returned no row');
@@ -127,6 +178,13 @@ export class PgSubscriptionStore implements SubscriptionStore {
           filter = case when $7::boolean then $8::jsonb else filter end,
           enabled = coalesce($9, enabled),
           disabled_reason = case when coalesce($9, enabled) then null else disabled_reason end,
+          transport = coalesce($10, transport),
+          rate_limit_per_second = case when $11::boolean then $12::integer else rate_limit_per_second end,
+          auth = case when $13::boolean then $14::jsonb else auth end,
+          dedicated_status = case when $15::boolean then $16::text else dedicated_status end,
+          dedicated_api_destination_arn =
+            case when $15::boolean then $17::text else dedicated_api_destination_arn end,
+          dedicated_reason = case when $15::boolean then $18::text else dedicated_reason end,
           updated_at = now()
         where tenant_id = $1 and id = $2
         returning ${ENDPOINT_COLUMNS}`,
@@ -140,6 +198,13 @@ export class PgSubscriptionStore implements SubscriptionStore {
         'filter' in patch,
         patch.filter == null ? null : JSON.stringify(patch.filter),
         patch.enabled ?? null,
+        patch.transport ?? null,
+        'rateLimitPerSecond' in patch,
+        patch.rateLimitPerSecond ?? null,
+        'auth' in patch,
+        patch.auth == null ? null : JSON.stringify(patch.auth),
+        'dedicated' in patch,
+        ...this.dedicatedColumns(patch.dedicated),
       ],
     );
     return row && toEndpoint(row);
@@ -158,6 +223,21 @@ export class PgSubscriptionStore implements SubscriptionStore {
       `update rowhook.endpoints set enabled = false, disabled_reason = $3, updated_at = now()
         where tenant_id = $1 and id = $2`,
       [tenantId, endpointId, reason],
+    );
+  }
+
+  async setDedicatedStatus(tenantId: string, endpointId: string, status: DedicatedStatus | null) {
+    await this.db.query(
+      `update rowhook.endpoints
+          set dedicated_status = $3, dedicated_api_destination_arn = $4, dedicated_reason = $5
+        where tenant_id = $1 and id = $2`,
+      [
+        tenantId,
+        endpointId,
+        status?.status ?? null,
+        status?.apiDestinationArn ?? null,
+        status?.reason ?? null,
+      ],
     );
   }
 
@@ -196,5 +276,16 @@ function toEndpoint(row: EndpointRow): Endpoint {
     disabledReason: row.disabled_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    transport: row.transport,
+    rateLimitPerSecond: row.rate_limit_per_second,
+    auth: row.auth,
+    dedicated:
+      row.dedicated_status === null
+        ? null
+        : {
+            status: row.dedicated_status,
+            apiDestinationArn: row.dedicated_api_destination_arn,
+            reason: row.dedicated_reason,
+          },
   };
 }

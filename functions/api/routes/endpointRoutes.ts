@@ -4,11 +4,24 @@ import { ID_PREFIXES } from '../../core/ids/constants.ts';
 import { newRandomId, toPublicId } from '../../core/ids/prefixedId.ts';
 import { checkEndpointUrl } from '../../core/network/checkEndpointUrl.ts';
 import { generateSecret } from '../../core/signing/generateSecret.ts';
+import {
+  DEDICATED_STATUSES,
+  ENDPOINT_TIERS,
+  ENDPOINT_TRANSPORTS,
+  type EndpointTransport,
+  wantsApiDestination,
+} from '../../core/subscriptions/Endpoint.ts';
+import type { EndpointPatch } from '../../ports/SubscriptionStore.ts';
 import type { ApiDependencies } from '../ApiDependencies.ts';
 import { type AuthVariables, requireTenant } from '../auth.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { presentAttempt, presentEndpoint } from '../presenters.ts';
-import { createEndpointSchema, pageQuerySchema, updateEndpointSchema } from '../schemas.ts';
+import {
+  AUTH_SECRET_NAMES,
+  createEndpointSchema,
+  pageQuerySchema,
+  updateEndpointSchema,
+} from '../schemas.ts';
 import { parseJsonBody, parseQuery } from '../validation.ts';
 
 export function endpointRoutes(deps: ApiDependencies) {
@@ -28,24 +41,49 @@ export function endpointRoutes(deps: ApiDependencies) {
     return endpoint;
   };
 
+  /**
+   * What `dedicated` becomes after a change to the settings that shape the API destination: pending
+   * (the sync Lambda makes it active, or fallback-pooled) when one is wanted, else null. The relay
+   * routes to an API destination only while it is active, so until the sync is done it is pooled.
+   */
+  const dedicatedAfterChange = async (tenantId: string, transport: EndpointTransport | undefined) => {
+    const tenant = await deps.subscriptions.getTenant(tenantId);
+    return wantsApiDestination({ transport }, tenant?.tier ?? ENDPOINT_TIERS.pooled)
+      ? { apiDestinationArn: null, status: DEDICATED_STATUSES.pending, reason: null }
+      : null;
+  };
+
   app.post('/', async (c) => {
     const input = await parseJsonBody(c, createEndpointSchema);
     const url = await checkUrl(input.url);
     if (input.filter) compileFilter(input.filter);
+    const tenantId = c.get('tenantId');
     const id = newRandomId(ID_PREFIXES.endpoint);
     const secret = generateSecret();
-    const endpoint = await deps.subscriptions.createEndpoint({
-      id,
-      tenantId: c.get('tenantId'),
-      url: url.toString(),
-      description: input.description ?? '',
-      eventTypes: input.eventTypes ?? null,
-      filter: input.filter ?? null,
-      enabled: input.enabled ?? true,
-    });
+    // Before the endpoint exists: on AWS its creation starts the sync, which reads this secret.
+    if (input.authSecret !== undefined) await deps.secrets.putAuthSecret(id, input.authSecret);
+    const endpoint = await deps.subscriptions
+      .createEndpoint({
+        id,
+        tenantId,
+        url: url.toString(),
+        description: input.description ?? '',
+        eventTypes: input.eventTypes ?? null,
+        filter: input.filter ?? null,
+        enabled: input.enabled ?? true,
+        transport: input.transport ?? ENDPOINT_TRANSPORTS.auto,
+        rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+        auth: input.auth ?? null,
+        dedicated: await dedicatedAfterChange(tenantId, input.transport),
+      })
+      .catch(async (error: unknown) => {
+        if (input.authSecret !== undefined) await deps.secrets.delete(id).catch(() => {});
+        throw error;
+      });
     // Two stores (Secrets Manager on AWS): undo the endpoint rather than leave it unsignable.
     await deps.secrets.create(id, secret).catch(async (error: unknown) => {
       await deps.subscriptions.deleteEndpoint(endpoint.tenantId, id).catch(() => {});
+      await deps.secrets.delete(id).catch(() => {});
       throw error;
     });
     return c.json({ ...presentEndpoint(endpoint), secret }, 201);
@@ -63,18 +101,51 @@ export function endpointRoutes(deps: ApiDependencies) {
   app.get('/:id', async (c) => c.json(presentEndpoint(await load(c.get('tenantId'), c.req.param('id')))));
 
   app.patch('/:id', async (c) => {
-    const patch = await parseJsonBody(c, updateEndpointSchema);
+    const { authSecret, ...patch }: EndpointPatch & { authSecret?: string } = await parseJsonBody(
+      c,
+      updateEndpointSchema,
+    );
     if (patch.url !== undefined) patch.url = (await checkUrl(patch.url)).toString();
     if (patch.filter) compileFilter(patch.filter);
-    const endpoint = await deps.subscriptions.updateEndpoint(c.get('tenantId'), c.req.param('id'), patch);
-    if (!endpoint) throw notFound('endpoint', c.req.param('id'));
+    const tenantId = c.get('tenantId');
+    const current = await load(tenantId, c.req.param('id'));
+    const auth = patch.auth === undefined ? (current.auth ?? null) : patch.auth;
+    if (authSecret !== undefined && auth === null) {
+      throw new ApiError(400, 'invalid_request', 'authSecret: the endpoint has no auth; send auth with it');
+    }
+    if (patch.auth && authSecret === undefined && current.auth?.type !== patch.auth.type) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `authSecret: is required when auth changes to ${patch.auth.type}: ${AUTH_SECRET_NAMES[patch.auth.type]}`,
+      );
+    }
+    // A change to anything the API destination is built from asks the sync for a new pass.
+    const reshaped =
+      ['url', 'transport', 'rateLimitPerSecond', 'auth'].some((key) => key in patch) ||
+      authSecret !== undefined;
+    if (reshaped) {
+      patch.dedicated = await dedicatedAfterChange(tenantId, patch.transport ?? current.transport);
+    }
+    if (authSecret !== undefined) await deps.secrets.putAuthSecret(current.id, authSecret);
+    const endpoint = await deps.subscriptions.updateEndpoint(tenantId, current.id, patch);
+    if (!endpoint) throw notFound('endpoint', current.id);
     return c.json(presentEndpoint(endpoint));
   });
 
   app.delete('/:id', async (c) => {
-    if (!(await deps.subscriptions.deleteEndpoint(c.get('tenantId'), c.req.param('id')))) {
-      throw notFound('endpoint', c.req.param('id'));
-    }
+    const id = c.req.param('id');
+    if (!(await deps.subscriptions.deleteEndpoint(c.get('tenantId'), id))) throw notFound('endpoint', id);
+    // The endpoint is gone either way: a secret left behind is logged for an operator, not a 500
+    // the client could only answer with a retry that would say 404.
+    await deps.secrets.delete(id).catch((error: unknown) => {
+      deps.log({
+        level: 'error',
+        msg: 'deleting the secrets of a deleted endpoint failed',
+        endpointId: id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
     return c.body(null, 204);
   });
 

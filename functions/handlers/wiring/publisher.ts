@@ -3,13 +3,13 @@ import { TRANSPORTS, type Transport } from '../../adapters/aws/DeliveryMessage.t
 import {
   deliveryKey,
   EventBridgeDeliveryPublisher,
-  type RejectedDelivery,
   type WebhookHeaderValues,
 } from '../../adapters/aws/EventBridgeDeliveryPublisher.ts';
 import { ID_PREFIXES } from '../../core/ids/constants.ts';
 import { toPublicId } from '../../core/ids/prefixedId.ts';
 import { createSigner } from '../../core/signing/createSigner.ts';
 import { webhookHeaders } from '../../core/signing/webhookHeaders.ts';
+import { isDedicatedActive } from '../../core/subscriptions/Endpoint.ts';
 import type { NewDelivery } from '../../ports/DeliveryQueue.ts';
 import type { SecretStore } from '../../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../../ports/SubscriptionStore.ts';
@@ -21,22 +21,18 @@ import { subscriptionStore } from './subscriptions.ts';
 export const eventBridgeClient = lazy(() => new EventBridgeClient({}));
 
 /**
- * An endpoint goes to its API destination only once the sync Lambda has created it and written its
- * ARN back (`apiDestinationArn` on the endpoint record); until then, or when a quota stopped the
- * sync, it stays pooled, so a missing rule can never swallow its deliveries. The Endpoint type has
- * no such field yet (see the report), so today every endpoint resolves to pooled.
+ * An endpoint goes to its API destination only while its dedicated status is `active` (the sync
+ * Lambda created the destination and its rule and wrote the ARN back). Pending, fallback-pooled
+ * (a quota stopped the sync) or none: pooled, so a missing rule can never swallow its deliveries.
  */
 export function resolveTransports(store: SubscriptionStore) {
   return async (endpointIds: readonly string[]): Promise<Map<string, Transport>> => {
     const endpoints = await store.getEndpointsByIds(endpointIds);
     return new Map(
-      endpoints.map((endpoint) => {
-        const arn = (endpoint as { apiDestinationArn?: unknown }).apiDestinationArn;
-        return [
-          endpoint.id,
-          typeof arn === 'string' && arn !== '' ? TRANSPORTS.apiDestination : TRANSPORTS.pooled,
-        ];
-      }),
+      endpoints.map((endpoint) => [
+        endpoint.id,
+        isDedicatedActive(endpoint) ? TRANSPORTS.apiDestination : TRANSPORTS.pooled,
+      ]),
     );
   };
 }
@@ -58,12 +54,12 @@ export function signAtPublish(secrets: SecretStore, now: () => Date = () => new 
   };
 }
 
-export const deliveryPublisher = lazy(() => (onRejected: (rejected: readonly RejectedDelivery[]) => void) => {
+/** Deliveries it refuses (over the entry size limit) come back from enqueue; the relay records them. */
+export const deliveryPublisher = lazy(() => {
   const env = loadEnv({ [ENV.eventBusName]: required });
   return new EventBridgeDeliveryPublisher(eventBridgeClient(), {
     eventBusName: env[ENV.eventBusName],
     transports: resolveTransports(subscriptionStore()),
     signHeaders: signAtPublish(secretStore()),
-    onRejected,
   });
 });

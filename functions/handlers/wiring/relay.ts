@@ -1,7 +1,7 @@
 import { EndpointMatcher } from '../../pipeline/EndpointMatcher.ts';
 import { ENV, integer, loadEnv } from '../config.ts';
 import { createRelayHandler } from '../createRelayHandler.ts';
-import { createObservability, MetricUnit } from '../observability.ts';
+import { createObservability } from '../observability.ts';
 import { outboxSource } from './outbox.ts';
 import { deliveryPublisher } from './publisher.ts';
 import { subscriptionStore } from './subscriptions.ts';
@@ -17,15 +17,12 @@ export function wireRelay(serviceName: string) {
     [ENV.relayBatch]: integer(100, 1, 1_000),
     [ENV.maxEventBytes]: integer(256 * 1024, 1024, MAX_EVENT_BYTES_LIMIT),
   });
-  const publisher = deliveryPublisher()((rejected) => {
-    metrics.addMetric('DeliveriesRejected', MetricUnit.Count, rejected.length);
-    for (const r of rejected) logger.error('delivery not published', { ...r });
-  });
   return createRelayHandler({
     relay: {
       outbox: outboxSource(),
       subscriptions: subscriptionStore(),
-      queue: publisher,
+      // Entries it refuses come back in the relay result and are logged and counted by the handler.
+      queue: deliveryPublisher(),
       matcher: new EndpointMatcher(),
     },
     options: { batchSize: env[ENV.relayBatch], maxEventBytes: env[ENV.maxEventBytes] },

@@ -1,14 +1,13 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FailedDeliveryRecorder } from '../../adapters/aws/FailedDeliveryRecorder.ts';
 import { SqsDeliverySettler } from '../../adapters/aws/SqsDeliverySettler.ts';
 import { ENV, loadEnv, url } from '../config.ts';
 import type { HandlerLogger } from '../observability.ts';
+import { failedDeliveryRecorder, sqsClient } from './deadLetters.ts';
 import { lazy } from './lazy.ts';
 
 /**
- * Until the DynamoDB adapters can store failed deliveries (DeadLetters has no write side yet, see
- * the report), each one is logged as a structured line operators can query in CloudWatch Logs
- * Insights; the DLQ message itself keeps the body for redrive.
+ * Each failed delivery as a structured log line (without the body) that operators can query in
+ * CloudWatch Logs Insights, next to the DynamoDB record the API lists.
  */
 export function loggingRecorder(logger: HandlerLogger): FailedDeliveryRecorder {
   return {
@@ -21,11 +20,26 @@ export function loggingRecorder(logger: HandlerLogger): FailedDeliveryRecorder {
   };
 }
 
-export const deliverySettler = lazy(() => (recorder: FailedDeliveryRecorder) => {
+/** Runs every recorder in turn; the first one that throws stops the rest (and fails the settle). */
+export function allRecorders(...recorders: FailedDeliveryRecorder[]): FailedDeliveryRecorder {
+  return {
+    async recordFailed(failures) {
+      for (const recorder of recorders) await recorder.recordFailed(failures);
+    },
+  };
+}
+
+/**
+ * The deliver Lambda's settler. Exhausted deliveries are always recorded in DynamoDB as dead letters
+ * (what the API's /v1/dead-letters lists and redrives), then handed to `alsoRecordWith` (the
+ * handler passes `loggingRecorder`).
+ */
+export const deliverySettler = lazy(() => (alsoRecordWith?: FailedDeliveryRecorder) => {
   const env = loadEnv({ [ENV.deliveryQueueUrl]: url, [ENV.deadLetterQueueUrl]: url });
-  return new SqsDeliverySettler(new SQSClient({}), {
+  const store = failedDeliveryRecorder();
+  return new SqsDeliverySettler(sqsClient(), {
     deliveryQueueUrl: env[ENV.deliveryQueueUrl],
     deadLetterQueueUrl: env[ENV.deadLetterQueueUrl],
-    recorder,
+    recorder: alsoRecordWith ? allRecorders(store, alsoRecordWith) : store,
   });
 });

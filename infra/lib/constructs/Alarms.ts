@@ -14,9 +14,8 @@ export const METRICS = {
   retried: { service: 'rowhook-deliver', name: 'Delivery_retry' },
   dead: { service: 'rowhook-deliver', name: 'Delivery_dead' },
   /**
-   * relay and sweeper, Milliseconds: age of the oldest outbox row a drain claimed (now - occurred_at).
-   * Not emitted by the handlers yet: until it is, this alarm stays in INSUFFICIENT_DATA (missing data
-   * is not breaching).
+   * relay and sweeper, Milliseconds: age of the oldest outbox row a drain claimed (now - occurred_at),
+   * emitted by createRelayHandler.ts only when a drain claimed something (missing data is not breaching).
    */
   relayLag: { service: 'rowhook-relay', name: 'RelayLagMs' },
   sweeperLag: { service: 'rowhook-sweeper', name: 'RelayLagMs' },

@@ -131,14 +131,19 @@ export class Functions extends Construct {
       timeout: Duration.seconds(29),
       memorySize: 512,
       logRetention: LOG_RETENTION,
-      environment: { ...common, ...dataApi, [ENV.adminTokenSecretArn]: secrets.adminToken.secretArn },
+      environment: {
+        ...common,
+        ...dataApi,
+        [ENV.adminTokenSecretArn]: secrets.adminToken.secretArn,
+        [ENV.deliveryQueueUrl]: queues.deliveryQueue.queueUrl,
+      },
     });
     table.grantItemReadWrite(this.api);
     secrets.adminToken.grantRead(this.api);
     // Test events and the outbox views go through the Data API.
     database.cluster.grantDataApiAccess(this.api);
-    // Operator dead-letter routes are not wired on AWS yet (the api answers 503); when they are, they
-    // need deadLetterQueue.grantConsumeMessages and deliveryQueue.grantSendMessages here.
+    // Redriving a dead letter re-sends its delivery message to the delivery queue.
+    queues.deliveryQueue.grantSendMessages(this.api);
     this.api.addToRolePolicy(
       new iam.PolicyStatement({
         // Endpoint signing secrets: create on endpoint creation, rotate, delete with the endpoint.

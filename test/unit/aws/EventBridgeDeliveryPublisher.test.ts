@@ -39,8 +39,7 @@ beforeEach(() => eventBridge.reset());
 describe('EventBridgeDeliveryPublisher', () => {
   it('publishes one entry per delivery, at most 10 per call, with the exact body', async () => {
     eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
-    const published = await publisher().enqueue(deliveries(23));
-    expect(published).toBe(23);
+    expect(await publisher().enqueue(deliveries(23))).toEqual({ enqueued: 23, rejected: [] });
     const calls = eventBridge.commandCalls(PutEventsCommand);
     expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 3]);
     const entry = calls[0]?.args[0].input.Entries?.[0];
@@ -61,7 +60,7 @@ describe('EventBridgeDeliveryPublisher', () => {
   });
 
   it('makes no call for an empty batch', async () => {
-    expect(await publisher().enqueue([])).toBe(0);
+    expect(await publisher().enqueue([])).toEqual({ enqueued: 0, rejected: [] });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
@@ -79,7 +78,7 @@ describe('EventBridgeDeliveryPublisher', () => {
       })
       .resolves(ok(2));
     const batch = deliveries(4);
-    await publisher().enqueue(batch);
+    expect((await publisher().enqueue(batch)).enqueued).toBe(4);
     const calls = eventBridge.commandCalls(PutEventsCommand);
     expect(calls).toHaveLength(2);
     const retried = calls[1]?.args[0].input.Entries?.map(
@@ -133,33 +132,38 @@ describe('EventBridgeDeliveryPublisher', () => {
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 
-  it('does not send entries over 1 MB and reports them with a reason', async () => {
+  it('does not send entries over 1 MB and returns them with a reason', async () => {
     eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
-    const onRejected = vi.fn();
-    // 600 kB of quotes: under 1 MB as text, over it once JSON-escaped inside Detail.
+    // 300k quotes: a 600 kB body (each is \" in it), 1.2 MB once JSON-escaped again inside Detail.
     const big = {
       ...deliveries(1)[0],
       endpointId: 'ep_big',
-      body: JSON.stringify({ q: '"'.repeat(600_000) }),
+      body: JSON.stringify({ q: '"'.repeat(300_000) }),
     };
     const small = deliveries(2);
-    const result = await publisher({ onRejected }).publish([
+    expect(Buffer.byteLength(big.body)).toBeLessThan(1024 * 1024);
+    const result = await publisher().enqueue([
       small[0] as NewDelivery,
       big as NewDelivery,
       small[1] as NewDelivery,
     ]);
-    expect(result.published).toBe(2);
+    expect(result.enqueued).toBe(2);
     expect(result.rejected).toEqual([
-      expect.objectContaining({
+      {
+        eventId: big.eventId,
         endpointId: 'ep_big',
         reason: expect.stringMatching(/over EventBridge's 1048576-byte limit/),
-      }),
+      },
     ]);
     const sent = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
-    expect(sent).toHaveLength(2);
+    expect(sent.map((e) => parseDeliveryMessage(e.Detail ?? '').endpointId)).toEqual(['ep_0', 'ep_1']);
+  });
 
-    await publisher({ onRejected }).enqueue([big as NewDelivery]);
-    expect(onRejected).toHaveBeenCalledWith([expect.objectContaining({ endpointId: 'ep_big' })]);
+  it('makes no call when every delivery is over the limit', async () => {
+    const big = { ...deliveries(1)[0], body: JSON.stringify({ q: '"'.repeat(300_000) }) } as NewDelivery;
+    const result = await publisher().enqueue([big]);
+    expect(result).toEqual({ enqueued: 0, rejected: [expect.objectContaining({ endpointId: 'ep_0' })] });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('adds precomputed signature headers for api-destination endpoints only', async () => {

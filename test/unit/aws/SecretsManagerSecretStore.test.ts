@@ -1,6 +1,8 @@
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   GetSecretValueCommand,
+  InvalidRequestException,
   PutSecretValueCommand,
   ResourceNotFoundException,
   SecretsManagerClient,
@@ -100,5 +102,93 @@ describe('SecretsManagerSecretStore', () => {
       .activeSecrets(['ep_1'])
       .catch((e: unknown) => e)) as AwsAdapterError;
     expect(error.retryable).toBe(true);
+  });
+
+  describe('delete', () => {
+    it('schedules both secrets for deletion with a 7-day recovery window, never forced', async () => {
+      secretsManager.on(DeleteSecretCommand).resolves({});
+      await store().delete('ep_1');
+      const inputs = secretsManager.commandCalls(DeleteSecretCommand).map((c) => c.args[0].input);
+      expect(inputs).toEqual([
+        { SecretId: 'rowhook/prod/endpoints/ep_1', RecoveryWindowInDays: 7 },
+        { SecretId: 'rowhook/prod/endpoints/ep_1/auth', RecoveryWindowInDays: 7 },
+      ]);
+      for (const input of inputs) expect(input.ForceDeleteWithoutRecovery).toBeUndefined();
+    });
+
+    it('accepts secrets that do not exist or are already scheduled for deletion', async () => {
+      secretsManager
+        .on(DeleteSecretCommand)
+        .rejectsOnce(new InvalidRequestException({ message: 'already scheduled', $metadata: {} }))
+        .rejectsOnce(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+      await expect(store().delete('ep_1')).resolves.toBeUndefined();
+    });
+
+    it('forgets the cached signing secrets of the endpoint', async () => {
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves(stored([{ secret: 'whsec_a', createdAt: now.toISOString() }]));
+      secretsManager.on(DeleteSecretCommand).resolves({});
+      const s = store();
+      await s.activeSecrets(['ep_1']);
+      await s.delete('ep_1');
+      secretsManager
+        .on(GetSecretValueCommand)
+        .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+      expect(await s.activeSecrets(['ep_1'])).toEqual(new Map());
+    });
+
+    it('reports other failures as AwsAdapterError', async () => {
+      secretsManager
+        .on(DeleteSecretCommand)
+        .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+      await expect(store().delete('ep_1')).rejects.toBeInstanceOf(AwsAdapterError);
+    });
+  });
+
+  describe('auth secret', () => {
+    it('overwrites an existing auth secret under rowhook/<stage>/endpoints/<id>/auth', async () => {
+      secretsManager.on(PutSecretValueCommand).resolves({});
+      await store().putAuthSecret('ep_1', 'key-value');
+      expect(secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toEqual({
+        SecretId: 'rowhook/prod/endpoints/ep_1/auth',
+        SecretString: JSON.stringify({ secret: 'key-value' }),
+      });
+      expect(secretsManager.commandCalls(CreateSecretCommand)).toHaveLength(0);
+    });
+
+    it('creates it when there is none yet', async () => {
+      secretsManager
+        .on(PutSecretValueCommand)
+        .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+      secretsManager.on(CreateSecretCommand).resolves({});
+      await store().putAuthSecret('ep_1', 'pw');
+      const input = secretsManager.commandCalls(CreateSecretCommand)[0]?.args[0].input;
+      expect(input).toMatchObject({
+        Name: 'rowhook/prod/endpoints/ep_1/auth',
+        SecretString: JSON.stringify({ secret: 'pw' }),
+      });
+    });
+
+    it('reads it back, and answers undefined when there is none', async () => {
+      secretsManager
+        .on(GetSecretValueCommand, { SecretId: 'rowhook/prod/endpoints/ep_1/auth' })
+        .resolves({ SecretString: JSON.stringify({ secret: 'pw' }) })
+        .on(GetSecretValueCommand, { SecretId: 'rowhook/prod/endpoints/ep_2/auth' })
+        .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+      expect(await store().authSecret('ep_1')).toBe('pw');
+      expect(await store().authSecret('ep_2')).toBeUndefined();
+    });
+
+    it('reports a malformed auth secret without echoing it', async () => {
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves({ SecretString: JSON.stringify({ value: 'hunter2' }) });
+      const error = (await store()
+        .authSecret('ep_1')
+        .catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(AwsAdapterError);
+      expect(error.message).not.toContain('hunter2');
+    });
   });
 });

@@ -3,20 +3,24 @@ import type { OutboxEvent } from '../../../functions/core/events/OutboxEvent.ts'
 import { createRelayHandler } from '../../../functions/handlers/createRelayHandler.ts';
 import { EndpointMatcher } from '../../../functions/pipeline/EndpointMatcher.ts';
 import type { RelayDependencies } from '../../../functions/pipeline/relayOutbox.ts';
+import type { RejectedDelivery } from '../../../functions/ports/DeliveryQueue.ts';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 
-function outboxWith(batches: number[]) {
+/** Each batch is a count of events, or the ages in ms (relative to NOW) of its events. */
+function outboxWith(batches: (number | number[])[]) {
   let n = 0;
   return {
     claimUnpublished: vi.fn(async (_limit: number, publish: (events: OutboxEvent[]) => Promise<unknown>) => {
-      const size = batches.shift() ?? 0;
-      const events = Array.from({ length: size }, () => ({
+      const batch = batches.shift() ?? 0;
+      const ages = typeof batch === 'number' ? Array.from({ length: batch }, () => 0) : batch;
+      const size = ages.length;
+      const events = ages.map((ageMs) => ({
         id: `e${n++}`,
         tenantId: 'acme',
         type: 'orders.insert',
         body: '{}',
-        occurredAt: NOW,
+        occurredAt: new Date(NOW.getTime() - ageMs),
         targetEndpointId: null,
       }));
       if (size > 0) await publish(events);
@@ -25,8 +29,11 @@ function outboxWith(batches: number[]) {
   };
 }
 
-function harness(batches: number[], remainingMs = 60_000) {
-  const enqueue = vi.fn(async (d: readonly unknown[]) => d.length);
+function harness(batches: (number | number[])[], remainingMs = 60_000) {
+  const enqueue = vi.fn(async (d: readonly unknown[]) => ({
+    enqueued: d.length,
+    rejected: [] as RejectedDelivery[],
+  }));
   const relay = {
     outbox: outboxWith(batches),
     subscriptions: {
@@ -56,6 +63,7 @@ function harness(batches: number[], remainingMs = 60_000) {
     options: { batchSize: 2, maxEventBytes: 1024 },
     logger,
     metrics,
+    now: () => NOW,
   });
   return { handler, relay, metrics, logger, context: { getRemainingTimeInMillis: () => remainingMs } };
 }
@@ -63,7 +71,13 @@ function harness(batches: number[], remainingMs = 60_000) {
 describe('relay handler', () => {
   it('drains until a batch comes back short', async () => {
     const { handler, context, metrics } = harness([2, 2, 1]);
-    expect(await handler({ hint: 'orders' }, context)).toEqual({ batches: 3, claimed: 5, enqueued: 5 });
+    expect(await handler({ hint: 'orders' }, context)).toEqual({
+      batches: 3,
+      claimed: 5,
+      enqueued: 5,
+      rejected: 0,
+      lagMs: 0,
+    });
     expect(metrics.addMetric).toHaveBeenCalledWith('EventsRelayed', 'Count', 5);
     expect(metrics.publishStoredMetrics).toHaveBeenCalled();
   });
@@ -79,5 +93,42 @@ describe('relay handler', () => {
     vi.mocked(relay.queue.enqueue).mockRejectedValue(new Error('bus down'));
     await expect(handler({}, context)).rejects.toThrow('bus down');
     expect(metrics.addMetric).toHaveBeenCalledWith('RelayErrors', 'Count', 1);
+  });
+
+  it('reports the age of the oldest event claimed as RelayLagMs, in milliseconds', async () => {
+    const { handler, context, metrics } = harness([[1_500, 40_000], [250]]);
+    expect((await handler({}, context)).lagMs).toBe(40_000);
+    const lag = vi.mocked(metrics.addMetric).mock.calls.filter(([name]) => name === 'RelayLagMs');
+    expect(lag).toEqual([['RelayLagMs', 'Milliseconds', 40_000]]);
+    expect(metrics.publishStoredMetrics).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports no lag when nothing was claimed', async () => {
+    const { handler, context, metrics } = harness([0]);
+    expect(await handler({}, context)).toMatchObject({ claimed: 0, lagMs: null });
+    expect(metrics.addMetric).not.toHaveBeenCalledWith('RelayLagMs', expect.anything(), expect.anything());
+  });
+
+  it('still reports the lag of the steps that completed before one failed', async () => {
+    const { handler, relay, metrics, context } = harness([[5_000, 0], [1]]);
+    vi.mocked(relay.queue.enqueue)
+      .mockResolvedValueOnce({ enqueued: 2, rejected: [] })
+      .mockRejectedValueOnce(new Error('bus down'));
+    await expect(handler({}, context)).rejects.toThrow('bus down');
+    expect(metrics.addMetric).toHaveBeenCalledWith('RelayLagMs', 'Milliseconds', 5_000);
+  });
+
+  it('logs and counts events the transport refused', async () => {
+    const { handler, relay, metrics, logger, context } = harness([1]);
+    vi.mocked(relay.queue.enqueue).mockResolvedValueOnce({
+      enqueued: 0,
+      rejected: [{ eventId: 'e0', endpointId: 'ep_1', reason: 'bus entry too large' }],
+    });
+    expect(await handler({}, context)).toMatchObject({ claimed: 1, enqueued: 0, rejected: 1 });
+    expect(metrics.addMetric).toHaveBeenCalledWith('EventsRejected', 'Count', 1);
+    expect(logger.error).toHaveBeenCalledWith(
+      'event not delivered',
+      expect.objectContaining({ eventId: 'e0', reason: expect.stringContaining('bus entry too large') }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Endpoint, Tenant } from '../../../core/subscriptions/Endpoint.ts';
+import type { DedicatedStatus, Endpoint, Tenant } from '../../../core/subscriptions/Endpoint.ts';
 import type {
   EndpointPatch,
   NewEndpoint,
@@ -31,6 +31,9 @@ import { mapConcurrent } from './mapConcurrent.ts';
 import { queryItems } from './queryItems.ts';
 import {
   apiKeyItem,
+  authItem,
+  DEDICATED_DEFAULTS,
+  dedicatedItem,
   endpointItem,
   endpointRefItem,
   filterText,
@@ -133,8 +136,17 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       throw new UnknownTenantError(endpoint.tenantId);
     }
     const now = this.now();
-    const created: Endpoint = { ...endpoint, disabledReason: null, createdAt: now, updatedAt: now };
-    const item = endpointItem(created);
+    const item = endpointItem({
+      ...endpoint,
+      transport: endpoint.transport ?? DEDICATED_DEFAULTS.transport,
+      rateLimitPerSecond: endpoint.rateLimitPerSecond ?? DEDICATED_DEFAULTS.rateLimitPerSecond,
+      auth: endpoint.auth ?? DEDICATED_DEFAULTS.auth,
+      dedicated: endpoint.dedicated ?? DEDICATED_DEFAULTS.dedicated,
+      disabledReason: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const created = toEndpoint({ ...item }); // as read back: defaults filled, auth copied
     try {
       await this.client.send(
         new PutCommand({
@@ -215,6 +227,10 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     if ('filter' in patch) set('filter', filterText(patch.filter ?? null));
     if (patch.enabled != null) set('enabled', patch.enabled);
     if (patch.enabled === true) set('disabledReason', null);
+    if (patch.transport != null) set('transport', patch.transport);
+    if ('rateLimitPerSecond' in patch) set('rateLimitPerSecond', patch.rateLimitPerSecond ?? null);
+    if ('auth' in patch) set('auth', authItem(patch.auth ?? null));
+    if ('dedicated' in patch) set('dedicated', dedicatedItem(patch.dedicated ?? null));
     try {
       const output = await this.client.send(
         new UpdateCommand({
@@ -261,6 +277,25 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     } catch (error) {
       if (isConditionalCheckFailed(error)) return; // unknown (or another tenant's) endpoint: nothing to do
       throw toDynamoStoreError(error, 'disabling an endpoint');
+    }
+  }
+
+  /** Only `dedicated`: the sync Lambda's own write, which its stream handler then skips. */
+  async setDedicatedStatus(tenantId: string, endpointId: string, status: DedicatedStatus | null) {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: endpointKey(tenantId, endpointId),
+          UpdateExpression: 'SET #dedicated = :dedicated',
+          ConditionExpression: EXISTS, // a deleted endpoint stays deleted
+          ExpressionAttributeNames: { '#dedicated': 'dedicated' },
+          ExpressionAttributeValues: { ':dedicated': dedicatedItem(status) },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return;
+      throw toDynamoStoreError(error, 'recording the dedicated delivery status');
     }
   }
 

@@ -1,4 +1,11 @@
-import type { Endpoint, Tenant } from '../../../core/subscriptions/Endpoint.ts';
+import {
+  type DedicatedStatus,
+  ENDPOINT_TRANSPORTS,
+  type Endpoint,
+  type EndpointAuth,
+  type EndpointTransport,
+  type Tenant,
+} from '../../../core/subscriptions/Endpoint.ts';
 import {
   apiKeyKey,
   endpointCreationKey,
@@ -44,6 +51,13 @@ export interface EndpointItem extends ItemKey {
   disabledReason: string | null;
   createdAt: string;
   updatedAt: string;
+  // Dedicated delivery; items written before these existed lack them (read as the defaults).
+  transport?: EndpointTransport;
+  rateLimitPerSecond?: number | null;
+  /** Non-secret part only; the secret is in Secrets Manager. A map, so stream images show it. */
+  auth?: EndpointAuth | null;
+  /** Written by the sync Lambda; the stream handler ignores changes to it alone. */
+  dedicated?: DedicatedStatus | null;
 }
 
 export interface EndpointRefItem extends ItemKey {
@@ -95,7 +109,45 @@ export function endpointItem(endpoint: Endpoint): EndpointItem {
     disabledReason: endpoint.disabledReason,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
+    // Written when given (the store fills the defaults in on creation), so item ↔ Endpoint
+    // round-trips exactly, also for endpoints built without these optional fields.
+    ...(endpoint.transport === undefined ? {} : { transport: endpoint.transport }),
+    ...(endpoint.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: endpoint.rateLimitPerSecond }),
+    ...(endpoint.auth === undefined ? {} : { auth: authItem(endpoint.auth) }),
+    ...(endpoint.dedicated === undefined ? {} : { dedicated: dedicatedItem(endpoint.dedicated) }),
   };
+}
+
+/** What an endpoint created without dedicated-delivery settings gets. */
+export const DEDICATED_DEFAULTS = {
+  transport: ENDPOINT_TRANSPORTS.auto,
+  rateLimitPerSecond: null,
+  auth: null,
+  dedicated: null,
+} as const satisfies Partial<Endpoint>;
+
+/** Plain copies with only the known keys (and no undefined `scope`), as stored. */
+export function authItem(auth: EndpointAuth | null): EndpointAuth | null {
+  if (auth === null) return null;
+  switch (auth.type) {
+    case 'API_KEY':
+      return { type: auth.type, headerName: auth.headerName };
+    case 'BASIC':
+      return { type: auth.type, username: auth.username };
+    case 'OAUTH_CLIENT_CREDENTIALS':
+      return {
+        type: auth.type,
+        tokenUrl: auth.tokenUrl,
+        clientId: auth.clientId,
+        ...(auth.scope === undefined ? {} : { scope: auth.scope }),
+      };
+  }
+}
+
+export function dedicatedItem(dedicated: DedicatedStatus | null): DedicatedStatus | null {
+  return dedicated === null
+    ? null
+    : { status: dedicated.status, apiDestinationArn: dedicated.apiDestinationArn, reason: dedicated.reason };
 }
 
 export const filterText = (filter: Endpoint['filter']) => (filter === null ? null : JSON.stringify(filter));
@@ -113,8 +165,19 @@ export function toEndpoint(item: Record<string, unknown>): Endpoint {
     disabledReason: row.disabledReason ?? null,
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),
+    // Absent on items written before these existed: left out, which Endpoint reads as the defaults.
+    ...(row.transport === undefined ? {} : { transport: row.transport }),
+    ...(row.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: row.rateLimitPerSecond }),
+    ...(row.auth === undefined ? {} : { auth: authItem(row.auth) }),
+    ...(row.dedicated === undefined ? {} : { dedicated: dedicatedItem(row.dedicated) }),
   };
 }
+
+/** Whether a stored item (or an unmarshalled stream image) is an endpoint item. */
+export const isEndpointItem = (item: Record<string, unknown> | undefined): item is Record<string, unknown> =>
+  item?.[TYPE_ATTRIBUTE] === ITEM_TYPES.endpoint &&
+  typeof item.id === 'string' &&
+  typeof item.tenantId === 'string';
 
 export function endpointRefItem(endpointId: string, tenantId: string): EndpointRefItem {
   return { ...endpointRefKey(endpointId), [TYPE_ATTRIBUTE]: ITEM_TYPES.endpointRef, tenantId };

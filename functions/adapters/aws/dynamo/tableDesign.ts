@@ -12,6 +12,9 @@
  * - endpoint ref   ENDPOINT#<id> / ENDPOINT                 (id → tenant, for lookups by id alone)
  * - attempt        DELIVERY#<deliveryId> / ATTEMPT#<id>     GSI1: ATTEMPTS#<tenantId>#<endpointId> / <id>
  *                  with `expiresAt` (epoch seconds) so DynamoDB's TTL sweeps old attempts.
+ * - failed delivery FAILED#<deliveryId> / FAILED              GSI1: FAILED#ALL / <failedAt ISO>#<deliveryId>
+ *                  a dead letter (no TTL: operators redrive or discard it); GSI1 keys only while
+ *                  its state is `dead`, so the index lists exactly the open dead letters.
  *
  * Endpoints live in their tenant's partition so every tenant-scoped read is a strongly consistent
  * key lookup or Query (an LSI allows ConsistentRead, a GSI does not): the relay never misses an
@@ -40,6 +43,7 @@ export const ITEM_TYPES = {
   endpoint: 'endpoint',
   endpointRef: 'endpointRef',
   attempt: 'attempt',
+  failed: 'failed',
 } as const;
 
 export const KEY_PREFIXES = {
@@ -49,6 +53,7 @@ export const KEY_PREFIXES = {
   delivery: 'DELIVERY#',
   attempt: 'ATTEMPT#',
   endpointAttempts: 'ATTEMPTS#',
+  failed: 'FAILED#',
 } as const;
 
 /** Fixed sort keys and GSI partitions of the single-item kinds. */
@@ -57,6 +62,9 @@ export const FIXED_KEYS = {
   apiKeySortKey: 'APIKEY',
   endpointRefSortKey: 'ENDPOINT',
   tenantList: 'TENANTS',
+  failedSortKey: 'FAILED',
+  /** GSI1 partition of every open dead letter, newest first. */
+  failedList: 'FAILED#ALL',
 } as const;
 
 /** What the CDK construct should set besides keys and indexes. */
