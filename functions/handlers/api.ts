@@ -53,7 +53,7 @@ async function wire() {
     resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
     requireHttps: true,
     secretOverlapMs: env[ENV.secretOverlapMs],
-    // Test events wait for the sweeper (seconds); nudging the relay would need the Lambda client.
+    // rowhook.append_event queues the same commit-time nudge as a capture: Aurora wakes the relay.
     onOutboxWrite: () => {},
     log: (entry) => logger.info(String(entry.msg ?? 'api'), { entry: JSON.stringify(entry) }),
   });

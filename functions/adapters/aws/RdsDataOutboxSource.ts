@@ -118,8 +118,8 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
     targetEndpointId: string | null;
   }): Promise<string> {
     const [row] = await this.query<{ id: string }>(
-      `insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, target_endpoint_id)
-       values (rowhook.uuidv7(), :tenantId, :type, :body, now(), :targetEndpointId) returning id::text as id`,
+      // append_event also queues the commit-time nudge, so Aurora wakes the relay for test events.
+      'select rowhook.append_event(:tenantId, :type, :body, :targetEndpointId)::text as id',
       [
         { name: 'tenantId', value: { stringValue: event.tenantId } },
         { name: 'type', value: { stringValue: event.type } },

@@ -50,11 +50,12 @@ export class PgOutboxSource implements OutboxSource, OutboxWriter {
     body: string;
     targetEndpointId: string | null;
   }): Promise<string> {
-    const [row] = await this.db.query<{ id: string }>(
-      `insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, target_endpoint_id)
-       values (rowhook.uuidv7(), $1, $2, $3, now(), $4) returning id`,
-      [event.tenantId, event.type, event.body, event.targetEndpointId],
-    );
+    const [row] = await this.db.query<{ id: string }>('select rowhook.append_event($1, $2, $3, $4) as id', [
+      event.tenantId,
+      event.type,
+      event.body,
+      event.targetEndpointId,
+    ]);
     if (!row) throw new Error('insert returned no row');
     return row.id;
   }
