@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-rds-data';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { loadMigrations, type MigrationFile } from '../../functions/adapters/pg/migrate.ts';
+import { ensurePgCronSweep, type PgCronOutcome } from './pgCron.ts';
 import { splitStatements } from './splitStatements.ts';
 
 /**
@@ -16,7 +17,9 @@ import { splitStatements } from './splitStatements.ts';
  * `sql/migrations/*.sql` to Aurora over the RDS Data API at deploy time, with the same bookkeeping
  * as the local runtime (`rowhook.schema_migrations`, sha256 per file, never re-run, refuse edits).
  * Each file runs in one Data API transaction, one statement per call, under the same advisory
- * lock key as `functions/adapters/pg/migrate.ts`.
+ * lock key as `functions/adapters/pg/migrate.ts`. After the migrations it tries to schedule the
+ * in-database sweep nudge with pg_cron (`./pgCron.ts`); that step logs and moves on when pg_cron
+ * is missing or too old, and never fails the deploy.
  */
 
 export interface MigrationProperties {
@@ -27,6 +30,14 @@ export interface MigrationProperties {
   Region: string;
   /** `name:sha256` of every file at synth time; the bundle must carry exactly these. */
   Migrations: string[];
+  /** pg_cron job name and schedule of the sweep nudge (defaults in `./pgCron.ts`). */
+  PgCronSweepJob?: string;
+  PgCronSweepSchedule?: string;
+}
+
+export interface MigrationResult {
+  applied: string[];
+  pgCron: PgCronOutcome;
 }
 
 const MIGRATION_LOCK_KEY = 7262010;
@@ -39,18 +50,37 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
   let reason = 'ok';
   let applied: string[] = [];
+  let pgCron = 'not attempted';
   try {
     // Deleting the stack never drops the schema: the database keeps (or snapshots) the data.
     if (event.RequestType !== 'Delete') {
-      applied = await migrate(event.ResourceProperties as unknown as MigrationProperties);
-      reason = applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date';
+      const result = await migrate(event.ResourceProperties as unknown as MigrationProperties);
+      applied = result.applied;
+      // Short: the whole CloudFormation response must stay under 4 KB.
+      pgCron = describePgCron(result.pgCron).slice(0, 500);
+      reason = `${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}; ${pgCron}`;
     }
   } catch (error) {
     status = 'FAILED';
     reason = error instanceof Error ? error.message : String(error);
   }
   console.log(JSON.stringify({ message: 'migrations', requestType: event.RequestType, status, reason }));
-  await respond(event, status, reason.slice(0, 3500), { Applied: applied.join(',') });
+  await respond(event, status, reason.slice(0, 3000), {
+    Applied: applied.join(','),
+    PgCron: pgCron,
+  });
+}
+
+function describePgCron(outcome: PgCronOutcome): string {
+  switch (outcome.status) {
+    case 'scheduled':
+      return `pg_cron ${outcome.version}: ${outcome.job} every ${outcome.schedule}`;
+    case 'too-old':
+    case 'failed':
+      return `pg_cron ${outcome.version} not used (${outcome.reason}); Scheduler sweeper only`;
+    case 'unavailable':
+      return `pg_cron unavailable (${outcome.reason}); Scheduler sweeper only`;
+  }
 }
 
 async function respond(
@@ -80,7 +110,7 @@ function migrationsDirectory(): string {
   return process.env.ROWHOOK_MIGRATIONS_DIR ?? path.join(process.env.LAMBDA_TASK_ROOT ?? '.', 'migrations');
 }
 
-export async function migrate(props: MigrationProperties): Promise<string[]> {
+export async function migrate(props: MigrationProperties): Promise<MigrationResult> {
   const files = await loadMigrations(migrationsDirectory());
   const bundled = files.map((f) => `${f.name}:${f.checksum}`);
   if (JSON.stringify(bundled) !== JSON.stringify(props.Migrations)) {
@@ -123,7 +153,12 @@ export async function migrate(props: MigrationProperties): Promise<string[]> {
     { name: 'fn', value: { stringValue: props.RelayFunctionArn } },
     { name: 'region', value: { stringValue: props.Region } },
   ]);
-  return applied;
+  // Last, so the job's first run finds the schema and the relay setting in place.
+  const pgCron = await ensurePgCronSweep(db, {
+    ...(props.PgCronSweepJob ? { job: props.PgCronSweepJob } : {}),
+    ...(props.PgCronSweepSchedule ? { schedule: props.PgCronSweepSchedule } : {}),
+  });
+  return { applied, pgCron };
 }
 
 async function applyOne(db: DataApi, migration: MigrationFile): Promise<void> {

@@ -56,6 +56,29 @@ describe('Rowhook stack template', () => {
       });
     });
 
+    it('preloads pg_cron through the cluster parameter group, with the Rowhook database as cron.database_name', () => {
+      const groups = Object.entries(resourcesOf(template)).filter(
+        ([, r]) => r.Type === 'AWS::RDS::DBClusterParameterGroup',
+      );
+      expect(groups).toHaveLength(1);
+      const [groupId, group] = groups[0] ?? [];
+      expect(group?.Properties?.Family).toBe('aurora-postgresql16');
+      const parameters = group?.Properties?.Parameters as Record<string, string>;
+      expect(parameters['cron.database_name']).toBe('rowhook');
+      // Aurora's default library stays; pg_cron is added to it, not swapped in for it.
+      expect(parameters.shared_preload_libraries?.split(',')).toEqual(['pg_stat_statements', 'pg_cron']);
+      template.hasResourceProperties('AWS::RDS::DBCluster', {
+        DBClusterParameterGroupName: { Ref: groupId },
+      });
+    });
+
+    it('hands the pg_cron sweep job and schedule to the migrations resource', () => {
+      template.hasResourceProperties('Custom::RowhookMigrations', {
+        PgCronSweepJob: 'rowhook-sweep',
+        PgCronSweepSchedule: '10 seconds',
+      });
+    });
+
     it('turns deletion protection on for prod', () => {
       synth({ stage: 'prod' }).template.hasResourceProperties('AWS::RDS::DBCluster', {
         DeletionProtection: true,

@@ -8,6 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { PG_CRON_SWEEP } from '../../migrate/pgCron.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { nodeFunction } from './nodeFunction.ts';
 
@@ -23,9 +24,24 @@ export interface DatabaseProps {
 export const DATABASE_NAME = 'rowhook';
 
 /**
+ * Cluster parameters. `pg_cron` must be preloaded (static: applies when the writer starts, i.e. at
+ * creation, or after a reboot on a cluster that predates it); `pg_stat_statements` is Aurora
+ * PostgreSQL's default value of `shared_preload_libraries`, kept so Performance Insights and
+ * `pg_stat_statements` keep working. `cron.database_name` makes `rowhook` the database whose
+ * `cron.job` table the pg_cron worker reads, so the migration custom resource can create the
+ * extension and schedule `rowhook-sweep` there (see infra/migrate/pgCron.ts).
+ */
+export const CLUSTER_PARAMETERS: Readonly<Record<string, string>> = {
+  shared_preload_libraries: 'pg_stat_statements,pg_cron',
+  'cron.database_name': DATABASE_NAME,
+};
+
+/**
  * Aurora PostgreSQL Serverless v2 with the Data API on (the Lambdas reach it over HTTPS, so none of
  * them runs in the VPC), the `aws_lambda` extension's role associated under feature name `Lambda`,
- * and the migrations applied by a custom resource over the Data API on every deploy.
+ * and the migrations applied by a custom resource over the Data API on every deploy. A cluster
+ * parameter group preloads `pg_cron`, which the custom resource uses (when the engine ships ≥ 1.5)
+ * to run the sweep nudge every 10 seconds inside the database.
  *
  * The cluster sits in isolated subnets (no NAT). Its only way out is an interface endpoint for
  * Lambda, which the capture trigger's `aws_lambda.invoke` nudge needs.
@@ -37,6 +53,8 @@ export class Database extends Construct {
   readonly dataApiSecretArn: string;
   /** Role the cluster assumes to call `aws_lambda.invoke`; may invoke the relay function only. */
   readonly lambdaInvokeRole: iam.Role;
+  /** Cluster parameter group: `pg_cron` preloaded, `cron.database_name` = the Rowhook database. */
+  readonly parameterGroup: rds.ParameterGroup;
   readonly databaseName = DATABASE_NAME;
   private readonly migrationsDir: string;
 
@@ -83,8 +101,18 @@ export class Database extends Construct {
       description: 'Assumed by Aurora for aws_lambda.invoke: may invoke the Rowhook relay function only',
     });
 
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({
+      version: rds.AuroraPostgresEngineVersion.VER_16_6,
+    });
+    this.parameterGroup = new rds.ParameterGroup(this, 'ClusterParameters', {
+      engine,
+      description: `Rowhook ${props.stage}: pg_cron preloaded for the in-database sweep nudge`,
+      parameters: { ...CLUSTER_PARAMETERS },
+    });
+
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
+      engine,
+      parameterGroup: this.parameterGroup,
       writer: rds.ClusterInstance.serverlessV2('writer', { autoMinorVersionUpgrade: true }),
       serverlessV2MinCapacity: props.minAcu,
       serverlessV2MaxCapacity: props.maxAcu,
@@ -127,7 +155,10 @@ export class Database extends Construct {
     );
   }
 
-  /** Applies the numbered migrations over the Data API, then points the nudge at `relay`. */
+  /**
+   * Applies the numbered migrations over the Data API, points the nudge at `relay`, then schedules
+   * the pg_cron sweep nudge where the engine allows it (best effort; see infra/migrate/pgCron.ts).
+   */
   addMigrations(relay: lambda.IFunction, logRetention: logs.RetentionDays): CustomResource {
     const files = readdirSync(this.migrationsDir)
       .filter((name) => name.endsWith('.sql'))
@@ -166,6 +197,9 @@ export class Database extends Construct {
         RelayFunctionArn: relay.functionArn,
         Region: Stack.of(this).region,
         Migrations: migrations,
+        // In the template so that adding or changing the pg_cron sweep re-runs this resource.
+        PgCronSweepJob: PG_CRON_SWEEP.job,
+        PgCronSweepSchedule: PG_CRON_SWEEP.schedule,
       },
     });
     // The writer instance must be up before the Data API can run anything.
