@@ -17,12 +17,14 @@ export interface OutboxSource {
   ): Promise<number>;
 }
 
+export interface NewOutboxEvent {
+  tenantId: string;
+  type: string;
+  body: string;
+  targetEndpointId: string | null;
+}
+
 export interface OutboxWriter {
   /** Adds an event directly (test events), as the capture trigger would. Returns the event id. */
-  append(event: {
-    tenantId: string;
-    type: string;
-    body: string;
-    targetEndpointId: string | null;
-  }): Promise<string>;
+  append(event: NewOutboxEvent): Promise<string>;
 }

@@ -8,7 +8,7 @@ import {
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
 import type { OutboxEvent } from '../../core/events/OutboxEvent.ts';
-import type { OutboxSource, OutboxWriter, PublishOutcome } from '../../ports/OutboxSource.ts';
+import type { NewOutboxEvent, OutboxSource, OutboxWriter, PublishOutcome } from '../../ports/OutboxSource.ts';
 import { AwsAdapterError, toAwsError } from './errors.ts';
 
 export interface RdsDataOutboxSourceOptions {
@@ -111,12 +111,7 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
     }
   }
 
-  async append(event: {
-    tenantId: string;
-    type: string;
-    body: string;
-    targetEndpointId: string | null;
-  }): Promise<string> {
+  async append(event: NewOutboxEvent): Promise<string> {
     const [row] = await this.query<{ id: string }>(
       // append_event also queues the commit-time nudge, so Aurora wakes the relay for test events.
       'select rowhook.append_event(:tenantId, :type, :body, :targetEndpointId)::text as id',

@@ -1,3 +1,4 @@
+import { TRANSIENT_NETWORK_CODES } from '../../core/errors/constants.ts';
 import { RowhookError, type RowhookErrorOptions } from '../../core/errors/RowhookError.ts';
 
 /** Anything that went wrong talking to an AWS service. */
@@ -40,16 +41,6 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 
 interface VendorErrorShape {
   name?: unknown;
@@ -71,7 +62,7 @@ export function isRetryableAwsError(error: unknown): boolean {
   const status = vendor.$metadata?.httpStatusCode;
   if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
   if (vendor.$fault === 'server') return true;
-  return typeof vendor.code === 'string' && NETWORK_CODES.has(vendor.code);
+  return typeof vendor.code === 'string' && TRANSIENT_NETWORK_CODES.has(vendor.code);
 }
 
 /**

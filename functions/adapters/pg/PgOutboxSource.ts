@@ -1,5 +1,5 @@
 import type { OutboxEvent } from '../../core/events/OutboxEvent.ts';
-import type { OutboxSource, OutboxWriter, PublishOutcome } from '../../ports/OutboxSource.ts';
+import type { NewOutboxEvent, OutboxSource, OutboxWriter, PublishOutcome } from '../../ports/OutboxSource.ts';
 import type { Database } from './Database.ts';
 
 interface OutboxRow {
@@ -44,12 +44,7 @@ export class PgOutboxSource implements OutboxSource, OutboxWriter {
     });
   }
 
-  async append(event: {
-    tenantId: string;
-    type: string;
-    body: string;
-    targetEndpointId: string | null;
-  }): Promise<string> {
+  async append(event: NewOutboxEvent): Promise<string> {
     const [row] = await this.db.query<{ id: string }>('select rowhook.append_event($1, $2, $3, $4) as id', [
       event.tenantId,
       event.type,

@@ -1,3 +1,4 @@
+import { TRANSIENT_NETWORK_CODES } from '../../core/errors/constants.ts';
 import { RowhookError, type RowhookErrorOptions } from '../../core/errors/RowhookError.ts';
 
 /** Anything that went wrong talking to PostgreSQL. */
@@ -19,14 +20,6 @@ export class MigrationError extends StoreError {
 // SQLSTATE classes that mean "try again later": connection exceptions, operator intervention
 // (shutdown, crash recovery), insufficient resources, and serialization/deadlock failures.
 const RETRYABLE_SQLSTATE_PREFIXES = ['08', '57', '53', '40'] as const;
-const RETRYABLE_NODE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
 
 /** Converts a node-postgres error into a StoreError, keeping the original as `cause`. */
 export function toStoreError(error: unknown, doing: string): StoreError {
@@ -35,7 +28,7 @@ export function toStoreError(error: unknown, doing: string): StoreError {
   const message = error instanceof Error ? error.message : String(error);
   const retryable =
     (typeof code === 'string' &&
-      (RETRYABLE_NODE_CODES.has(code) || RETRYABLE_SQLSTATE_PREFIXES.some((p) => code.startsWith(p)))) ||
+      (TRANSIENT_NETWORK_CODES.has(code) || RETRYABLE_SQLSTATE_PREFIXES.some((p) => code.startsWith(p)))) ||
     /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
   // Class 22 is "data exception": the input itself (a NUL byte, an out-of-range number) is bad.
   if (typeof code === 'string' && code.startsWith('22')) {
