@@ -9,19 +9,52 @@ import { hashSecret } from '../api/auth.ts';
 import { createApp } from '../api/createApp.ts';
 import { AddressPolicy, parseNetworkList } from '../core/network/AddressPolicy.ts';
 import { arn, ENV, integer, loadEnv } from './config.ts';
-import { createObservability } from './observability.ts';
+import { createObservability, type HandlerMetrics, MetricUnit } from './observability.ts';
 import { deadLetters } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';
 import { outboxSource } from './wiring/outbox.ts';
 import { secretStore, secretsManagerClient } from './wiring/secrets.ts';
 import { subscriptionStore } from './wiring/subscriptions.ts';
 
-/** The same Hono app as `npm start`, behind API Gateway (HTTP API, payload v2). */
-export function createApiHandler(deps: ApiDependencies) {
-  return handle(createApp(deps));
+/**
+ * The same Hono app as `npm start`, behind API Gateway (HTTP API, payload v2). With `metrics`,
+ * every request also emits the request metrics (see withRequestMetrics).
+ */
+export function createApiHandler(deps: ApiDependencies, metrics?: HandlerMetrics) {
+  const handler = handle(createApp(deps));
+  return metrics ? withRequestMetrics(handler, metrics) : handler;
 }
 
-const { logger } = createObservability('rowhook-api');
+/** Per request: one ApiRequest, Api5xx 1 or 0 (its average is the 5xx rate), and ApiLatency. */
+export const API_METRICS = { requests: 'ApiRequest', serverErrors: 'Api5xx', latency: 'ApiLatency' } as const;
+
+/**
+ * Wraps a Lambda HTTP handler (the app is left as it is) to count each invocation and its 5xx
+ * answers (a throw counts as one: API Gateway answers 500), publishing after every request.
+ */
+export function withRequestMetrics<H extends (...args: never[]) => Promise<{ statusCode: number }>>(
+  handler: H,
+  metrics: HandlerMetrics,
+  now: () => number = () => performance.now(),
+): H {
+  const wrapped = async (...args: Parameters<H>) => {
+    const started = now();
+    let status = 500;
+    try {
+      const result = await handler(...args);
+      status = result.statusCode;
+      return result;
+    } finally {
+      metrics.addMetric(API_METRICS.requests, MetricUnit.Count, 1);
+      metrics.addMetric(API_METRICS.serverErrors, MetricUnit.Count, status >= 500 ? 1 : 0);
+      metrics.addMetric(API_METRICS.latency, MetricUnit.Milliseconds, now() - started);
+      metrics.publishStoredMetrics();
+    }
+  };
+  return wrapped as unknown as H;
+}
+
+const { logger, metrics } = createObservability('rowhook-api');
 
 async function readAdminTokenHash(secretArn: string): Promise<Buffer> {
   try {
@@ -61,10 +94,11 @@ async function wire() {
 
 type ApiEvent = Parameters<ReturnType<typeof createApiHandler>>[0];
 
-export const handler = async (event: ApiEvent, context: Context) => {
+// Metrics wrap the whole invocation, so a failed cold start (wiring) also counts as a 5xx.
+export const handler = withRequestMetrics(async (event: ApiEvent, context: Context) => {
   cached ??= wire().catch((error: unknown) => {
     cached = undefined; // a failed cold start (secret not readable yet) is retried on the next request
     throw error;
   });
   return (await cached)(event, context);
-};
+}, metrics);

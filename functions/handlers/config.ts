@@ -30,6 +30,7 @@ export const ENV = {
   secretOverlapMs: 'ROWHOOK_SECRET_OVERLAP_MS',
   apiDestinationRoleArn: 'ROWHOOK_API_DESTINATION_ROLE_ARN',
   dedicatedDlqArn: 'ROWHOOK_DEDICATED_DLQ_ARN',
+  attemptRetentionDays: 'ROWHOOK_ATTEMPT_RETENTION_DAYS',
 } as const;
 
 export const required = z.string().trim().min(1, 'is required');

@@ -1,9 +1,11 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
   type DeliveryMessage,
   parseDeliveryMessage,
   toClaimedDelivery,
 } from '../adapters/aws/DeliveryMessage.ts';
+import { MalformedDeliveryMessageError, toAwsError } from '../adapters/aws/errors.ts';
 import type { SqsDeliverySettler } from '../adapters/aws/SqsDeliverySettler.ts';
 import {
   type AttemptContext,
@@ -24,6 +26,38 @@ export interface DeliverDependencies extends AttemptContext {
   settler: Pick<SqsDeliverySettler, 'settle' | 'redelay'>;
   logger: HandlerLogger;
   metrics: HandlerMetrics;
+  /**
+   * Where a message that can never be read (malformed body) goes: straight to the dead-letter
+   * queue, since SQS retries could not fix it. Without it (or when it throws) the record is
+   * reported as a batch item failure, i.e. retried and then dead-lettered by the queue's redrive.
+   */
+  rejectMessage?: RejectedMessageSink;
+}
+
+/** Forwards an unreadable delivery message, as received, to a dead-letter queue. */
+export type RejectedMessageSink = (record: SQSRecord, reason: string) => Promise<void>;
+
+/**
+ * The RejectedMessageSink of the deliver Lambda: the raw body onto the dead-letter queue, with the
+ * reason as ERROR_MESSAGE (like SqsDeliverySettler's dead letters) and the original message id.
+ */
+export function sqsRejectedMessageSink(client: SQSClient, deadLetterQueueUrl: string): RejectedMessageSink {
+  return async (record, reason) => {
+    try {
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: deadLetterQueueUrl,
+          MessageBody: record.body,
+          MessageAttributes: {
+            ERROR_MESSAGE: { DataType: 'String', StringValue: reason.slice(0, 1000) || 'malformed' },
+            SOURCE_MESSAGE_ID: { DataType: 'String', StringValue: record.messageId },
+          },
+        }),
+      );
+    } catch (error) {
+      throw toAwsError(error, `dead-lettering malformed delivery message ${record.messageId}`);
+    }
+  };
 }
 
 /** A message due within this much is attempted now rather than sent round the queue again. */
@@ -52,8 +86,15 @@ export function createDeliverHandler(deps: DeliverDependencies) {
       const due: Work[] = [];
       await Promise.all(
         event.Records.map(async (record) => {
+          let message: DeliveryMessage;
           try {
-            const message = parseDeliveryMessage(record.body);
+            message = parseDeliveryMessage(record.body);
+          } catch (error) {
+            deps.metrics.addMetric('DeliveryMessageRejected', MetricUnit.Count, 1);
+            await rejectMalformed(deps, record, error, fail);
+            return;
+          }
+          try {
             if ((message.dueAt ?? 0) > deps.now().getTime() + DUE_SLACK_MS) {
               const delay = await deps.settler.redelay(message);
               deps.metrics.addMetric('DeliveryRedelayed', MetricUnit.Count, 1);
@@ -62,8 +103,7 @@ export function createDeliverHandler(deps: DeliverDependencies) {
             }
             due.push({ record, message, delivery: toClaimedDelivery(message, record.messageId) });
           } catch (error) {
-            deps.metrics.addMetric('DeliveryMessageRejected', MetricUnit.Count, 1);
-            fail(record, error, 'could not read or re-delay a delivery message');
+            fail(record, error, 'could not re-delay a delivery message');
           }
         }),
       );
@@ -76,6 +116,32 @@ export function createDeliverHandler(deps: DeliverDependencies) {
     }));
     return { batchItemFailures };
   };
+}
+
+/**
+ * A malformed message goes to the dead-letter queue at once instead of being retried: retries
+ * cannot fix its body. Only if that send fails (or no sink is wired) is the record reported.
+ */
+async function rejectMalformed(
+  deps: DeliverDependencies,
+  record: SQSRecord,
+  error: unknown,
+  fail: (record: SQSRecord, error: unknown, what: string) => void,
+): Promise<void> {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof MalformedDeliveryMessageError) || !deps.rejectMessage) {
+    fail(record, error, 'could not read a delivery message');
+    return;
+  }
+  try {
+    await deps.rejectMessage(record, reason);
+    deps.logger.error('malformed delivery message dead-lettered', {
+      messageId: record.messageId,
+      ...describeError(error),
+    });
+  } catch (sendError) {
+    fail(record, sendError, 'could not dead-letter a malformed delivery message');
+  }
 }
 
 async function attemptAll(

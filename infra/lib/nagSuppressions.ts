@@ -29,7 +29,7 @@ export function acknowledgeNagFindings(stack: RowhookStack): void {
   ack(
     secrets.adminToken,
     'AwsSolutions-SMG4',
-    'The Rowhook operator admin token is a bearer token held by operators and the console; automatic rotation would lock them out without notice. Operators rotate it with put-secret-value; the api function re-reads it within its cache TTL.',
+    'The Rowhook operator admin token is a bearer token held by operators and the console; automatic rotation would lock them out without notice. Operators rotate it with put-secret-value. The api function reads it once per container (functions/handlers/api.ts caches the token hash for the container lifetime), so a rotated token takes effect as new containers start; to apply it at once, recycle the containers by updating the api function configuration (e.g. `aws lambda update-function-configuration` on an environment variable or description) or redeploying.',
   );
 
   if (!stack.config.deletionProtection) {

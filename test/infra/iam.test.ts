@@ -106,6 +106,16 @@ describe('IAM least privilege', () => {
     }
   });
 
+  it('grants no action the handlers never call', () => {
+    // Neither functions/ nor EventBridge on its behalf calls these (no tags on created secrets, no
+    // rule reads); secretsmanager:UpdateSecret stays on connection secrets for UpdateConnection.
+    const unused = ['events:DescribeRule', 'events:ListTargetsByRule', 'secretsmanager:TagResource'];
+    for (const { owner, statement } of statements) {
+      for (const action of asArray(statement.Action))
+        expect(unused, `${owner}: ${action}`).not.toContain(action);
+    }
+  });
+
   it('lets the Aurora role invoke only the relay function', () => {
     const stack = synth().stack;
     const roleId = stack.getLogicalId(stack.database.lambdaInvokeRole.node.defaultChild as never);

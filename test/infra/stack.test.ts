@@ -1,6 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { GSI1, LSI1, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/aws/dynamo/tableDesign.ts';
+import {
+  GSI1,
+  ITEM_TYPES,
+  LSI1,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+  TYPE_ATTRIBUTE,
+} from '../../functions/adapters/aws/dynamo/tableDesign.ts';
 import { resourcesOf, synth } from './support.ts';
 
 describe('Rowhook stack template', () => {
@@ -30,6 +37,35 @@ describe('Rowhook stack template', () => {
           Statement: [Match.objectLike({ Principal: { Service: 'rds.amazonaws.com' } })],
         },
       });
+    });
+
+    it('lets only this account and this cluster assume the aws_lambda role (no confused deputy)', () => {
+      const roleId = stack.getLogicalId(stack.database.lambdaInvokeRole.node.defaultChild as never);
+      const role = resourcesOf(template)[roleId];
+      const document = role?.Properties?.AssumeRolePolicyDocument as {
+        Statement: Array<{ Principal: unknown; Condition: Record<string, Record<string, unknown>> }>;
+      };
+      expect(document.Statement).toHaveLength(1);
+      const [statement] = document.Statement;
+      expect(statement?.Principal).toEqual({ Service: 'rds.amazonaws.com' });
+      expect(statement?.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+      expect(statement?.Condition.ArnEquals).toEqual({
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':rds:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':cluster:rowhook-test',
+            ],
+          ],
+        },
+      });
+      template.hasResourceProperties('AWS::RDS::DBCluster', { DBClusterIdentifier: 'rowhook-test' });
     });
 
     it('lets that role invoke the relay function and nothing else', () => {
@@ -119,6 +155,8 @@ describe('Rowhook stack template', () => {
       const queues = Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::SQS::Queue');
       expect(queues).toHaveLength(4);
       for (const queue of queues) expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
+      // Bodies up to 256 KiB are JSON-escaped inside the bus event detail: the SQS maximum, 1 MiB.
+      for (const queue of queues) expect(queue.Properties?.MaximumMessageSize).toBe(1_048_576);
       const policies = Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::SQS::QueuePolicy');
       expect(policies).toHaveLength(4);
       for (const policy of policies) {
@@ -209,6 +247,22 @@ describe('Rowhook stack template', () => {
       });
     });
 
+    it('passes only endpoint items (new image, or old image for removes) to the sync function', () => {
+      const mappings = Object.values(resourcesOf(template)).filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::EventSourceMapping' &&
+          JSON.stringify(r.Properties?.EventSourceArn).includes('StreamArn'),
+      );
+      expect(mappings).toHaveLength(1);
+      const criteria = mappings[0]?.Properties?.FilterCriteria as { Filters: Array<{ Pattern: string }> };
+      expect(criteria.Filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+        { dynamodb: { NewImage: { [TYPE_ATTRIBUTE]: { S: [ITEM_TYPES.endpoint] } } } },
+        { dynamodb: { OldImage: { [TYPE_ATTRIBUTE]: { S: [ITEM_TYPES.endpoint] } } } },
+      ]);
+      expect(TYPE_ATTRIBUTE).toBe('type');
+      expect(ITEM_TYPES.endpoint).toBe('endpoint');
+    });
+
     it('runs the sweeper every minute from EventBridge Scheduler', () => {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(1 minute)',
@@ -255,18 +309,52 @@ describe('Rowhook stack template', () => {
   });
 
   describe('Alarms and outputs', () => {
-    it('alarms on dead-letter depth, delivery error rate and relay lag', () => {
+    it('alarms on dead-letter arrivals, delivery error rate and relay lag', () => {
       template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: 'rowhook-test-dlq-depth-0',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
+      const queues = [stack.queues.deadLetterQueue, stack.queues.syncFailures];
+      queues.forEach((queue, index) => {
+        const queueName = {
+          'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as never), 'QueueName'],
+        };
+        const queueMetric = (metricName: string, stat: string) =>
+          Match.objectLike({
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/SQS',
+                MetricName: metricName,
+                Dimensions: [{ Name: 'QueueName', Value: queueName }],
+              },
+              Period: 300,
+              Stat: stat,
+            },
+            ReturnData: false,
+          });
+        // Arrivals, not depth: a backlog nobody has cleared yet must not hold the alarm in ALARM.
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          AlarmName: `rowhook-test-dlq-arrivals-${index}`,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          TreatMissingData: 'notBreaching',
+          Metrics: Match.arrayWith([
+            Match.objectLike({ Expression: 'FILL(sent, 0) + FILL(IF(DIFF(FILL(visible, 0)) > 0, 1, 0), 0)' }),
+            queueMetric('NumberOfMessagesSent', 'Sum'),
+            queueMetric('ApproximateNumberOfMessagesVisible', 'Maximum'),
+          ]),
+        });
       });
+      const alarms = Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+      for (const alarm of alarms) expect(alarm.Properties?.AlarmName).not.toMatch(/dlq-depth/);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'rowhook-test-delivery-error-rate',
         Threshold: 5,
         Metrics: Match.arrayWith([
+          // Sparse counters: every term FILLed so a period with only some outcomes still evaluates.
+          Match.objectLike({
+            Expression:
+              'IF((FILL(ok, 0) + FILL(retry, 0) + FILL(dead, 0)) > 0, ' +
+              '100 * (FILL(retry, 0) + FILL(dead, 0)) / (FILL(ok, 0) + FILL(retry, 0) + FILL(dead, 0)), 0)',
+          }),
           Match.objectLike({
             MetricStat: Match.objectLike({
               Metric: {

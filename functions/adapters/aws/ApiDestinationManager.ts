@@ -61,22 +61,35 @@ export class ApiDestinationManager {
   /** Makes the endpoint's resources match `endpoint`; returns the API destination ARN. */
   async upsert(endpoint: DedicatedEndpoint): Promise<string> {
     const name = this.resourceName(endpoint.endpointId);
-    const connectionArn = await this.upsertConnection(name, endpoint);
-    const destinationArn = await this.upsertDestination(name, connectionArn, endpoint);
-    await this.call('creating the rule', () =>
-      this.client.send(
-        new PutRuleCommand({
-          Name: name,
-          EventBusName: this.options.eventBusName,
-          Description: `Rowhook: deliveries of endpoint ${endpoint.endpointId} (tenant ${endpoint.tenantId})`,
-          EventPattern: JSON.stringify({
-            source: [DELIVERY_EVENT.source],
-            'detail-type': [DELIVERY_EVENT.detailType],
-            detail: { endpointId: [endpoint.endpointId], transport: [TRANSPORTS.apiDestination] },
-          }),
-          State: 'ENABLED',
-        }),
-      ),
+    const connection = await this.upsertConnection(name, endpoint);
+    const connectionArn = connection.arn;
+    const destination = await this.releasingOnQuota(
+      name,
+      { connection: connection.created, destination: false },
+      () => this.upsertDestination(name, connectionArn, endpoint),
+    );
+    const destinationArn = destination.arn;
+    // A quota error here (300 rules per bus) would leave a connection and API destination nobody
+    // uses, eating the 3,000-per-region quota: the ones this call created are deleted again.
+    await this.releasingOnQuota(
+      name,
+      { connection: connection.created, destination: destination.created },
+      () =>
+        this.call('creating the rule', () =>
+          this.client.send(
+            new PutRuleCommand({
+              Name: name,
+              EventBusName: this.options.eventBusName,
+              Description: `Rowhook: deliveries of endpoint ${endpoint.endpointId} (tenant ${endpoint.tenantId})`,
+              EventPattern: JSON.stringify({
+                source: [DELIVERY_EVENT.source],
+                'detail-type': [DELIVERY_EVENT.detailType],
+                detail: { endpointId: [endpoint.endpointId], transport: [TRANSPORTS.apiDestination] },
+              }),
+              State: 'ENABLED',
+            }),
+          ),
+        ),
     );
     const response = await this.call('attaching the API destination to the rule', () =>
       this.client.send(
@@ -137,7 +150,40 @@ export class ApiDestinationManager {
     );
   }
 
-  private async upsertConnection(name: string, endpoint: DedicatedEndpoint): Promise<string> {
+  /**
+   * Runs `step`; if it fails with DedicatedQuotaError, deletes the resources this upsert created
+   * (API destination first, then the connection it uses) before rethrowing. Best effort: a failed
+   * deletion is attached to the quota error as `cleanupErrors`, the quota error is what is thrown.
+   */
+  private async releasingOnQuota<T>(
+    name: string,
+    created: { connection: boolean; destination: boolean },
+    step: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof DedicatedQuotaError)) throw error;
+      const cleanupErrors: unknown[] = [];
+      if (created.destination) {
+        await this.ignoringMissing('deleting the API destination after a quota error', () =>
+          this.client.send(new DeleteApiDestinationCommand({ Name: name })),
+        ).catch((e: unknown) => cleanupErrors.push(e));
+      }
+      if (created.connection) {
+        await this.ignoringMissing('deleting the connection after a quota error', () =>
+          this.client.send(new DeleteConnectionCommand({ Name: name })),
+        ).catch((e: unknown) => cleanupErrors.push(e));
+      }
+      if (cleanupErrors.length > 0) Object.assign(error, { cleanupErrors });
+      throw error;
+    }
+  }
+
+  private async upsertConnection(
+    name: string,
+    endpoint: DedicatedEndpoint,
+  ): Promise<{ arn: string; created: boolean }> {
     const auth = endpoint.auth ?? PLACEHOLDER_AUTH;
     const existing = await this.describe('reading the connection', () =>
       this.client.send(new DescribeConnectionCommand({ Name: name })),
@@ -155,7 +201,7 @@ export class ApiDestinationManager {
         ),
       );
       if (!existing.ConnectionArn) throw new AwsAdapterError(`connection ${name} has no ARN`);
-      return existing.ConnectionArn;
+      return { arn: existing.ConnectionArn, created: false };
     }
     const created = await this.call('creating the connection', () =>
       this.client.send(
@@ -168,14 +214,14 @@ export class ApiDestinationManager {
       ),
     );
     if (!created.ConnectionArn) throw new AwsAdapterError(`CreateConnection returned no ARN for ${name}`);
-    return created.ConnectionArn;
+    return { arn: created.ConnectionArn, created: true };
   }
 
   private async upsertDestination(
     name: string,
     connectionArn: string,
     endpoint: DedicatedEndpoint,
-  ): Promise<string> {
+  ): Promise<{ arn: string; created: boolean }> {
     const settings = {
       Name: name,
       Description: `Rowhook endpoint ${endpoint.endpointId}`,
@@ -196,7 +242,7 @@ export class ApiDestinationManager {
         );
     const arn = response.ApiDestinationArn ?? existing?.ApiDestinationArn;
     if (!arn) throw new AwsAdapterError(`no ARN for API destination ${name}`);
-    return arn;
+    return { arn, created: !existing };
   }
 
   private async describe<T>(doing: string, send: () => Promise<T>): Promise<T | undefined> {

@@ -17,12 +17,39 @@ import {
   TRANSPORTS,
   type Transport,
 } from './DeliveryMessage.ts';
-import { AwsAdapterError, toAwsError } from './errors.ts';
+import { AwsAdapterError, isRetryableAwsError, toAwsError } from './errors.ts';
 
-/** PutEvents limits: entries per call, and bytes per entry as EventBridge counts them. */
-export const PUT_EVENTS_LIMITS = { maxEntries: 10, maxEntryBytes: 1024 * 1024 } as const;
+/**
+ * PutEvents limits: entries per call, bytes per entry as EventBridge counts them, and bytes per call:
+ * the size limit applies to the total of a request's entries (same count), not just to each one.
+ */
+export const PUT_EVENTS_LIMITS = {
+  maxEntries: 10,
+  maxEntryBytes: 1024 * 1024,
+  maxRequestBytes: 1024 * 1024,
+} as const;
+
+/**
+ * Per-entry ErrorCodes that no entry can fix (PutEventsResultEntry lists them as non-retryable):
+ * they are about the bus's permissions or account, shared by every entry, so rejecting entries
+ * would silently drop every delivery until the configuration is fixed. The enqueue fails instead
+ * (not retryable) and the batch stays in the outbox.
+ */
+const CONFIGURATION_ENTRY_ERRORS = new Set([
+  'AccessDeniedException',
+  'InvalidAccountIdException',
+  'NotAuthorizedForSourceException',
+  'NotAuthorizedForDetailTypeException',
+]);
 
 export type WebhookHeaderValues = NonNullable<DeliveryMessage['headers']>;
+
+/** Api-destination deliveries published as pooled because they could not be signed ahead of time. */
+export interface UnsignedFallback {
+  deliveries: readonly NewDelivery[];
+  /** What `signHeaders` threw, if it did (otherwise it returned no headers for these). */
+  error?: unknown;
+}
 
 export interface EventBridgeDeliveryPublisherOptions {
   eventBusName: string;
@@ -33,13 +60,24 @@ export interface EventBridgeDeliveryPublisherOptions {
    * once per call with every api-destination delivery; keyed by `${eventId}/${endpointId}`.
    */
   signHeaders?: (deliveries: readonly NewDelivery[]) => Promise<Map<string, WebhookHeaderValues>>;
-  /** Calls per batch of 10 while some entries keep failing; then the whole enqueue fails. */
+  /**
+   * Told about api-destination deliveries sent pooled instead (their secret could not be read);
+   * defaults to a warning on the console (CloudWatch Logs in Lambda).
+   */
+  onUnsignedFallback?: (fallback: UnsignedFallback) => void;
+  /** Calls per request while some entries keep failing transiently; then the whole enqueue fails. */
   maxAttempts?: number;
   baseBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 export const deliveryKey = (d: { eventId: string; endpointId: string }) => `${d.eventId}/${d.endpointId}`;
+
+interface PendingEntry {
+  delivery: NewDelivery;
+  entry: PutEventsRequestEntry;
+  size: number;
+}
 
 /**
  * The relay's DeliveryPublisher on AWS: one bus entry per (event, endpoint). Rules on the bus route
@@ -49,6 +87,7 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
   private readonly maxAttempts: number;
   private readonly baseBackoffMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly onUnsignedFallback: (fallback: UnsignedFallback) => void;
 
   constructor(
     private readonly client: EventBridgeClient,
@@ -57,14 +96,15 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     this.maxAttempts = options.maxAttempts ?? 4;
     this.baseBackoffMs = options.baseBackoffMs ?? 100;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.onUnsignedFallback = options.onUnsignedFallback ?? warnUnsignedFallback;
   }
 
   /**
    * Publishes every delivery that fits and returns those that never will (an entry over 1 MB once
-   * the body is JSON-escaped inside Detail), which the relay records on their event. Otherwise
-   * throws (retryable when the service was at fault) so the relay leaves its batch unpublished:
-   * the bus has no idempotency key, so a retried batch may publish some entries twice, which
-   * receivers deduplicate by webhook-id.
+   * the body is JSON-escaped inside Detail, or one EventBridge refused with a permanent ErrorCode),
+   * which the relay records on their event. Otherwise throws (retryable when the service was at
+   * fault) so the relay leaves its batch unpublished: the bus has no idempotency key, so a retried
+   * batch may publish some entries twice, which receivers deduplicate by webhook-id.
    */
   async enqueue(deliveries: readonly NewDelivery[]): Promise<EnqueueResult> {
     if (deliveries.length === 0) return { enqueued: 0, rejected: [] };
@@ -72,22 +112,30 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     const transports = (await this.options.transports?.(endpointIds)) ?? new Map<string, Transport>();
     const transportOf = (d: NewDelivery) => transports.get(d.endpointId) ?? TRANSPORTS.pooled;
     const dedicated = deliveries.filter((d) => transportOf(d) === TRANSPORTS.apiDestination);
-    const headers =
-      dedicated.length > 0 && this.options.signHeaders
-        ? await this.options.signHeaders(dedicated)
-        : new Map<string, WebhookHeaderValues>();
+    let headers = new Map<string, WebhookHeaderValues>();
+    let signError: unknown;
+    let signFailed = false;
+    if (dedicated.length > 0 && this.options.signHeaders) {
+      try {
+        headers = await this.options.signHeaders(dedicated);
+      } catch (error) {
+        signFailed = true;
+        signError = error;
+      }
+    }
 
     const rejected: RejectedDelivery[] = [];
-    const entries: PutEventsRequestEntry[] = [];
+    const unsigned: NewDelivery[] = [];
+    const entries: PendingEntry[] = [];
     for (const delivery of deliveries) {
-      const transport = transportOf(delivery);
       const signed = headers.get(deliveryKey(delivery));
+      let transport = transportOf(delivery);
       if (transport === TRANSPORTS.apiDestination && !signed) {
-        // Without headers the receiver could not verify it; a later relay run may have secrets.
-        throw new AwsAdapterError(
-          `no signature for api-destination delivery of event ${delivery.eventId} to endpoint ${delivery.endpointId}`,
-          { retryable: true },
-        );
+        // The receiver could not verify an unsigned api-destination request, and failing the whole
+        // enqueue would hold every tenant's batch back: the deliver Lambda signs pooled deliveries
+        // itself, so this one goes that way.
+        transport = TRANSPORTS.pooled;
+        unsigned.push(delivery);
       }
       const message: DeliveryMessage = {
         eventId: delivery.eventId,
@@ -96,7 +144,7 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
         eventType: delivery.eventType,
         body: delivery.body,
         transport,
-        ...(signed ? { headers: signed } : {}),
+        ...(signed && transport === TRANSPORTS.apiDestination ? { headers: signed } : {}),
       };
       const entry: PutEventsRequestEntry = {
         EventBusName: this.options.eventBusName,
@@ -112,26 +160,40 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
           reason: `bus entry is ${size} bytes (body JSON-escaped), over EventBridge's ${PUT_EVENTS_LIMITS.maxEntryBytes}-byte limit; exclude large columns from the tracked table`,
         });
       } else {
-        entries.push(entry);
+        entries.push({ delivery, entry, size });
       }
     }
-
-    for (let i = 0; i < entries.length; i += PUT_EVENTS_LIMITS.maxEntries) {
-      await this.putWithRetries(entries.slice(i, i + PUT_EVENTS_LIMITS.maxEntries));
+    if (unsigned.length > 0) {
+      this.onUnsignedFallback(
+        signFailed ? { deliveries: unsigned, error: signError } : { deliveries: unsigned },
+      );
     }
-    return { enqueued: entries.length, rejected };
+
+    let enqueued = 0;
+    for (const request of chunkRequests(entries)) {
+      const refused = await this.putWithRetries(request);
+      rejected.push(...refused);
+      enqueued += request.length - refused.length;
+    }
+    return { enqueued, rejected };
   }
 
-  /** Sends up to 10 entries, re-sending only those EventBridge reports as failed. */
-  private async putWithRetries(batch: PutEventsRequestEntry[]): Promise<void> {
+  /**
+   * Sends one request, re-sending only the entries EventBridge reports as transiently failed.
+   * Entries refused with a permanent ErrorCode are returned as rejected rather than retried.
+   */
+  private async putWithRetries(batch: PendingEntry[]): Promise<RejectedDelivery[]> {
+    const rejected: RejectedDelivery[] = [];
     let pending = batch;
     let lastFailure = '';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (attempt > 1) await this.sleep(backoff(this.baseBackoffMs, attempt));
       let results: PutEventsResultEntry[];
       try {
-        const response = await this.client.send(new PutEventsCommand({ Entries: pending }));
-        if (!response.FailedEntryCount) return;
+        const response = await this.client.send(
+          new PutEventsCommand({ Entries: pending.map((p) => p.entry) }),
+        );
+        if (!response.FailedEntryCount) return rejected;
         results = response.Entries ?? [];
       } catch (error) {
         const wrapped = toAwsError(error, 'publishing deliveries to EventBridge');
@@ -141,17 +203,75 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
         continue;
       }
       // Result entries line up with request entries; a failed one has an ErrorCode and no EventId.
-      const failed = pending.filter((_, index) => results[index]?.ErrorCode || !results[index]?.EventId);
-      const firstError = results.find((r) => r.ErrorCode);
-      lastFailure = `${failed.length} of ${pending.length} entries failed (${firstError?.ErrorCode ?? 'unknown'}: ${firstError?.ErrorMessage ?? 'no message'})`;
-      pending = failed;
-      if (pending.length === 0) return;
+      const retry: PendingEntry[] = [];
+      let firstTransient: PutEventsResultEntry | undefined;
+      for (const [index, item] of pending.entries()) {
+        const result = results[index];
+        if (result?.EventId && !result.ErrorCode) continue;
+        const code = result?.ErrorCode;
+        if (code && CONFIGURATION_ENTRY_ERRORS.has(code)) {
+          throw new AwsAdapterError(
+            `EventBridge refused entries for bus ${this.options.eventBusName}: ${code}: ${result.ErrorMessage ?? 'no message'}`,
+            { retryable: false },
+          );
+        }
+        if (!code || isRetryableAwsError({ name: code })) {
+          // Throttling, internal failure (or no result at all): a later call may take it.
+          firstTransient ??= result ?? {};
+          retry.push(item);
+        } else {
+          rejected.push({
+            eventId: item.delivery.eventId,
+            endpointId: item.delivery.endpointId,
+            reason: `EventBridge refused the bus entry: ${code}: ${result.ErrorMessage ?? 'no message'}`,
+          });
+        }
+      }
+      lastFailure = `${retry.length} of ${pending.length} entries failed (${firstTransient?.ErrorCode ?? 'unknown'}: ${firstTransient?.ErrorMessage ?? 'no message'})`;
+      pending = retry;
+      if (pending.length === 0) return rejected;
     }
     throw new AwsAdapterError(
       `EventBridge PutEvents still failing after ${this.maxAttempts} attempts: ${lastFailure}`,
       { retryable: true },
     );
   }
+}
+
+/**
+ * Splits entries into PutEvents requests of at most 10 entries whose sizes add up to at most the
+ * request limit (each entry is already within it on its own), keeping their order.
+ */
+function chunkRequests(entries: readonly PendingEntry[]): PendingEntry[][] {
+  const requests: PendingEntry[][] = [];
+  let current: PendingEntry[] = [];
+  let currentBytes = 0;
+  for (const item of entries) {
+    if (
+      current.length > 0 &&
+      (current.length >= PUT_EVENTS_LIMITS.maxEntries ||
+        currentBytes + item.size > PUT_EVENTS_LIMITS.maxRequestBytes)
+    ) {
+      requests.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(item);
+    currentBytes += item.size;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+function warnUnsignedFallback({ deliveries, error }: UnsignedFallback): void {
+  console.warn(
+    JSON.stringify({
+      level: 'WARN',
+      message: 'api-destination deliveries could not be signed ahead of time; published as pooled',
+      deliveries: deliveries.map(deliveryKey),
+      ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }),
+    }),
+  );
 }
 
 /** The entry size as EventBridge computes it: UTF-8 bytes of Source, DetailType, Detail, Resources (+14 for Time). */

@@ -18,10 +18,17 @@ export interface RdsDataOutboxSourceOptions {
   secretArn: string;
   database: string;
   /**
-   * Body bytes fetched per ExecuteStatement. The Data API ends a call whose result is over 1 MB, so
-   * bodies are read in chunks below that, and a single body over it is rejected rather than read.
+   * Response bytes budgeted per body-reading ExecuteStatement. The Data API ends a call whose
+   * result is over 1 MiB, so bodies are read in chunks whose worst-case result size (each body
+   * counted twice, as JSON escaping can double it, plus per-row overhead) stays within this, and a
+   * body that cannot fit even alone is rejected rather than read.
    */
   maxFetchBytes?: number;
+  /**
+   * The relay's `maxEventBytes`: bodies over it are rejected without being read (the relay would
+   * reject them anyway, and reading them could break the Data API's response limit).
+   */
+  maxEventBytes?: number;
 }
 
 interface ClaimRow {
@@ -33,7 +40,15 @@ interface ClaimRow {
   body_bytes: number;
 }
 
-const DEFAULT_MAX_FETCH_BYTES = 768 * 1024;
+// Under the Data API's 1 MiB response limit (also under 10^6 bytes), leaving room for the JSON array.
+const DEFAULT_MAX_FETCH_BYTES = 960 * 1024;
+/** Result bytes a row may take besides its body: JSON keys, the id, quotes and separators. */
+const ROW_OVERHEAD_BYTES = 200;
+
+/** Worst-case bytes a row adds to a body read: JSON formatting can double a body (escaped quotes). */
+export function bodyFetchCost(bodyBytes: number): number {
+  return 2 * bodyBytes + ROW_OVERHEAD_BYTES;
+}
 
 /**
  * The outbox over the RDS Data API, so the relay Lambda needs no VPC or connection pool. Same SQL
@@ -42,12 +57,19 @@ const DEFAULT_MAX_FETCH_BYTES = 768 * 1024;
  */
 export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
   private readonly maxFetchBytes: number;
+  private readonly maxEventBytes: number;
 
   constructor(
     private readonly client: RDSDataClient,
     private readonly options: RdsDataOutboxSourceOptions,
   ) {
     this.maxFetchBytes = options.maxFetchBytes ?? DEFAULT_MAX_FETCH_BYTES;
+    this.maxEventBytes = options.maxEventBytes ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The same source, skipping bodies over the relay's `maxEventBytes` without reading them. */
+  withMaxEventBytes(maxEventBytes: number): RdsDataOutboxSource {
+    return new RdsDataOutboxSource(this.client, { ...this.options, maxEventBytes });
   }
 
   async claimUnpublished(
@@ -74,11 +96,9 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
       }
       const reasons = new Map<string, string>();
       const fetchable = rows.filter((row) => {
-        if (row.body_bytes <= this.maxFetchBytes) return true;
-        reasons.set(
-          row.id,
-          `event body is ${row.body_bytes} bytes, over the ${this.maxFetchBytes}-byte limit the RDS Data API can read; exclude large columns with rowhook.track_table(..., exclude_columns => ...)`,
-        );
+        const reason = this.unreadableReason(row.body_bytes);
+        if (reason === null) return true;
+        reasons.set(row.id, reason);
         return false;
       });
       const bodies = await this.fetchBodies(fetchable, transactionId);
@@ -129,6 +149,16 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
     return row.id;
   }
 
+  /** Why a body is not read (so its row is rejected), or null when it is. */
+  private unreadableReason(bodyBytes: number): string | null {
+    // Same wording as the relay's own size check, which would reject the event after reading it.
+    if (bodyBytes > this.maxEventBytes)
+      return `event body is ${bodyBytes} bytes, over the ${this.maxEventBytes}-byte limit; exclude large columns with rowhook.track_table(..., exclude_columns => ...)`;
+    if (bodyFetchCost(bodyBytes) > this.maxFetchBytes)
+      return `event body is ${bodyBytes} bytes, over the ${Math.floor((this.maxFetchBytes - ROW_OVERHEAD_BYTES) / 2)}-byte limit the RDS Data API can read; exclude large columns with rowhook.track_table(..., exclude_columns => ...)`;
+    return null;
+  }
+
   /** Reads bodies as text (exact bytes, no JSON round trip), in chunks under the response limit. */
   private async fetchBodies(rows: ClaimRow[], transactionId: string): Promise<Map<string, string>> {
     const bodies = new Map<string, string>();
@@ -147,9 +177,9 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
       chunkBytes = 0;
     };
     for (const row of rows) {
-      // JSON formatting can double a body's size (escaped quotes); budget for that.
-      const cost = 2 * row.body_bytes + 200;
-      if (chunkBytes + cost > 2 * this.maxFetchBytes) await flush();
+      // The cost already counts the body twice (JSON escaping); the budget must not double again.
+      const cost = bodyFetchCost(row.body_bytes);
+      if (chunkBytes + cost > this.maxFetchBytes) await flush();
       chunk.push(row.id);
       chunkBytes += cost;
     }

@@ -114,7 +114,11 @@ export class SecretsManagerSecretStore implements SecretStore {
     for (let i = 0; i < missing.length; i += READ_CONCURRENCY) {
       await Promise.all(
         missing.slice(i, i + READ_CONCURRENCY).map(async (id) => {
-          this.remember(id, (await this.read(id)) ?? { secrets: [] });
+          const stored = await this.read(id);
+          // A missing (or empty) secret is not cached: the API creates the endpoint before its
+          // secret, and a delivery racing that would otherwise see "no secret" for a whole TTL.
+          if (stored && stored.secrets.length > 0) this.remember(id, stored);
+          else this.cache.delete(id);
         }),
       );
     }

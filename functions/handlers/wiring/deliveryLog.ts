@@ -8,11 +8,11 @@ const DAY_MS = 86_400_000;
 export const deliveryLog = lazy(() => {
   const env = loadEnv({
     [ENV.tableName]: required,
-    ROWHOOK_ATTEMPT_RETENTION_DAYS: integer(30, 1, 3650),
+    [ENV.attemptRetentionDays]: integer(30, 1, 3650),
   });
   return new DynamoDeliveryLog({
     client: documentClient(),
     tableName: env[ENV.tableName],
-    retentionMs: env.ROWHOOK_ATTEMPT_RETENTION_DAYS * DAY_MS,
+    retentionMs: env[ENV.attemptRetentionDays] * DAY_MS,
   });
 });

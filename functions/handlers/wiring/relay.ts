@@ -19,7 +19,8 @@ export function wireRelay(serviceName: string) {
   });
   return createRelayHandler({
     relay: {
-      outbox: outboxSource(),
+      // Bodies over maxEventBytes are rejected without being read through the Data API.
+      outbox: outboxSource().withMaxEventBytes(env[ENV.maxEventBytes]),
       subscriptions: subscriptionStore(),
       // Entries it refuses come back in the relay result and are logged and counted by the handler.
       queue: deliveryPublisher(),

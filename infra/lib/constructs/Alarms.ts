@@ -21,6 +21,18 @@ export const METRICS = {
   sweeperLag: { service: 'rowhook-sweeper', name: 'RelayLagMs' },
 } as const;
 
+/** Delivery error rate (%) over `ok`, `retry` and `dead` (the Sum of each deliver counter). */
+export const DELIVERY_ERROR_RATE_EXPRESSION =
+  'IF((FILL(ok, 0) + FILL(retry, 0) + FILL(dead, 0)) > 0, ' +
+  '100 * (FILL(retry, 0) + FILL(dead, 0)) / (FILL(ok, 0) + FILL(retry, 0) + FILL(dead, 0)), 0)';
+
+/**
+ * Messages that reached a dead-letter queue in one period: those sent to it, plus 1 if its visible
+ * backlog grew (SQS redrives are not counted as sent). Gaps in either metric count as 0.
+ */
+export const DEAD_LETTER_ARRIVALS_EXPRESSION =
+  'FILL(sent, 0) + FILL(IF(DIFF(FILL(visible, 0)) > 0, 1, 0), 0)';
+
 export interface AlarmsProps {
   readonly stage: string;
   readonly deadLetterQueues: readonly sqs.IQueue[];
@@ -42,15 +54,28 @@ export class Alarms extends Construct {
         period: Duration.minutes(5),
       });
 
+    // A depth alarm (visible > 0) on a queue nobody consumes would stay in ALARM until an operator
+    // empties it, hiding every later arrival. Alarm on arrivals instead: SendMessage into the queue
+    // (deliver, EventBridge target failures, the sync stream's on-failure destination) counts in
+    // NumberOfMessagesSent; an SQS redrive after maxReceiveCount does not, so a rise of the visible
+    // backlog between periods also counts as an arrival.
     props.deadLetterQueues.forEach((queue, index) => {
       this.alarms.push(
-        new cloudwatch.Alarm(this, `DeadLetterDepth${index}`, {
-          alarmName: `rowhook-${props.stage}-dlq-depth-${index}`,
+        new cloudwatch.Alarm(this, `DeadLetterArrivals${index}`, {
+          alarmName: `rowhook-${props.stage}-dlq-arrivals-${index}`,
           alarmDescription:
-            'Messages are waiting in a Rowhook dead-letter queue: inspect, redrive or discard them',
-          metric: queue.metricApproximateNumberOfMessagesVisible({
-            period: Duration.minutes(1),
-            statistic: 'Maximum',
+            'Messages arrived in a Rowhook dead-letter queue in the last 5 minutes: inspect, redrive or discard them',
+          metric: new cloudwatch.MathExpression({
+            label: 'Dead-letter arrivals',
+            expression: DEAD_LETTER_ARRIVALS_EXPRESSION,
+            usingMetrics: {
+              sent: queue.metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' }),
+              visible: queue.metricApproximateNumberOfMessagesVisible({
+                period: Duration.minutes(5),
+                statistic: 'Maximum',
+              }),
+            },
+            period: Duration.minutes(5),
           }),
           threshold: 0,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -62,8 +87,10 @@ export class Alarms extends Construct {
 
     const errorRate = new cloudwatch.MathExpression({
       label: 'Delivery error rate (%)',
-      // A failed attempt is settled as retry (schedule continues) or dead (given up).
-      expression: 'IF((ok + retry + dead) > 0, 100 * (retry + dead) / (ok + retry + dead), 0)',
+      // A failed attempt is settled as retry (schedule continues) or dead (given up). The counters
+      // are sparse (no datapoint in a period without that outcome); FILL turns gaps into 0 so the
+      // expression still yields a datapoint when only some of them were published.
+      expression: DELIVERY_ERROR_RATE_EXPRESSION,
       usingMetrics: {
         ok: metric(METRICS.delivered, 'Sum'),
         retry: metric(METRICS.retried, 'Sum'),

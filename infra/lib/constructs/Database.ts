@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -96,8 +96,23 @@ export class Database extends Construct {
       open: false,
     });
 
+    const clusterIdentifier = `rowhook-${props.stage}`;
+    const clusterArn = Stack.of(this).formatArn({
+      service: 'rds',
+      resource: 'cluster',
+      resourceName: clusterIdentifier,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.lambdaInvokeRole = new iam.Role(this, 'AwsLambdaExtensionRole', {
-      assumedBy: new iam.ServicePrincipal('rds.amazonaws.com'),
+      // Confused-deputy guard: only this account's Rowhook cluster may assume it. The ARN is built
+      // from the fixed cluster identifier (not `cluster.clusterArn`), since the cluster itself
+      // references this role and a token would be a circular dependency.
+      assumedBy: new iam.ServicePrincipal('rds.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnEquals: { 'aws:SourceArn': clusterArn },
+        },
+      }),
       description: 'Assumed by Aurora for aws_lambda.invoke: may invoke the Rowhook relay function only',
     });
 
@@ -119,7 +134,7 @@ export class Database extends Construct {
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       securityGroups: [dbSecurityGroup],
-      clusterIdentifier: `rowhook-${props.stage}`,
+      clusterIdentifier,
       credentials: rds.Credentials.fromGeneratedSecret('rowhook_admin', {
         secretName: `rowhook/${props.stage}/aurora-data-api`,
       }),

@@ -3,6 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+/** The SQS maximum (1 MiB), on every queue. */
+export const MAX_MESSAGE_SIZE_BYTES = 1_048_576;
+
 export interface DeliveryQueuesProps {
   readonly stage: string;
   /** The deliver function's timeout; the visibility timeout is six times it (AWS guidance). */
@@ -16,7 +19,9 @@ export interface DeliveryQueuesProps {
  * - `deadLetterQueue`: terminal; messages `deliver` could not even process after 5 receives, and
  *   bus-to-queue failures. Operators list/redrive it.
  * - `syncFailures`: stream records the sync function could not apply.
- * All SQS-managed SSE, TLS enforced.
+ * All SQS-managed SSE, TLS enforced, 1 MiB maximum message size: a body of up to 256 KiB grows
+ * when JSON-escaped inside the EventBridge `detail` (and in the deliver/redrive re-sends), so the
+ * 256 KiB SQS default would reject the largest deliveries.
  */
 export class DeliveryQueues extends Construct {
   readonly deliveryQueue: sqs.Queue;
@@ -27,7 +32,11 @@ export class DeliveryQueues extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryQueuesProps) {
     super(scope, id);
     const visibilityTimeout = Duration.seconds(props.deliverTimeout.toSeconds() * 6);
-    const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
+    const common = {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
+    } as const;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       ...common,

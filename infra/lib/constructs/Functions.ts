@@ -7,6 +7,7 @@ import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { ITEM_TYPES, TYPE_ATTRIBUTE } from '../../../functions/adapters/aws/dynamo/tableDesign.ts';
 import { ENV } from '../environment.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { Bus } from './Bus.ts';
@@ -28,6 +29,14 @@ export interface FunctionsProps {
   /** Folder holding relay.ts, deliver.ts, api.ts, sync.ts, sweeper.ts; default functions/handlers. */
   readonly handlersDir?: string;
 }
+
+/** Stream records of endpoint items only (the `type` attribute, either image). */
+export const SYNC_STREAM_FILTERS: Array<Record<string, unknown>> = (['NewImage', 'OldImage'] as const).map(
+  (image) =>
+    lambda.FilterCriteria.filter({
+      dynamodb: { [image]: { [TYPE_ATTRIBUTE]: { S: lambda.FilterRule.isEqual(ITEM_TYPES.endpoint) } } },
+    }),
+);
 
 export const DELIVER_TIMEOUT = Duration.seconds(30);
 const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
@@ -153,7 +162,6 @@ export class Functions extends Construct {
           'secretsmanager:GetSecretValue',
           'secretsmanager:DescribeSecret',
           'secretsmanager:DeleteSecret',
-          'secretsmanager:TagResource',
         ],
         resources: [secrets.endpointSecretsArn],
       }),
@@ -201,6 +209,9 @@ export class Functions extends Construct {
         retryAttempts: 10,
         reportBatchItemFailures: true,
         onFailure: new sources.SqsDlq(queues.syncFailures),
+        // Only endpoint items matter to sync. Filters OR together: NewImage for inserts and
+        // updates, OldImage for removes (which carry no NewImage).
+        filters: SYNC_STREAM_FILTERS,
       }),
     );
     table.grantItemReadWrite(this.sync); // marks endpoints that fell back to pooled
@@ -232,14 +243,7 @@ export class Functions extends Construct {
     );
     this.sync.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: [
-          'events:PutRule',
-          'events:DeleteRule',
-          'events:DescribeRule',
-          'events:PutTargets',
-          'events:RemoveTargets',
-          'events:ListTargetsByRule',
-        ],
+        actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
         resources: [
           stack.formatArn({
             service: 'events',
@@ -250,6 +254,8 @@ export class Functions extends Construct {
       }),
     );
     // EventBridge stores each connection's credentials in a secret it creates on the caller's behalf.
+    // The sync code never calls Secrets Manager on these; EventBridge does, during Create/Update/
+    // DeleteConnection (UpdateSecret when UpdateConnection changes the auth parameters).
     this.sync.addToRolePolicy(
       new iam.PolicyStatement({
         actions: [

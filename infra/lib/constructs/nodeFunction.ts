@@ -66,6 +66,8 @@ export function nodeFunction(scope: Construct, id: string, props: NodeFunctionPr
       platform: 'node',
       mainFields: ['module', 'main'],
       minify: true,
+      // Keep class and function names through minification: error names in logs stay readable.
+      keepNames: true,
       sourceMap: true,
       // Bundle the pinned AWS SDK v3 clients instead of using the runtime's copy.
       externalModules: [],

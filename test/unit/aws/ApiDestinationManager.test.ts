@@ -162,6 +162,75 @@ describe('ApiDestinationManager', () => {
     expect((error as DedicatedQuotaError).retryable).toBe(false);
   });
 
+  const limitExceeded = () =>
+    Object.assign(new Error('limit'), { name: 'LimitExceededException', $metadata: {} });
+
+  it('deletes the connection and API destination it created when the rule quota is reached', async () => {
+    eventBridge.on(DescribeConnectionCommand).rejects(notFound());
+    eventBridge.on(DescribeApiDestinationCommand).rejects(notFound());
+    eventBridge.on(CreateConnectionCommand).resolves({ ConnectionArn: CONNECTION_ARN });
+    eventBridge.on(CreateApiDestinationCommand).resolves({ ApiDestinationArn: DESTINATION_ARN });
+    eventBridge.on(PutRuleCommand).rejects(limitExceeded());
+    eventBridge.on(DeleteApiDestinationCommand).resolves({});
+    eventBridge.on(DeleteConnectionCommand).resolves({});
+    const error = await manager()
+      .upsert(endpoint)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DedicatedQuotaError);
+    expect(eventBridge.commandCalls(DeleteApiDestinationCommand)[0]?.args[0].input.Name).toBe(
+      'rowhook-prod-ep_1',
+    );
+    expect(eventBridge.commandCalls(DeleteConnectionCommand)[0]?.args[0].input.Name).toBe(
+      'rowhook-prod-ep_1',
+    );
+    // Destination first: it references the connection.
+    const order = eventBridge
+      .calls()
+      .map((c) => c.args[0].constructor.name)
+      .filter((n) => n.startsWith('Delete'));
+    expect(order).toEqual(['DeleteApiDestinationCommand', 'DeleteConnectionCommand']);
+    expect(eventBridge.commandCalls(PutTargetsCommand)).toHaveLength(0);
+  });
+
+  it('deletes the connection it created when the API destination quota is reached', async () => {
+    eventBridge.on(DescribeConnectionCommand).rejects(notFound());
+    eventBridge.on(DescribeApiDestinationCommand).rejects(notFound());
+    eventBridge.on(CreateConnectionCommand).resolves({ ConnectionArn: CONNECTION_ARN });
+    eventBridge.on(CreateApiDestinationCommand).rejects(limitExceeded());
+    eventBridge.on(DeleteConnectionCommand).resolves({});
+    await expect(manager().upsert(endpoint)).rejects.toBeInstanceOf(DedicatedQuotaError);
+    expect(eventBridge.commandCalls(DeleteApiDestinationCommand)).toHaveLength(0);
+    expect(eventBridge.commandCalls(DeleteConnectionCommand)).toHaveLength(1);
+  });
+
+  it('keeps resources that existed before the upsert when the rule quota is reached', async () => {
+    eventBridge.on(DescribeConnectionCommand).resolves({ ConnectionArn: CONNECTION_ARN });
+    eventBridge.on(DescribeApiDestinationCommand).resolves({ ApiDestinationArn: DESTINATION_ARN });
+    eventBridge.on(UpdateConnectionCommand).resolves({});
+    eventBridge.on(UpdateApiDestinationCommand).resolves({ ApiDestinationArn: DESTINATION_ARN });
+    eventBridge.on(PutRuleCommand).rejects(limitExceeded());
+    await expect(manager().upsert(endpoint)).rejects.toBeInstanceOf(DedicatedQuotaError);
+    expect(eventBridge.commandCalls(DeleteApiDestinationCommand)).toHaveLength(0);
+    expect(eventBridge.commandCalls(DeleteConnectionCommand)).toHaveLength(0);
+  });
+
+  it('still throws the quota error when the cleanup fails', async () => {
+    eventBridge.on(DescribeConnectionCommand).rejects(notFound());
+    eventBridge.on(DescribeApiDestinationCommand).rejects(notFound());
+    eventBridge.on(CreateConnectionCommand).resolves({ ConnectionArn: CONNECTION_ARN });
+    eventBridge.on(CreateApiDestinationCommand).resolves({ ApiDestinationArn: DESTINATION_ARN });
+    eventBridge.on(PutRuleCommand).rejects(limitExceeded());
+    eventBridge.on(DeleteApiDestinationCommand).rejects(new Error('throttled'));
+    eventBridge.on(DeleteConnectionCommand).resolves({});
+    const error = await manager()
+      .upsert(endpoint)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DedicatedQuotaError);
+    expect((error as { cleanupErrors?: unknown[] }).cleanupErrors).toHaveLength(1);
+    // The connection is still attempted after the destination's deletion failed.
+    expect(eventBridge.commandCalls(DeleteConnectionCommand)).toHaveLength(1);
+  });
+
   it('keeps resource names within EventBridge limits', () => {
     const name = manager().resourceName(`ep_${'x'.repeat(80)}`);
     expect(name.length).toBeLessThanOrEqual(64);

@@ -5,6 +5,8 @@ import { parseDeliveryMessage } from '../../../functions/adapters/aws/DeliveryMe
 import {
   EventBridgeDeliveryPublisher,
   type EventBridgeDeliveryPublisherOptions,
+  entrySize,
+  PUT_EVENTS_LIMITS,
 } from '../../../functions/adapters/aws/EventBridgeDeliveryPublisher.ts';
 import { AwsAdapterError } from '../../../functions/adapters/aws/errors.ts';
 import type { NewDelivery } from '../../../functions/ports/DeliveryQueue.ts';
@@ -194,14 +196,141 @@ describe('EventBridgeDeliveryPublisher', () => {
     expect(dedicated?.headers?.['webhook-signature']).toBe('v1,abc');
   });
 
-  it('refuses to publish an api-destination delivery it could not sign', async () => {
-    const error = (await publisher({
+  it('publishes an api-destination delivery it could not sign as pooled, and reports it', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+    const onUnsignedFallback = vi.fn();
+    const result = await publisher({
+      transports: async () =>
+        new Map([
+          ['ep_0', 'api-destination' as const],
+          ['ep_1', 'api-destination' as const],
+        ]),
+      // ep_0's secret could be read, ep_1's could not.
+      signHeaders: async (list) =>
+        new Map(
+          list
+            .filter((d) => d.endpointId === 'ep_0')
+            .map((d) => [
+              `${d.eventId}/${d.endpointId}`,
+              { 'webhook-id': 'evt_x', 'webhook-timestamp': '1700000000', 'webhook-signature': 'v1,abc' },
+            ]),
+        ),
+      onUnsignedFallback,
+    }).enqueue(deliveries(2));
+    expect(result).toEqual({ enqueued: 2, rejected: [] });
+    const [signed, unsigned] = (
+      eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? []
+    ).map((e) => parseDeliveryMessage(e.Detail ?? ''));
+    expect(signed?.transport).toBe('api-destination');
+    expect(unsigned?.transport).toBe('pooled');
+    expect(unsigned?.headers).toBeUndefined();
+    expect(onUnsignedFallback).toHaveBeenCalledWith({
+      deliveries: [expect.objectContaining({ endpointId: 'ep_1' })],
+    });
+  });
+
+  it('publishes every api-destination delivery as pooled when the secrets cannot be read at all', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+    const failure = new Error('secrets unavailable');
+    const onUnsignedFallback = vi.fn();
+    const result = await publisher({
       transports: async () => new Map([['ep_0', 'api-destination' as const]]),
-      signHeaders: async () => new Map(),
-    })
-      .enqueue(deliveries(1))
+      signHeaders: async () => Promise.reject(failure),
+      onUnsignedFallback,
+    }).enqueue(deliveries(2));
+    expect(result).toEqual({ enqueued: 2, rejected: [] });
+    const sent = (eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? []).map((e) =>
+      parseDeliveryMessage(e.Detail ?? ''),
+    );
+    expect(sent.map((m) => m.transport)).toEqual(['pooled', 'pooled']);
+    expect(onUnsignedFallback).toHaveBeenCalledWith({
+      deliveries: [expect.objectContaining({ endpointId: 'ep_0' })],
+      error: failure,
+    });
+  });
+
+  it('keeps the total size of each request within the limit, not just each entry', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input) => ok(input.Entries.length));
+    // ~300 kB each: every entry fits alone, but only three fit in one 1 MiB request.
+    const large = deliveries(7, JSON.stringify({ q: 'x'.repeat(300_000) }));
+    const small = deliveries(12).map((d) => ({ ...d, endpointId: `small_${d.endpointId}` }));
+    const result = await publisher().enqueue([...large, ...small]);
+    expect(result).toEqual({ enqueued: 19, rejected: [] });
+    const requests = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries ?? []);
+    for (const entries of requests) {
+      expect(entries.length).toBeLessThanOrEqual(PUT_EVENTS_LIMITS.maxEntries);
+      const total = entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+      expect(total).toBeLessThanOrEqual(PUT_EVENTS_LIMITS.maxRequestBytes);
+    }
+    // 3 + 3 large, then the last large one with 9 small ones (count limit), then the 3 small left.
+    expect(requests.map((r) => r.length)).toEqual([3, 3, 10, 3]);
+    const order = requests.flat().map((e) => parseDeliveryMessage(e.Detail ?? '').endpointId);
+    expect(order).toEqual([...large, ...small].map((d) => d.endpointId));
+  });
+
+  it('returns entries refused with a permanent ErrorCode as rejected and retries only transient ones', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({
+        FailedEntryCount: 3,
+        Entries: [
+          { EventId: 'a' },
+          { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
+          { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' },
+          { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid.' },
+        ],
+      })
+      .resolves(ok(1));
+    const batch = deliveries(4);
+    const result = await publisher().enqueue(batch);
+    expect(result).toEqual({
+      enqueued: 2,
+      rejected: [
+        {
+          eventId: batch[1]?.eventId,
+          endpointId: 'ep_1',
+          reason: 'EventBridge refused the bus entry: MalformedDetail: Detail is malformed.',
+        },
+        {
+          eventId: batch[3]?.eventId,
+          endpointId: 'ep_3',
+          reason: 'EventBridge refused the bus entry: InvalidArgument: Parameter Detail is not valid.',
+        },
+      ],
+    });
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(2);
+    expect(
+      calls[1]?.args[0].input.Entries?.map((e) => parseDeliveryMessage(e.Detail ?? '').endpointId),
+    ).toEqual(['ep_2']);
+  });
+
+  it('does not retry or throw for entries that only fail permanently', async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'RedactionFailure', ErrorMessage: 'nope' }],
+    });
+    const sleep = vi.fn(async () => {});
+    const result = await publisher({ sleep }).enqueue(deliveries(1));
+    expect(result.enqueued).toBe(0);
+    expect(result.rejected).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/RedactionFailure: nope/) }),
+    ]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
+  it('fails without retrying when the bus refuses entries for its configuration (permissions)', async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ EventId: 'a' }, { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'denied' }],
+    });
+    const error = (await publisher()
+      .enqueue(deliveries(2))
       .catch((e: unknown) => e)) as AwsAdapterError;
-    expect(error.retryable).toBe(true);
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(error).toBeInstanceOf(AwsAdapterError);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('NotAuthorizedForSourceException: denied');
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 });

@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsAdapterError } from '../../../functions/adapters/aws/errors.ts';
-import { RdsDataOutboxSource } from '../../../functions/adapters/aws/RdsDataOutboxSource.ts';
+import { bodyFetchCost, RdsDataOutboxSource } from '../../../functions/adapters/aws/RdsDataOutboxSource.ts';
 
 const rds = mockClient(RDSDataClient);
 const TARGET = {
@@ -51,6 +51,21 @@ function mockDatabase(rows: object[]) {
     }
     return { numberOfRecordsUpdated: rows.length };
   });
+}
+
+/** The ids of each body read, in order. */
+function bodyReads(): string[][] {
+  return rds
+    .commandCalls(ExecuteStatementCommand)
+    .filter((c) => /json_array_elements_text/.test(c.args[0].input.sql ?? ''))
+    .map((c) => JSON.parse(c.args[0].input.parameters?.[0]?.value?.stringValue ?? '') as string[]);
+}
+
+/** The (id, reason) pairs of the final update. */
+function markedReasons(): { id: string; reason: string | null }[] {
+  const mark = rds.commandCalls(ExecuteStatementCommand).at(-1)?.args[0].input;
+  expect(mark?.sql).toMatch(/update rowhook.outbox/);
+  return JSON.parse(mark?.parameters?.[0]?.value?.stringValue ?? '');
 }
 
 beforeEach(() => rds.reset());
@@ -125,20 +140,59 @@ describe('RdsDataOutboxSource', () => {
   it('reads bodies in chunks and rejects a body too big for the Data API instead of reading it', async () => {
     mockDatabase([...claimRows(), { ...claimRows()[0], id: 'big', body_bytes: 5_000 }]);
     const publish = vi.fn(async (_events: unknown[]) => ({ rejected: [] }));
-    expect(await source(Buffer.byteLength(BODY) + 200).claimUnpublished(10, publish)).toBe(3);
-    const bodyReads = rds
-      .commandCalls(ExecuteStatementCommand)
-      .filter((c) => /json_array_elements_text/.test(c.args[0].input.sql ?? ''));
-    expect(bodyReads.length).toBe(2);
+    // Room for one body (counted twice for JSON escaping) per read.
+    expect(await source(bodyFetchCost(Buffer.byteLength(BODY))).claimUnpublished(10, publish)).toBe(3);
+    expect(bodyReads().map((ids) => ids.length)).toEqual([1, 1]);
     expect(publish.mock.calls[0]?.[0]).toHaveLength(2);
-    const mark = rds.commandCalls(ExecuteStatementCommand).at(-1)?.args[0].input;
-    const reasons = JSON.parse(mark?.parameters?.[0]?.value?.stringValue ?? '') as {
-      id: string;
-      reason: string | null;
-    }[];
-    expect(reasons.find((r) => r.id === 'big')?.reason).toMatch(
+    expect(markedReasons().find((r) => r.id === 'big')?.reason).toMatch(
       /over the .*-byte limit the RDS Data API can read/,
     );
+  });
+
+  it('counts each body twice against the fetch budget once, not against a doubled budget', async () => {
+    const cost = bodyFetchCost(Buffer.byteLength(BODY));
+    mockDatabase(claimRows());
+    // Exactly two rows' worth: one read.
+    await source(2 * cost).claimUnpublished(10, async () => ({ rejected: [] }));
+    expect(bodyReads()).toEqual([[ID1, ID2]]);
+
+    rds.reset();
+    mockDatabase(claimRows());
+    // One byte short of two rows: a read per row (the old doubled budget let both through here).
+    await source(2 * cost - 1).claimUnpublished(10, async () => ({ rejected: [] }));
+    expect(bodyReads()).toEqual([[ID1], [ID2]]);
+  });
+
+  it('rejects bodies over the relay maxEventBytes without reading them', async () => {
+    const ID3 = '0190f0f0-0000-7000-8000-000000000003';
+    mockDatabase([...claimRows(), { ...claimRows()[0], id: ID3, body_bytes: 300_000 }]);
+    const publish = vi.fn(async (_events: unknown[]) => ({ rejected: [] }));
+    const relaySource = source().withMaxEventBytes(256 * 1024);
+    expect(await relaySource.claimUnpublished(10, publish)).toBe(3);
+    expect(bodyReads().flat()).toEqual([ID1, ID2]);
+    expect(((publish.mock.calls[0]?.[0] ?? []) as { id: string }[]).map((e) => e.id)).toEqual([ID1, ID2]);
+    expect(markedReasons()).toEqual([
+      { id: ID1, reason: null },
+      { id: ID2, reason: null },
+      {
+        id: ID3,
+        reason:
+          'event body is 300000 bytes, over the 262144-byte limit; exclude large columns with rowhook.track_table(..., exclude_columns => ...)',
+      },
+    ]);
+    expect(rds.commandCalls(CommitTransactionCommand)).toHaveLength(1);
+  });
+
+  it('marks a batch whose every body is over maxEventBytes without reading or publishing', async () => {
+    mockDatabase(claimRows({ body_bytes: 2_000 }));
+    const publish = vi.fn();
+    expect(await source().withMaxEventBytes(1_024).claimUnpublished(10, publish)).toBe(2);
+    expect(publish).not.toHaveBeenCalled();
+    expect(bodyReads()).toEqual([]);
+    expect(markedReasons().map((r) => r.reason)).toEqual([
+      expect.stringMatching(/over the 1024-byte limit;/),
+      expect.stringMatching(/over the 1024-byte limit;/),
+    ]);
   });
 
   it('maps Data API errors to AwsAdapterError (resuming cluster: retryable) and rolls back', async () => {

@@ -61,6 +61,27 @@ describe('SecretsManagerSecretStore', () => {
     expect(await store().activeSecrets(['ep_gone'])).toEqual(new Map());
   });
 
+  it('does not cache a missing secret: one created just after is used on the next read', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new ResourceNotFoundException({ message: 'not found', $metadata: {} }))
+      .resolves(stored([{ secret: 'whsec_new', createdAt: now.toISOString() }]));
+    const s = store(300_000);
+    expect(await s.activeSecrets(['ep_1'])).toEqual(new Map());
+    // Well within the TTL: the endpoint's secret now exists and is read again.
+    expect(await s.activeSecrets(['ep_1'])).toEqual(new Map([['ep_1', ['whsec_new']]]));
+    expect(await s.activeSecrets(['ep_1'])).toEqual(new Map([['ep_1', ['whsec_new']]]));
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('does not cache a secret holding no keys', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves(stored([]));
+    const s = store(300_000);
+    expect(await s.activeSecrets(['ep_1'])).toEqual(new Map());
+    expect(await s.activeSecrets(['ep_1'])).toEqual(new Map());
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
   it('rotates: the new secret first, the old one kept until the overlap ends', async () => {
     const created = '2025-12-01T00:00:00.000Z';
     secretsManager.on(GetSecretValueCommand).resolves(stored([{ secret: 'whsec_old', createdAt: created }]));

@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DeliveryMessage, deliveryIdFor } from '../../../functions/adapters/aws/DeliveryMessage.ts';
@@ -12,6 +14,7 @@ import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts
 import {
   createDeliverHandler,
   type DeliverDependencies,
+  sqsRejectedMessageSink,
 } from '../../../functions/handlers/createDeliverHandler.ts';
 import type { AttemptRecord } from '../../../functions/ports/DeliveryLog.ts';
 import type { Settlement } from '../../../functions/ports/DeliveryQueue.ts';
@@ -125,6 +128,7 @@ function harness(endpoints: Endpoint[] = [endpoint('ep_1')]) {
     random: () => 0.5,
     logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
     metrics: { addMetric: vi.fn(), publishStoredMetrics: vi.fn() },
+    rejectMessage: vi.fn(async () => {}),
   };
   return { deps, settled, attempts, handler: createDeliverHandler(deps) };
 }
@@ -221,8 +225,45 @@ describe('deliver handler', () => {
         record('bad-settle', message({ endpointId: 'ep_2' })),
       ),
     );
-    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['bad-json', 'bad-settle']);
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['bad-settle']);
     expect(received).toHaveLength(2);
+  });
+
+  it('dead-letters a malformed message at once instead of reporting it for retries', async () => {
+    const { handler, deps } = harness();
+    const result = await handler(sqsEvent(record('bad-json', 'not json'), record('bad-shape', { x: 1 })));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(deps.rejectMessage).toHaveBeenCalledTimes(2);
+    expect(deps.rejectMessage).toHaveBeenCalledWith(
+      expect.objectContaining({ messageId: 'bad-json', body: 'not json' }),
+      expect.stringContaining('malformed delivery message'),
+    );
+    expect(deps.settler.settle).not.toHaveBeenCalled();
+    expect(deps.metrics.addMetric).toHaveBeenCalledWith('DeliveryMessageRejected', 'Count', 1);
+  });
+
+  it('reports a malformed message when dead-lettering it fails', async () => {
+    const { handler, deps } = harness();
+    vi.mocked(deps.rejectMessage ?? vi.fn()).mockRejectedValue(new Error('sqs down'));
+    const result = await handler(sqsEvent(record('bad-json', 'not json'), record('good', message())));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-json' }]);
+    expect(received).toHaveLength(1);
+  });
+
+  it('reports a malformed message when no dead-letter sink is wired', async () => {
+    const { deps } = harness();
+    const handler = createDeliverHandler({ ...deps, rejectMessage: undefined });
+    const result = await handler(sqsEvent(record('bad-json', 'not json')));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-json' }]);
+  });
+
+  it('still reports a message whose re-delay failed (retryable)', async () => {
+    const { handler, deps } = harness();
+    vi.mocked(deps.settler.redelay).mockRejectedValue(new Error('sqs down'));
+    const due = message({ attempt: 2, dueAt: NOW.getTime() + 3_600_000 });
+    const result = await handler(sqsEvent(record('m1', due)));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(deps.rejectMessage).not.toHaveBeenCalled();
   });
 
   it('fails every due record when endpoints cannot be loaded', async () => {
@@ -244,5 +285,31 @@ describe('deliver handler', () => {
       expect.stringContaining('410'),
     );
     expect(settled[0]?.kind).toBe('dead');
+  });
+});
+
+describe('sqsRejectedMessageSink', () => {
+  const sqs = mockClient(SQSClient);
+  beforeEach(() => sqs.reset());
+
+  it('forwards the raw body to the dead-letter queue with the reason as ERROR_MESSAGE', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+    const sink = sqsRejectedMessageSink(new SQSClient({}), 'https://sqs/dlq');
+    await sink(record('bad', 'not json'), 'malformed delivery message: body is not JSON');
+    const [call] = sqs.commandCalls(SendMessageCommand);
+    expect(call?.args[0].input).toMatchObject({
+      QueueUrl: 'https://sqs/dlq',
+      MessageBody: 'not json',
+      MessageAttributes: {
+        ERROR_MESSAGE: { DataType: 'String', StringValue: 'malformed delivery message: body is not JSON' },
+        SOURCE_MESSAGE_ID: { DataType: 'String', StringValue: 'bad' },
+      },
+    });
+  });
+
+  it('throws when the send fails, so the handler reports the record', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('throttled'));
+    const sink = sqsRejectedMessageSink(new SQSClient({}), 'https://sqs/dlq');
+    await expect(sink(record('bad', 'x'), 'malformed')).rejects.toThrow(/dead-lettering/);
   });
 });

@@ -33,6 +33,14 @@ describe('loadEnv', () => {
   });
 });
 
+describe('ENV', () => {
+  it('names the attempt retention variable the stack sets', async () => {
+    expect(ENV.attemptRetentionDays).toBe('ROWHOOK_ATTEMPT_RETENTION_DAYS');
+    const infra = await import('../../../infra/lib/environment.ts');
+    expect(infra.ENV.attemptRetentionDays).toBe(ENV.attemptRetentionDays);
+  });
+});
+
 describe('toAwsError', () => {
   it('classifies vendor errors', () => {
     expect(isRetryableAwsError({ name: 'ThrottlingException' })).toBe(true);
