@@ -136,7 +136,7 @@ function settleAttempt(
           kind: 'retry',
           delayMs: decision.delayMs,
           status,
-          error: `${lastError} (${decision.reason})`,
+          error: decision.reason,
         },
         attempt,
         disableEndpoint: null,
