@@ -29,7 +29,7 @@ const wired = lazy(() => {
     // Outcomes land on the endpoint item (`dedicated`); the relay routes to the API destination
     // only while it is active.
     subscriptions: subscriptionStore(),
-    // rowhook/<stage>/endpoints/<id>/auth, written by the API from `authSecret`.
+    // rowhook/<stage>/endpoint-auth/<id>, written by the API from `authSecret`.
     secrets: secretStore(),
     logger,
     metrics,

@@ -54,12 +54,27 @@ export function acknowledgeNagFindings(stack: RowhookStack): void {
 
   // IAM wildcards: resources created at runtime under a per-stage name prefix.
   const endpointSecrets = wildcard(secrets.endpointSecretsArn);
-  for (const fn of [functions.relay, functions.sweeper, functions.deliver, functions.api, functions.sync]) {
+  for (const fn of [functions.relay, functions.sweeper, functions.deliver, functions.api]) {
     if (!fn.role) continue;
     ack(
       fn.role,
       endpointSecrets,
-      `Endpoint signing secrets are created at runtime, one per endpoint, as rowhook/${stack.config.stage}/endpoints/<endpoint id>; the prefix scopes access to this stage's endpoints (Secrets Manager also appends a random suffix, so an exact ARN is impossible).`,
+      `Endpoint signing secrets are created at runtime, one per endpoint, as rowhook/${stack.config.stage}/endpoints/<endpoint id>; the prefix scopes access to this stage's signing secrets only (auth secrets live under the disjoint endpoint-auth/ prefix, and Secrets Manager appends a random suffix, so an exact ARN is impossible).`,
+    );
+  }
+  const endpointAuthSecrets = wildcard(secrets.endpointAuthSecretsArn);
+  if (functions.api.role) {
+    ack(
+      functions.api.role,
+      endpointAuthSecrets,
+      `The Rowhook API writes each dedicated endpoint's receiver credential (authSecret) at runtime as rowhook/${stack.config.stage}/endpoint-auth/<endpoint id> and deletes it with the endpoint; the grant is write-only (create, put, delete, no read) and limited to this stage's auth prefix, as Secrets Manager appends a random suffix.`,
+    );
+  }
+  if (functions.sync.role) {
+    ack(
+      functions.sync.role,
+      endpointAuthSecrets,
+      `The sync function reads each dedicated endpoint's receiver credential from rowhook/${stack.config.stage}/endpoint-auth/<endpoint id> (created at runtime by the API, random suffix appended) to build its EventBridge connection; GetSecretValue only, on this stage's auth prefix, and no access to signing secrets.`,
     );
   }
   const prefix = `rowhook-${stack.config.stage}-*`;

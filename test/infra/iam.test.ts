@@ -1,4 +1,8 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { SecretsManagerSecretStore } from '../../functions/adapters/aws/SecretsManagerSecretStore.ts';
+import { Secrets } from '../../infra/lib/constructs/Secrets.ts';
 import { type Resources, resourcesOf, synth } from './support.ts';
 
 interface Statement {
@@ -130,5 +134,112 @@ describe('IAM least privilege', () => {
     expect(document?.Statement).toEqual([
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [relayId, 'Arn'] } },
     ]);
+  });
+});
+
+/** IAM's ARN glob: `*` any run of characters (including `/`), `?` exactly one. */
+function iamGlobMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`).test(value);
+}
+
+/** The resource patterns of every statement attached to a function's role, as flat text. */
+function secretStatementsOf(
+  resources: Resources,
+  roleId: string,
+): Array<{ actions: string[]; resources: string[] }> {
+  const out: Array<{ actions: string[]; resources: string[] }> = [];
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const roles = resource.Properties?.Roles as Array<{ Ref?: string }> | undefined;
+    if (!roles?.some((r) => r.Ref === roleId)) continue;
+    const doc = resource.Properties?.PolicyDocument as { Statement: Statement[] };
+    for (const statement of doc.Statement) {
+      const actions = asArray(statement.Action).filter((a) => a.startsWith('secretsmanager:'));
+      if (actions.length === 0) continue;
+      out.push({ actions, resources: asArray(statement.Resource).map((r) => JSON.stringify(r)) });
+    }
+  }
+  return out;
+}
+
+describe('endpoint auth secrets (receiver credentials) are separate from signing secrets', () => {
+  const { stack, template } = synth();
+  const resources = resourcesOf(template);
+  const roleIdOf = (name: 'relay' | 'deliver' | 'sweeper' | 'sync' | 'api') => {
+    const role = stack.functions[name].role;
+    if (!role) throw new Error(`${name} has no role`);
+    return stack.getLogicalId(role.node.defaultChild as never);
+  };
+  const SIGNING = 'rowhook/test/endpoints/*';
+  const AUTH = 'rowhook/test/endpoint-auth/*';
+  const touches = (statements: Array<{ resources: string[] }>, prefix: string) =>
+    statements.some((s) => s.resources.some((r) => r.includes(prefix)));
+
+  for (const name of ['relay', 'deliver', 'sweeper'] as const) {
+    it(`${name} reads signing secrets only, never the auth prefix`, () => {
+      const statements = secretStatementsOf(resources, roleIdOf(name));
+      expect(touches(statements, SIGNING)).toBe(true);
+      expect(JSON.stringify(statements)).not.toContain('endpoint-auth');
+      for (const s of statements)
+        expect(s.actions.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    });
+  }
+
+  it('sync reads auth secrets (GetSecretValue only) and no signing secrets', () => {
+    const statements = secretStatementsOf(resources, roleIdOf('sync'));
+    const auth = statements.filter((s) => s.resources.some((r) => r.includes(AUTH)));
+    expect(auth).toEqual([{ actions: ['secretsmanager:GetSecretValue'], resources: [expect.any(String)] }]);
+    expect(touches(statements, 'rowhook/test/endpoints/')).toBe(false);
+  });
+
+  it('api writes and deletes auth secrets without reading them, and manages signing secrets', () => {
+    const statements = secretStatementsOf(resources, roleIdOf('api'));
+    const auth = statements.filter((s) => s.resources.some((r) => r.includes(AUTH)));
+    expect(auth).toHaveLength(1);
+    expect(auth[0]?.resources).toHaveLength(1);
+    expect(auth[0]?.actions.sort()).toEqual([
+      'secretsmanager:CreateSecret',
+      'secretsmanager:DeleteSecret',
+      'secretsmanager:PutSecretValue',
+    ]);
+    expect(touches(statements, SIGNING)).toBe(true);
+  });
+
+  it('uses patterns that match neither the other prefix nor another stage (dev vs dev-2)', () => {
+    const app = new App();
+    const patterns = (stage: string) => {
+      const secrets = new Secrets(new Stack(app, `S-${stage}`), 'Secrets', { stage });
+      return { signing: `${secrets.endpointSecretPrefix}*`, auth: `${secrets.endpointAuthSecretPrefix}*` };
+    };
+    // The names the runtime store really uses, plus the 6-character suffix Secrets Manager appends.
+    const names = (stage: string) => {
+      const store = new SecretsManagerSecretStore(new SecretsManagerClient({ region: 'eu-west-1' }), {
+        stage,
+      });
+      return {
+        signing: `${store.secretName('ep_1')}-AbC123`,
+        auth: `${store.authSecretName('ep_1')}-AbC123`,
+      };
+    };
+    const dev = patterns('dev');
+    const devNames = names('dev');
+    const dev2Names = names('dev-2');
+    expect(iamGlobMatches(dev.signing, devNames.signing)).toBe(true);
+    expect(iamGlobMatches(dev.auth, devNames.auth)).toBe(true);
+    expect(iamGlobMatches(dev.signing, devNames.auth)).toBe(false);
+    expect(iamGlobMatches(dev.auth, devNames.signing)).toBe(false);
+    for (const name of Object.values(dev2Names)) {
+      expect(iamGlobMatches(dev.signing, name), name).toBe(false);
+      expect(iamGlobMatches(dev.auth, name), name).toBe(false);
+    }
+    const dev2 = patterns('dev-2');
+    for (const name of Object.values(devNames)) {
+      expect(iamGlobMatches(dev2.signing, name), name).toBe(false);
+      expect(iamGlobMatches(dev2.auth, name), name).toBe(false);
+    }
   });
 });

@@ -12,7 +12,9 @@ import { AwsAdapterError, awsErrorName, toAwsError } from './errors.ts';
 export interface SecretsManagerSecretStoreOptions {
   /**
    * Deployment stage; signing secrets are named `rowhook/<stage>/endpoints/<endpoint id>`, the
-   * dedicated-delivery auth secret `rowhook/<stage>/endpoints/<endpoint id>/auth`.
+   * dedicated-delivery auth secret `rowhook/<stage>/endpoint-auth/<endpoint id>`. The two prefixes
+   * are disjoint so IAM can grant them separately: only api (writes) and sync (reads) reach the
+   * auth secrets (third-party credentials), while relay, deliver and sweeper read signing secrets only.
    */
   stage: string;
   /**
@@ -60,7 +62,7 @@ export class SecretsManagerSecretStore implements SecretStore {
   }
 
   authSecretName(endpointId: string): string {
-    return `${this.secretName(endpointId)}/auth`;
+    return `rowhook/${this.options.stage}/endpoint-auth/${endpointId}`;
   }
 
   async create(endpointId: string, secret: string): Promise<void> {

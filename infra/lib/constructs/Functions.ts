@@ -50,6 +50,9 @@ const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
  * - api: the HTTP app behind API Gateway.
  * - sync: DynamoDB stream → Connection / ApiDestination / Rule per dedicated endpoint.
  * - sweeper: EventBridge Scheduler every minute; runs the relay drain so a lost nudge only delays.
+ * Endpoint auth secrets (receiver credentials, `rowhook/<stage>/endpoint-auth/`) are reachable only
+ * by api (writes them) and sync (reads them into the Connection); relay, deliver and sweeper read
+ * signing secrets (`rowhook/<stage>/endpoints/`) only.
  */
 export class Functions extends Construct {
   readonly relay: nodejs.NodejsFunction;
@@ -77,6 +80,7 @@ export class Functions extends Construct {
       [ENV.dbSecretArn]: database.dataApiSecretArn,
       [ENV.dbName]: database.databaseName,
     };
+    // Signing secrets only: the auth-secret prefix is granted to api and sync alone, below.
     const readEndpointSecrets = new iam.PolicyStatement({
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       resources: [secrets.endpointSecretsArn],
@@ -166,6 +170,18 @@ export class Functions extends Construct {
         resources: [secrets.endpointSecretsArn],
       }),
     );
+    this.api.addToRolePolicy(
+      new iam.PolicyStatement({
+        // Endpoint auth secrets: written from `authSecret` (put, else create), deleted with the
+        // endpoint; write-only, the API never reads them back.
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: [secrets.endpointAuthSecretsArn],
+      }),
+    );
 
     // sync ------------------------------------------------------------------------------------
     this.apiDestinationRole = new iam.Role(this, 'ApiDestinationInvokeRole', {
@@ -215,7 +231,13 @@ export class Functions extends Construct {
       }),
     );
     table.grantItemReadWrite(this.sync); // marks endpoints that fell back to pooled
-    this.sync.addToRolePolicy(readEndpointSecrets); // connection credentials live with the endpoint
+    // Connection credentials (`authSecret`): sync reads auth secrets only, never signing secrets.
+    this.sync.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secrets.endpointAuthSecretsArn],
+      }),
+    );
     const prefix = `rowhook-${stage}-*`;
     this.sync.addToRolePolicy(
       new iam.PolicyStatement({

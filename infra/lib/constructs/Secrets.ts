@@ -9,14 +9,26 @@ export interface SecretsProps {
 /**
  * The operators' admin token (generated at deploy) and the ARN patterns of the secrets Rowhook
  * creates at runtime: per-endpoint signing secrets (`rowhook/<stage>/endpoints/<id>`, written by the
- * API's SecretsManagerSecretStore) and EventBridge connection secrets (`events!connection/...`,
- * created by EventBridge when the sync function creates a Connection).
+ * API's SecretsManagerSecretStore), per-endpoint third-party auth secrets
+ * (`rowhook/<stage>/endpoint-auth/<id>`, written by the API, read by sync) and EventBridge connection
+ * secrets (`events!connection/...`, created by EventBridge when the sync function creates a
+ * Connection).
+ *
+ * The signing and auth prefixes are disjoint on purpose: `rowhook/<stage>/endpoints/*` cannot match
+ * `rowhook/<stage>/endpoint-auth/...` (the literal `s/` differs), so relay, deliver and sweeper can read
+ * signing secrets without reaching receiver credentials. Stages match `[a-z][a-z0-9-]*` (no `/`),
+ * so the `/` after the stage keeps stage `dev` from matching stage `dev-2`'s secrets.
  */
 export class Secrets extends Construct {
   readonly adminToken: secretsmanager.Secret;
   /** `rowhook/<stage>/endpoints/` */
   readonly endpointSecretPrefix: string;
+  /** Signing secrets: `rowhook/<stage>/endpoints/*`. */
   readonly endpointSecretsArn: string;
+  /** `rowhook/<stage>/endpoint-auth/` */
+  readonly endpointAuthSecretPrefix: string;
+  /** Third-party auth secrets of dedicated endpoints: `rowhook/<stage>/endpoint-auth/*`. */
+  readonly endpointAuthSecretsArn: string;
   readonly connectionSecretsArn: string;
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
@@ -35,6 +47,13 @@ export class Secrets extends Construct {
       resource: 'secret',
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       resourceName: `${this.endpointSecretPrefix}*`,
+    });
+    this.endpointAuthSecretPrefix = `rowhook/${props.stage}/endpoint-auth/`;
+    this.endpointAuthSecretsArn = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      resourceName: `${this.endpointAuthSecretPrefix}*`,
     });
     this.connectionSecretsArn = stack.formatArn({
       service: 'secretsmanager',

@@ -132,7 +132,7 @@ describe('SecretsManagerSecretStore', () => {
       const inputs = secretsManager.commandCalls(DeleteSecretCommand).map((c) => c.args[0].input);
       expect(inputs).toEqual([
         { SecretId: 'rowhook/prod/endpoints/ep_1', RecoveryWindowInDays: 7 },
-        { SecretId: 'rowhook/prod/endpoints/ep_1/auth', RecoveryWindowInDays: 7 },
+        { SecretId: 'rowhook/prod/endpoint-auth/ep_1', RecoveryWindowInDays: 7 },
       ]);
       for (const input of inputs) expect(input.ForceDeleteWithoutRecovery).toBeUndefined();
     });
@@ -168,11 +168,11 @@ describe('SecretsManagerSecretStore', () => {
   });
 
   describe('auth secret', () => {
-    it('overwrites an existing auth secret under rowhook/<stage>/endpoints/<id>/auth', async () => {
+    it('overwrites an existing auth secret under rowhook/<stage>/endpoint-auth/<id>', async () => {
       secretsManager.on(PutSecretValueCommand).resolves({});
       await store().putAuthSecret('ep_1', 'key-value');
       expect(secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toEqual({
-        SecretId: 'rowhook/prod/endpoints/ep_1/auth',
+        SecretId: 'rowhook/prod/endpoint-auth/ep_1',
         SecretString: JSON.stringify({ secret: 'key-value' }),
       });
       expect(secretsManager.commandCalls(CreateSecretCommand)).toHaveLength(0);
@@ -186,16 +186,16 @@ describe('SecretsManagerSecretStore', () => {
       await store().putAuthSecret('ep_1', 'pw');
       const input = secretsManager.commandCalls(CreateSecretCommand)[0]?.args[0].input;
       expect(input).toMatchObject({
-        Name: 'rowhook/prod/endpoints/ep_1/auth',
+        Name: 'rowhook/prod/endpoint-auth/ep_1',
         SecretString: JSON.stringify({ secret: 'pw' }),
       });
     });
 
     it('reads it back, and answers undefined when there is none', async () => {
       secretsManager
-        .on(GetSecretValueCommand, { SecretId: 'rowhook/prod/endpoints/ep_1/auth' })
+        .on(GetSecretValueCommand, { SecretId: 'rowhook/prod/endpoint-auth/ep_1' })
         .resolves({ SecretString: JSON.stringify({ secret: 'pw' }) })
-        .on(GetSecretValueCommand, { SecretId: 'rowhook/prod/endpoints/ep_2/auth' })
+        .on(GetSecretValueCommand, { SecretId: 'rowhook/prod/endpoint-auth/ep_2' })
         .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
       expect(await store().authSecret('ep_1')).toBe('pw');
       expect(await store().authSecret('ep_2')).toBeUndefined();
