@@ -1,9 +1,9 @@
-import { lookup } from 'node:dns/promises';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { z } from 'zod';
 import { toAwsError } from '../adapters/aws/errors.ts';
+import { resolveHostWithin } from '../adapters/dns/resolveHostWithin.ts';
 import type { ApiDependencies } from '../api/ApiDependencies.ts';
 import { hashSecret } from '../api/auth.ts';
 import { createApp } from '../api/createApp.ts';
@@ -83,7 +83,7 @@ async function wire() {
     outbox: outboxSource(),
     adminTokenHash: await readAdminTokenHash(env[ENV.adminTokenSecretArn]),
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
-    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    resolveHost: resolveHostWithin(2_000),
     requireHttps: true,
     secretOverlapMs: env[ENV.secretOverlapMs],
     // rowhook.append_event queues the same commit-time nudge as a capture: Aurora wakes the relay.

@@ -1,8 +1,8 @@
-import { lookup } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { resolveHostWithin } from '../adapters/dns/resolveHostWithin.ts';
 import { UndiciSender } from '../adapters/http/UndiciSender.ts';
 import { Database } from '../adapters/pg/Database.ts';
 import { applyMigrations } from '../adapters/pg/migrate.ts';
@@ -133,7 +133,7 @@ export async function createLocalRuntime(
     outbox,
     adminTokenHash: hashSecret(config.adminToken),
     addressPolicy,
-    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    resolveHost: resolveHostWithin(2_000),
     requireHttps: config.production,
     secretOverlapMs: config.secretOverlapMs,
     onOutboxWrite: () => relay.nudge(),
@@ -141,6 +141,20 @@ export async function createLocalRuntime(
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    // Requests Node's HTTP parser refuses (unknown methods, malformed headers) never reach the app:
+    // answer them with the same JSON error shape instead of an empty 400.
+    s.on('clientError', (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+      if (!socket.writable) return socket.destroy();
+      const body = JSON.stringify({
+        error: {
+          code: 'bad_request',
+          message: `the request could not be parsed as HTTP (${error.code ?? 'malformed'})`,
+        },
+      });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
     s.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         new InvalidConfigError(

@@ -105,3 +105,35 @@ describe('query parameters', () => {
     expect(res.json.error.message).toMatch(/unknown field\(s\) "tenantid"/);
   });
 });
+
+describe('requests the HTTP parser refuses', () => {
+  it('answers an unknown method with the JSON error shape, not an empty 400', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(harness.runtime.apiUrl);
+    const answer = await new Promise<{ status: number; body: string; type: string | undefined }>(
+      (resolve, reject) => {
+        const req = request({
+          host: url.hostname,
+          port: url.port,
+          path: '/v1/tenants',
+          method: 'X-CUSTOM',
+          agent: false,
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => {
+            body += chunk.toString();
+          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body, type: res.headers['content-type'] }),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.type).toBe('application/json');
+    expect(JSON.parse(answer.body).error).toMatchObject({ code: 'bad_request', message: expect.any(String) });
+  });
+});
