@@ -48,10 +48,26 @@ function checkJsonLength(pattern: Record<string, unknown>): void {
   try {
     json = JSON.stringify(pattern);
   } catch (cause) {
+    // A filter nested thousands of levels deep overflows the stack here, before the depth check.
+    if (cause instanceof RangeError) {
+      throw new InvalidFilterError(
+        ROOT_PATH,
+        `the filter nests objects more than ${FILTER_LIMITS.maxDepth} levels deep`,
+        { cause },
+      );
+    }
     throw new InvalidFilterError(
       ROOT_PATH,
       'a filter must be plain JSON, without cycles, BigInts or other values JSON cannot hold',
       { cause },
+    );
+  }
+  // JSON.stringify writes lone surrogates as \udXXX escapes (paired ones stay raw); escaped
+  // backslashes are dropped first so a literal "\\ud800" in a value is not mistaken for one.
+  if (/\\ud[89a-f][0-9a-f]{2}/i.test(json.replaceAll('\\\\', ''))) {
+    throw new InvalidFilterError(
+      ROOT_PATH,
+      'the filter contains a lone UTF-16 surrogate, which is not valid Unicode text',
     );
   }
   if (json.length > FILTER_LIMITS.maxJsonLength) {

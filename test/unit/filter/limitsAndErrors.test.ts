@@ -88,3 +88,18 @@ describe('compiled filters', () => {
     expect(Object.isFrozen(filter)).toBe(true);
   });
 });
+
+describe('pathological filters', () => {
+  it('reports a filter nested far too deep as a depth problem, not a JSON one', () => {
+    let deep: Record<string, unknown> = { a: ['x'] };
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    expect(() => compileFilter(deep)).toThrow(/nests objects more than \d+ levels deep/);
+  });
+
+  it('refuses lone surrogates with a message about text, not the database', () => {
+    expect(() => compileFilter({ data: { name: ['\uD800'] } })).toThrow(/lone UTF-16 surrogate/);
+    expect(compileFilter({ data: { name: ['😀'] } }).matches({ data: { name: '😀' } })).toBe(true);
+    // The six characters backslash-u-d-8-0-0 are ordinary text.
+    expect(compileFilter({ data: { name: ['\\ud800'] } }).matches({ data: { name: '\\ud800' } })).toBe(true);
+  });
+});
