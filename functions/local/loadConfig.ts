@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseNetworkList } from '../core/network/AddressPolicy.ts';
 import { RETRY_SCHEDULE } from '../core/retry/constants.ts';
+import { parseDuration } from '../core/retry/parseDuration.ts';
 import { parseRetrySchedule } from '../core/retry/parseRetrySchedule.ts';
 import type { RetrySchedule } from '../core/retry/RetrySchedule.ts';
 import { InvalidConfigError } from './errors.ts';
-import { parseDuration } from './parseDuration.ts';
 
 export interface RuntimeConfig {
   port: number;

@@ -1,8 +1,7 @@
-import { DURATION_UNIT_MS, type DurationUnit, RETRY_SCHEDULE } from './constants.ts';
+import { RETRY_SCHEDULE } from './constants.ts';
 import { InvalidRetryScheduleError } from './errors.ts';
+import { parseDuration } from './parseDuration.ts';
 import { RetrySchedule } from './RetrySchedule.ts';
-
-const ENTRY = /^(\d+)\s*(ms|s|m|h|d)$/;
 
 /**
  * Parses a comma-separated list of waits such as `5s,5m,30m,2h,5h,10h,10h`. Units are ms, s, m, h and d;
@@ -24,15 +23,13 @@ export function parseRetrySchedule(text: string): RetrySchedule {
 function parseEntry(raw: string, index: number): number {
   const entry = raw.trim();
   const where = `retry schedule entry #${index + 1} "${entry}"`;
-  const match = ENTRY.exec(entry);
-  if (!match) {
+  const ms = parseDuration(entry);
+  if (ms === undefined) {
     throw new InvalidRetryScheduleError(
       `${where} is not a whole number followed by one of ms, s, m, h, d (e.g. "30m")`,
       entry,
     );
   }
-  const [, amount = '', unit = 'ms'] = match;
-  const ms = Number(amount) * DURATION_UNIT_MS[unit as DurationUnit];
   if (ms <= 0) {
     throw new InvalidRetryScheduleError(`${where} must be greater than 0`, entry);
   }
