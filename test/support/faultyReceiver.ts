@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
+import { afterEach } from 'vitest';
 import type { TestHarness } from './startTestRuntime.ts';
-import type { Responder } from './TestReceiver.ts';
+import { type Responder, TestReceiver } from './TestReceiver.ts';
 
 /** A URL on 127.0.0.1 whose port was just listened on and closed again: connecting is refused. */
 export async function closedPortUrl(): Promise<string> {
@@ -86,4 +87,17 @@ export async function endpointWithTestEvent(harness: TestHarness, url: string) {
   const sent = await harness.api.call('POST', `/v1/endpoints/${endpoint.id}/test`, tenant.apiKey);
   if (sent.status !== 202) throw new Error(`test event: ${sent.status} ${JSON.stringify(sent.json)}`);
   return { tenant, endpoint };
+}
+
+/** Starts TestReceivers on demand and stops every one after each test of the calling file. */
+export function useReceivers(): () => Promise<TestReceiver> {
+  const started: TestReceiver[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((r) => r.stop()));
+  });
+  return async () => {
+    const receiver = await new TestReceiver().start();
+    started.push(receiver);
+    return receiver;
+  };
 }

@@ -1,25 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   attemptsOf,
   deliveryOf,
   endpointWithTestEvent,
   resetAfterHeaders,
+  useReceivers,
 } from '../../support/faultyReceiver.ts';
 import { useTestRuntime } from '../../support/startTestRuntime.ts';
-import { TestReceiver } from '../../support/TestReceiver.ts';
 
 // A short schedule: these tests watch the retry happen.
 const harness = useTestRuntime({ ROWHOOK_RETRY_SCHEDULE: '100ms,100ms', ROWHOOK_DELIVERY_TIMEOUT: '1s' });
 
-const receivers: TestReceiver[] = [];
-async function receiver(): Promise<TestReceiver> {
-  const started = await new TestReceiver().start();
-  receivers.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.stop()));
-});
+const receiver = useReceivers();
 
 describe('faults that clear up are retried until delivered', () => {
   it('500 then 200: retried with the same webhook-id, then delivered', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   attemptsOf,
   closedPortUrl,
@@ -9,23 +9,15 @@ import {
   redirectTo,
   resetAfterHeaders,
   trickleBody,
+  useReceivers,
 } from '../../support/faultyReceiver.ts';
 import { useTestRuntime } from '../../support/startTestRuntime.ts';
-import { TestReceiver } from '../../support/TestReceiver.ts';
 
 // The schedule's 20 s ±20 % (16–24 s) sits below the 30 s throttled floor so the floor is visible,
 // and above this file's run time so no retry happens while delays are asserted.
 const harness = useTestRuntime({ ROWHOOK_RETRY_SCHEDULE: '20s,20s', ROWHOOK_DELIVERY_TIMEOUT: '1s' });
 
-const receivers: TestReceiver[] = [];
-async function receiver(): Promise<TestReceiver> {
-  const started = await new TestReceiver().start();
-  receivers.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.stop()));
-});
+const receiver = useReceivers();
 
 /** The delivery once its first attempt is settled: rescheduled (last_error set) or finished. */
 async function afterFirstAttempt(tenantId: string): Promise<DeliveryRow> {
