@@ -5,6 +5,7 @@ import { RowhookError } from '../core/errors/RowhookError.ts';
 import { FilterError } from '../core/filter/index.ts';
 import { NetworkPolicyError } from '../core/network/errors.ts';
 import type { ApiDependencies } from './ApiDependencies.ts';
+import { consoleRoutes } from './console/consoleRoutes.ts';
 import { ApiError } from './errors.ts';
 import { deadLetterRoutes } from './routes/deadLetterRoutes.ts';
 import { endpointRoutes } from './routes/endpointRoutes.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1/tenants', tenantRoutes(deps));
   app.route('/v1/endpoints', endpointRoutes(deps));
   app.route('/v1/dead-letters', deadLetterRoutes(deps));
+  app.route('/console', consoleRoutes());
 
   app.notFound((c) =>
     c.json(

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { ApiError } from '../errors.ts';
+import { CONSOLE_HEADERS, CONSOLE_INDEX } from './constants.ts';
+import { type ConsoleFile, findConsoleDir, loadConsoleFiles } from './loadConsoleFiles.ts';
+
+export interface ConsoleRoutesOptions {
+  /** The folder holding index.html; found next to the bundle or at the repository root by default. */
+  dir?: string;
+}
+
+/**
+ * The operator web console: static files (no build step), mounted at /console. The page calls the
+ * same API from the same origin with the admin token the operator types in.
+ */
+export function consoleRoutes(options: ConsoleRoutesOptions = {}) {
+  const app = new Hono();
+  // Read on first request, not at start-up: an API without the console folder still starts.
+  let files: Map<string, ConsoleFile> | undefined;
+  const consoleFiles = () => {
+    if (!files) {
+      const dir = options.dir ?? findConsoleDir();
+      if (!dir) throw new ApiError(404, 'not_found', 'the console files are not installed with this API');
+      files = loadConsoleFiles(dir);
+    }
+    return files;
+  };
+
+  // Relative to the page's own URL, so the redirect also works under a path prefix.
+  app.get('/', (c) => c.redirect(`${c.req.path.split('/').pop()}/`, 308));
+
+  app.get('/*', (c) => {
+    const mountedAt = c.req.routePath.slice(0, -1);
+    const name = c.req.path.slice(mountedAt.length) || CONSOLE_INDEX;
+    const file = consoleFiles().get(name);
+    if (!file) throw new ApiError(404, 'not_found', `the console has no file "${name}"`);
+    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+      ...CONSOLE_HEADERS,
+      'Content-Type': file.contentType,
+    });
+  });
+  return app;
+}
