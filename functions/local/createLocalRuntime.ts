@@ -66,7 +66,7 @@ export async function createLocalRuntime(
   const subscriptions = new PgSubscriptionStore(db);
   const secrets = new PgSecretStore(db);
   const outbox = new PgOutboxSource(db);
-  const queue = new PgDeliveryQueue(db);
+  const queue = new PgDeliveryQueue(db, { endpointConcurrency: config.endpointConcurrency });
   const deliveryLog = new PgDeliveryLog(db);
   const deadLetters = new PgDeadLetters(db);
   const addressPolicy = new AddressPolicy(config.allowedNetworks);

@@ -22,6 +22,8 @@ export interface RuntimeConfig {
   maxEventBytes: number;
   sweepIntervalMs: number;
   pollIntervalMs: number;
+  /** ROWHOOK_ENDPOINT_CONCURRENCY: attempts in flight per endpoint that sets no maxConcurrency. */
+  endpointConcurrency: number;
   nudgeIntervalMs: number;
   relayBatchSize: number;
   logPostgres: boolean;
@@ -109,3 +111,4 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     logPostgres: read('ROWHOOK_LOG_POSTGRES') === '1',
   };
 }
+    endpointConcurrency: integer('ROWHOOK_ENDPOINT_CONCURRENCY', 10, 1, 100),

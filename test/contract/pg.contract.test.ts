@@ -29,7 +29,7 @@ async function pgAdapters() {
   const { db } = database;
   await db.query(
     `truncate rowhook.outbox, rowhook.deliveries, rowhook.attempts, rowhook.endpoint_secrets,
-       rowhook.endpoints, rowhook.api_keys, rowhook.tenants restart identity`,
+       rowhook.endpoints, rowhook.api_keys, rowhook.tenants, rowhook.delivery_lanes restart identity`,
   );
   const subscriptions = new PgSubscriptionStore(db);
   const outbox = new PgOutboxSource(db);
@@ -37,7 +37,9 @@ async function pgAdapters() {
     subscriptions,
     outbox,
     secrets: new PgSecretStore(db),
-    queue: new PgDeliveryQueue(db),
+    // The contract drains up to 24 deliveries per endpoint at once: lift the per-endpoint cap
+    // (fairness is the adapter's policy, tested in test/integration/fairness).
+    queue: new PgDeliveryQueue(db, { endpointConcurrency: 100 }),
     log: new PgDeliveryLog(db),
     deadLetters: new PgDeadLetters(db),
     seed: seedThroughPorts({ subscriptions, outbox }),

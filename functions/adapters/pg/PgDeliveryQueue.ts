@@ -1,3 +1,4 @@
+import { CIRCUIT_BREAKER_FAILURES, ENDPOINT_CONCURRENCY } from '../../core/scheduling/constants.ts';
 import type {
   ClaimedDelivery,
   DeliveryQueue,
@@ -6,6 +7,8 @@ import type {
   Settlement,
 } from '../../ports/DeliveryQueue.ts';
 import type { Database } from './Database.ts';
+import { CLAIM_FROM_LANES_SQL, LOCK_LANES_SQL } from './fairClaimSql.ts';
+import { SETTLE_SQL } from './settleSql.ts';
 import { storableText } from './storableText.ts';
 
 export const DELIVERY_WAKEUP_CHANNEL = 'rowhook_deliveries';
@@ -21,22 +24,52 @@ interface ClaimRow {
   body: string;
 }
 
+export interface PgDeliveryQueueOptions {
+  /** Attempts in flight per endpoint when the endpoint sets no maxConcurrency. */
+  endpointConcurrency: number;
+  /** Failures in a row after which an endpoint gets one probe in flight until one succeeds. */
+  breakerFailures: number;
+  /** The clock for due times, leases and rate limits; absent: the database's now(). For tests. */
+  now?: () => Date;
+}
+
 export class PgDeliveryQueue implements DeliveryQueue {
-  constructor(private readonly db: Database) {}
+  private readonly options: PgDeliveryQueueOptions;
+
+  constructor(
+    private readonly db: Database,
+    options: Partial<PgDeliveryQueueOptions> = {},
+  ) {
+    this.options = {
+      endpointConcurrency: options.endpointConcurrency ?? ENDPOINT_CONCURRENCY.default,
+      breakerFailures: options.breakerFailures ?? CIRCUIT_BREAKER_FAILURES,
+      ...(options.now ? { now: options.now } : {}),
+    };
+  }
 
   /** Never rejects a delivery: the table stores bodies by reference to the outbox row, of any size. */
   async enqueue(deliveries: readonly NewDelivery[]): Promise<EnqueueResult> {
     if (deliveries.length === 0) return { enqueued: 0, rejected: [] };
+    // The endpoint's lane (its scheduling state) comes with its first delivery.
     const rows = await this.db.query(
-      `insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id)
-       select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id
-         from unnest($1::uuid[], $2::text[], $3::text[]) as d(event_id, endpoint_id, tenant_id)
-       on conflict (event_id, endpoint_id) do nothing
-       returning id`,
+      `with added as (
+         insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at)
+         select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id, coalesce($4::timestamptz, now())
+           from unnest($1::uuid[], $2::text[], $3::text[]) as d(event_id, endpoint_id, tenant_id)
+         on conflict (event_id, endpoint_id) do nothing
+         returning id, endpoint_id, tenant_id
+       ),
+       lanes as (
+         insert into rowhook.delivery_lanes (endpoint_id, tenant_id)
+         select distinct endpoint_id, tenant_id from added
+         on conflict do nothing
+       )
+       select id from added`,
       [
         deliveries.map((d) => d.eventId),
         deliveries.map((d) => d.endpointId),
         deliveries.map((d) => d.tenantId),
+        this.options.now?.() ?? null,
       ],
     );
     // One wake-up per batch, not per delivery; workers also poll, so a lost one only delays.
@@ -44,25 +77,23 @@ export class PgDeliveryQueue implements DeliveryQueue {
     return { enqueued: rows.length, rejected: [] };
   }
 
+  /**
+   * Fair, not FIFO: lanes (endpoints) are served round-robin over tenants, each within its
+   * concurrency cap, rate limit and circuit breaker (see fairClaimSql.ts). Two statements: the
+   * first locks the lanes to serve, so the second's snapshot sees every earlier claim on them.
+   */
   async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await this.db.query<ClaimRow>(
-      `with due as (
-         select id from rowhook.deliveries
-          where state = 'pending' and next_attempt_at <= now()
-          order by next_attempt_at
-          limit $1
-          for update skip locked
-       )
-       update rowhook.deliveries d
-          set attempts = d.attempts + 1,
-              receipt = gen_random_uuid(),
-              next_attempt_at = now() + $2 * interval '1 millisecond',
-              updated_at = now()
-         from due, rowhook.outbox o
-        where d.id = due.id and o.id = d.event_id
-       returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body`,
-      [limit, leaseMs],
-    );
+    const now = this.options.now?.() ?? null;
+    const shared = [now, limit, this.options.endpointConcurrency, this.options.breakerFailures];
+    const rows = await this.db.transaction(async () => {
+      const lanes = await this.db.query<{ endpoint_id: string }>(LOCK_LANES_SQL, shared);
+      if (lanes.length === 0) return [];
+      return this.db.query<ClaimRow>(CLAIM_FROM_LANES_SQL, [
+        ...shared,
+        lanes.map((lane) => lane.endpoint_id),
+        leaseMs,
+      ]);
+    });
     return rows.map((row) => ({
       id: row.id,
       eventId: row.event_id,
@@ -78,29 +109,14 @@ export class PgDeliveryQueue implements DeliveryQueue {
   async settle(settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     const state = (s: Settlement) => (s.kind === 'retry' ? 'pending' : s.kind);
-    // Matching the receipt ignores a worker whose lease ran out and whose delivery has since been
-    // claimed again (perhaps after a redrive): the newer claim decides.
-    await this.db.query(
-      `update rowhook.deliveries d
-          set state = s.state,
-              next_attempt_at = case when s.state = 'pending'
-                                     then now() + s.delay_ms * interval '1 millisecond'
-                                     else d.next_attempt_at end,
-              last_status = s.status,
-              last_error = s.error,
-              finished_at = case when s.state = 'pending' then null else now() end,
-              updated_at = now()
-         from unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::int[], $6::text[])
-              as s(id, receipt, state, delay_ms, status, error)
-        where d.id = s.id and d.receipt = s.receipt and d.state = 'pending'`,
-      [
-        settlements.map((s) => s.delivery.id),
-        settlements.map((s) => s.delivery.receipt),
-        settlements.map(state),
-        settlements.map((s) => (s.kind === 'retry' ? Math.round(s.delayMs) : 0)),
-        settlements.map((s) => ('status' in s ? s.status : null)),
-        settlements.map((s) => ('error' in s ? storableText(s.error) : null)),
-      ],
-    );
+    await this.db.query(SETTLE_SQL, [
+      this.options.now?.() ?? null,
+      settlements.map((s) => s.delivery.id),
+      settlements.map((s) => s.delivery.receipt),
+      settlements.map(state),
+      settlements.map((s) => (s.kind === 'retry' ? Math.round(s.delayMs) : 0)),
+      settlements.map((s) => ('status' in s ? s.status : null)),
+      settlements.map((s) => ('error' in s ? storableText(s.error) : null)),
+    ]);
   }
 }

@@ -30,6 +30,7 @@ describe('loadConfig defaults', () => {
       connectTimeoutMs: 15_000,
       deliveryTimeoutMs: 15_000,
       concurrency: 200,
+      endpointConcurrency: 10,
       maxEventBytes: 256 * 1024,
       sweepIntervalMs: 5_000,
       pollIntervalMs: 1_000,
@@ -135,6 +136,7 @@ describe('loadConfig refuses values it cannot use, naming the variable', () => {
     ['ROWHOOK_MAX_EVENT_BYTES', '2000000', ['whole number from 1024 to 1048576']],
     ['ROWHOOK_MAX_EVENT_BYTES', '1023', ['from 1024']],
     ['ROWHOOK_CONCURRENCY', '0', ['from 1 to 10000']],
+    ['ROWHOOK_ENDPOINT_CONCURRENCY', '101', ['from 1 to 100']],
     ['ROWHOOK_RELAY_BATCH', 'many', ['whole number']],
   ];
 
