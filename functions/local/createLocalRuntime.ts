@@ -15,6 +15,7 @@ import { PgSecretStore } from '../adapters/pg/PgSecretStore.ts';
 import { PgSubscriptionStore } from '../adapters/pg/PgSubscriptionStore.ts';
 import { hashSecret } from '../api/auth.ts';
 import { createApp } from '../api/createApp.ts';
+import { SecretCipher } from '../core/crypto/SecretCipher.ts';
 import { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
@@ -60,11 +61,26 @@ export async function createLocalRuntime(
   config: RuntimeConfig & { databaseUrl: string; adminToken: string },
   log: Logger,
 ): Promise<LocalRuntime> {
+  // main.ts falls back to the key file; a caller without either has nothing to seal secrets with.
+  if (!config.secretKey) {
+    throw new InvalidConfigError('no secret key: set ROWHOOK_SECRET_KEY (base64 of 32 random bytes)');
+  }
   const db = new Database({ connectionString: config.databaseUrl, maxConnections: 20 });
   await prepareDatabase(db, config.nudgeIntervalMs);
 
   const subscriptions = new PgSubscriptionStore(db);
-  const secrets = new PgSecretStore(db);
+  const secrets = new PgSecretStore(db, {
+    cipher: new SecretCipher(config.secretKey),
+    previousCipher: config.previousSecretKey && new SecretCipher(config.previousSecretKey),
+    onUnreadable: (endpointId, error) =>
+      log({ level: 'error', msg: `a signing secret cannot be used: ${error.message}`, endpointId }),
+  });
+  // Before the pipeline starts: a wrong key stops start-up here, with a message saying which key.
+  const sealing = await secrets.sealAtRest().catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  if (sealing.sealed + sealing.resealed > 0) log({ msg: 'encrypted stored signing secrets', ...sealing });
   const outbox = new PgOutboxSource(db);
   const queue = new PgDeliveryQueue(db, { endpointConcurrency: config.endpointConcurrency });
   const deliveryLog = new PgDeliveryLog(db);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseEncryptionKey } from '../core/crypto/parseEncryptionKey.ts';
 import { parseNetworkList } from '../core/network/AddressPolicy.ts';
 import { RETRY_SCHEDULE } from '../core/retry/constants.ts';
 import { parseDuration } from '../core/retry/parseDuration.ts';
@@ -27,10 +28,20 @@ export interface RuntimeConfig {
   nudgeIntervalMs: number;
   relayBatchSize: number;
   logPostgres: boolean;
+  /** ROWHOOK_SECRET_KEY; when absent, main.ts reads (or creates) `secretKeyFile`. */
+  secretKey: Buffer | undefined;
+  secretKeyFile: string;
+  /** ROWHOOK_SECRET_KEY_PREVIOUS: secrets still sealed under it are re-sealed at start-up. */
+  previousSecretKey: Buffer | undefined;
 }
 
 const MAX_EVENT_BYTES_LIMIT = 1024 * 1024;
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ROWHOOK_ADMIN_TOKEN']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'ROWHOOK_ADMIN_TOKEN',
+  'ROWHOOK_SECRET_KEY',
+  'ROWHOOK_SECRET_KEY_PREVIOUS',
+]);
 
 /**
  * Reads ROWHOOK_* and DATABASE_URL. Any value it cannot use stops start-up with a message naming
@@ -88,13 +99,23 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
   if (adminToken !== undefined && (adminToken.length < 16 || /\s/.test(adminToken))) {
     fail('ROWHOOK_ADMIN_TOKEN', 'must be at least 16 characters without spaces');
   }
+  const encryptionKey = (name: string) => {
+    const raw = read(name);
+    if (raw === undefined) return undefined;
+    try {
+      return parseEncryptionKey(raw, name);
+    } catch (error) {
+      return fail(name, (error as Error).message.replace(`${name} `, ''));
+    }
+  };
+  const dataDir = path.resolve(cwd, read('ROWHOOK_DATA_DIR') ?? '.rowhook');
   const deliveryTimeoutMs = duration('ROWHOOK_DELIVERY_TIMEOUT', '15s', 100, 120_000);
 
   return {
     port: integer('ROWHOOK_PORT', 8080, 0, 65535),
     host: read('ROWHOOK_HOST') ?? '127.0.0.1',
     databaseUrl,
-    dataDir: path.resolve(cwd, read('ROWHOOK_DATA_DIR') ?? '.rowhook'),
+    dataDir,
     adminToken,
     retrySchedule,
     allowedNetworks,
@@ -109,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     nudgeIntervalMs: duration('ROWHOOK_NUDGE_INTERVAL', '25ms', 0, 60_000),
     relayBatchSize: integer('ROWHOOK_RELAY_BATCH', 500, 1, 10_000),
     logPostgres: read('ROWHOOK_LOG_POSTGRES') === '1',
+    secretKey: encryptionKey('ROWHOOK_SECRET_KEY'),
+    secretKeyFile: path.resolve(cwd, read('ROWHOOK_SECRET_KEY_FILE') ?? path.join(dataDir, 'secret-key')),
+    previousSecretKey: encryptionKey('ROWHOOK_SECRET_KEY_PREVIOUS'),
   };
 }
     endpointConcurrency: integer('ROWHOOK_ENDPOINT_CONCURRENCY', 10, 1, 100),

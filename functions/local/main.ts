@@ -7,6 +7,7 @@ import { InvalidConfigError } from './errors.ts';
 import { loadConfig } from './loadConfig.ts';
 import { openDatabase } from './openDatabase.ts';
 import { resolveAdminToken } from './resolveAdminToken.ts';
+import { resolveSecretKey } from './resolveSecretKey.ts';
 
 // Entry point of `npm start`: the whole pipeline and the HTTP API in one process.
 const log = (entry: Record<string, unknown>) =>
@@ -23,12 +24,13 @@ async function main(): Promise<void> {
     log: (line) => config.logPostgres && process.stderr.write(`[postgres] ${line}\n`),
   });
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
+  const secretKey = await resolveSecretKey(config.secretKey, config.secretKeyFile);
   if (database.embedded) {
     // For `npm run sql` and your own tools; readable only by you, like the admin token.
     await writeFile(path.join(config.dataDir, 'database-url'), `${database.url}\n`, { mode: 0o600 });
   }
   const runtime = await createLocalRuntime(
-    { ...config, databaseUrl: database.url, adminToken: admin.token },
+    { ...config, databaseUrl: database.url, adminToken: admin.token, secretKey: secretKey.key },
     log,
   ).catch((error: unknown) => {
     if (error instanceof RowhookError && error.retryable && config.databaseUrl) {
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       `  API:          ${runtime.apiUrl}`,
       `  Database:     ${shownDbUrl}${database.embedded ? ` (embedded; full URL in ${path.join(config.dataDir, 'database-url')}, data in ${database.embedded.dataDir})` : ''}`,
       `  Admin token:  ${admin.source === 'ROWHOOK_ADMIN_TOKEN' ? 'from ROWHOOK_ADMIN_TOKEN' : `in ${admin.source}`}`,
+      `  Secret key:   ${secretKey.source === 'ROWHOOK_SECRET_KEY' ? 'from ROWHOOK_SECRET_KEY' : `in ${secretKey.source} (back it up: stored signing secrets are encrypted with it)`}`,
       `  Deliveries may reach: public addresses${config.allowedNetworks.length ? ` and ${config.allowedNetworks.join(', ')}` : ' only (set ROWHOOK_ALLOWED_NETWORKS to allow e.g. 127.0.0.1/32)'}`,
       'Press Ctrl+C to stop.',
       '',

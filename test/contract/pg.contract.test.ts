@@ -5,6 +5,7 @@ import { PgDeliveryQueue } from '../../functions/adapters/pg/PgDeliveryQueue.ts'
 import { PgOutboxSource } from '../../functions/adapters/pg/PgOutboxSource.ts';
 import { PgSecretStore } from '../../functions/adapters/pg/PgSecretStore.ts';
 import { PgSubscriptionStore } from '../../functions/adapters/pg/PgSubscriptionStore.ts';
+import { SecretCipher } from '../../functions/core/crypto/SecretCipher.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 import { seedThroughPorts } from './contractSupport.ts';
 import { deadLettersContract, deadLettersThroughQueue } from './DeadLettersContract.ts';
@@ -36,7 +37,7 @@ async function pgAdapters() {
   return {
     subscriptions,
     outbox,
-    secrets: new PgSecretStore(db),
+    secrets: new PgSecretStore(db, { cipher: new SecretCipher(Buffer.alloc(32, 1)) }),
     // The contract drains up to 24 deliveries per endpoint at once: lift the per-endpoint cap
     // (fairness is the adapter's policy, tested in test/integration/fairness).
     queue: new PgDeliveryQueue(db, { endpointConcurrency: 100 }),

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TEST_ADMIN_TOKEN } from './startTestRuntime.ts';
+import { TEST_ADMIN_TOKEN, TEST_SECRET_KEY } from './startTestRuntime.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -23,6 +23,7 @@ export async function spawnRuntime(
       DATABASE_URL: databaseUrl,
       ROWHOOK_PORT: '0',
       ROWHOOK_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      ROWHOOK_SECRET_KEY: TEST_SECRET_KEY,
       ROWHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
       ROWHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms',
       ROWHOOK_POLL_INTERVAL: '50ms',

@@ -4,6 +4,8 @@ import { loadConfig } from '../../functions/local/loadConfig.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** Seals signing secrets at rest in test runtimes (base64 of 32 bytes). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** The real local runtime on a test database, with short timings so retries happen in seconds. */
 export async function startTestRuntime(
@@ -18,6 +20,7 @@ export async function startTestRuntime(
     ROWHOOK_SWEEP_INTERVAL: '250ms',
     ROWHOOK_NUDGE_INTERVAL: '0ms',
     ROWHOOK_DELIVERY_TIMEOUT: '5s',
+    ROWHOOK_SECRET_KEY: TEST_SECRET_KEY,
     ...env,
   });
   return createLocalRuntime({ ...config, databaseUrl, adminToken: TEST_ADMIN_TOKEN }, () => {});
