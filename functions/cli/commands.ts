@@ -1,0 +1,15 @@
+import type { CommandSpec } from './CommandSpec.ts';
+import { dlqCommands } from './dlqCommands.ts';
+import { endpointCommands } from './endpointCommands.ts';
+import { tailCommand } from './tailCommand.ts';
+import { tenantCommands } from './tenantCommands.ts';
+import { trackCommand } from './trackCommand.ts';
+
+/** Every command, in the order `rowhook --help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  ...dlqCommands,
+  tailCommand,
+  ...tenantCommands,
+  ...endpointCommands,
+  trackCommand,
+];
