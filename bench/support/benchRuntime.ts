@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { spawnScript } from './spawnScript.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
+/** `npm start`'s entry point in its own process, as a user runs it, so its peak RSS is its own. */
+export async function spawnBenchRuntime(databaseUrl: string, env: Record<string, string> = {}) {
+  const script = await spawnScript(path.join(ROOT, 'functions/local/main.ts'), /API:\s+(http:\/\/\S+)/, {
+    DATABASE_URL: databaseUrl,
+    ROWHOOK_PORT: '0',
+    ROWHOOK_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    ROWHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+    ...env,
+  });
+  return { ...script, apiUrl: script.ready };
+}
+
+async function call(apiUrl: string, token: string, method: string, route: string, body?: unknown) {
+  const response = await fetch(`${apiUrl}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export interface BenchEndpoint {
+  tenantId: string;
+  bucket: number;
+  path: string;
+  secret: string;
+}
+
+/**
+ * Tenants t0..tN-1, each with `endpointsPerTenant` endpoints; endpoint k of a tenant takes the rows
+ * whose `bucket` is k (an EventBridge-pattern filter), so every row is exactly one delivery.
+ */
+export async function createTenants(
+  apiUrl: string,
+  receiverUrl: string,
+  options: { prefix: string; tenants: number; endpointsPerTenant: number; blackhole?: boolean },
+): Promise<BenchEndpoint[]> {
+  const endpoints: BenchEndpoint[] = [];
+  for (let t = 0; t < options.tenants; t += 1) {
+    const tenantId = `${options.prefix}${t}`;
+    const tenant = await call(apiUrl, BENCH_ADMIN_TOKEN, 'POST', '/v1/tenants', {
+      id: tenantId,
+      name: tenantId,
+    });
+    for (let bucket = 0; bucket < options.endpointsPerTenant; bucket += 1) {
+      const endpointPath = options.blackhole
+        ? `/blackhole/${tenantId}/${bucket}`
+        : `/e/${tenantId}/${bucket}`;
+      const endpoint = await call(apiUrl, String(tenant.apiKey), 'POST', '/v1/endpoints', {
+        url: `${receiverUrl}${endpointPath}`,
+        filter: { data: { bucket: [bucket] } },
+      });
+      endpoints.push({ tenantId, bucket, path: endpointPath, secret: String(endpoint.secret) });
+    }
+  }
+  return endpoints;
+}
+
+export async function createBenchTable(databaseUrl: string, table: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`create table if not exists ${table} (
+      id bigserial primary key,
+      tenant_id text not null,
+      bucket int not null,
+      sent_at timestamptz not null default clock_timestamp(),
+      payload text not null
+    )`);
+    await client.query('select rowhook.track_table($1, $2)', [table, 'tenant_id']);
+  } finally {
+    await client.end();
+  }
+}
