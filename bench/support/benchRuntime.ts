@@ -13,6 +13,8 @@ export async function spawnBenchRuntime(databaseUrl: string, env: Record<string,
     ROWHOOK_PORT: '0',
     ROWHOOK_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     ROWHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+    // A key of its own, so a bench run never touches the key file of a local `npm start`.
+    ROWHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
     ...env,
   });
   return { ...script, apiUrl: script.ready };
