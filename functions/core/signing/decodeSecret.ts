@@ -1,9 +1,6 @@
+import { STANDARD_BASE64 } from './base64.ts';
 import { SIGNING_SECRET } from './constants.ts';
 import { InvalidSecretError } from './errors.ts';
-
-// Standard (not URL-safe) alphabet with mandatory padding: Buffer.from(..., 'base64') silently skips
-// invalid characters, so without this a typo would yield a different key instead of an error.
-const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function decodeSecret(secret: string): Buffer {
   if (typeof secret !== 'string' || !secret.startsWith(SIGNING_SECRET.prefix)) {
