@@ -32,7 +32,7 @@ export function requireAdmin(adminTokenHash: Buffer): MiddlewareHandler {
   return async (c, next) => {
     const token = bearer(c.req.header('authorization'));
     // Comparing digests keeps the comparison constant-time whatever the token's length.
-    if (!timingSafeEqual(hashSecret(token), adminTokenHash)) {
+    if (!isAdminToken(token, adminTokenHash)) {
       throw new ApiError(
         token.startsWith(API_KEY_PREFIX) ? 403 : 401,
         token.startsWith(API_KEY_PREFIX) ? 'forbidden' : 'unauthorized',
@@ -60,6 +60,28 @@ export function requireTenant(
         'the API key is not valid; tenant routes need a tenant API key',
       );
     c.set('tenantId', tenantId);
+    await next();
+  };
+}
+
+const isAdminToken = (token: string, adminTokenHash: Buffer) =>
+  timingSafeEqual(hashSecret(token), adminTokenHash);
+
+/**
+ * Routes both sides use (e.g. the attempt tail): a tenant key is scoped to its tenant (tenantId set),
+ * the admin token sees every tenant (tenantId left unset).
+ */
+export function requireAdminOrTenant(
+  adminTokenHash: Buffer,
+  subscriptions: SubscriptionStore,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const tenant = requireTenant(subscriptions);
+  return async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    if (token.startsWith(API_KEY_PREFIX)) return tenant(c, next);
+    if (!isAdminToken(token, adminTokenHash)) {
+      throw new ApiError(401, 'unauthorized', 'send the admin token or a tenant API key');
+    }
     await next();
   };
 }

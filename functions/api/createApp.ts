@@ -7,8 +7,11 @@ import { NetworkPolicyError } from '../core/network/errors.ts';
 import type { ApiDependencies } from './ApiDependencies.ts';
 import { consoleRoutes } from './console/consoleRoutes.ts';
 import { ApiError } from './errors.ts';
+import { ApiRouter } from './registry/ApiRouter.ts';
+import type { ApiEnv } from './registry/RouteSpec.ts';
 import { deadLetterRoutes } from './routes/deadLetterRoutes.ts';
 import { endpointRoutes } from './routes/endpointRoutes.ts';
+import { metaRoutes } from './routes/metaRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -17,7 +20,9 @@ const CONFLICT_CODES = new Set(['tenant_exists', 'endpoint_exists', 'api_key_tak
 
 /** The HTTP API: one Hono app, served by Node locally and by the API Lambda on AWS. */
 export function createApp(deps: ApiDependencies) {
-  const app = new Hono();
+  const app = new Hono<ApiEnv>();
+  // Every JSON route goes through the router, so /openapi.json documents it (see ApiRouter.ts).
+  const router = new ApiRouter(app, deps);
   app.use(
     '/v1/*',
     bodyLimit({
@@ -37,7 +42,7 @@ export function createApp(deps: ApiDependencies) {
         ),
     }),
   );
-  app.get('/health', (c) => c.json({ ok: true }));
+  metaRoutes(router);
   app.route('/v1/tenants', tenantRoutes(deps));
   app.route('/v1/endpoints', endpointRoutes(deps));
   app.route('/v1/dead-letters', deadLetterRoutes(deps));
