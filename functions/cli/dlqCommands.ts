@@ -190,14 +190,16 @@ async function redriveIds(ctx: CommandContext, ids: string[]): Promise<void> {
       results.push({ id, status: response.status, body: response.json });
       if (!ctx.json) ctx.out(`redriven ${id}`);
     } catch (error) {
-      // Unreachable or 5xx: the remaining ids would fail the same way.
-      if (!(error instanceof ApiCallError) || error.exitCode === EXIT_CODES.unavailable) throw error;
+      // A single id, or unreachable / 5xx (the remaining ids would fail the same way): report as is.
+      if (ids.length === 1 || !(error instanceof ApiCallError) || error.exitCode === EXIT_CODES.unavailable) {
+        throw error;
+      }
       results.push({
         id,
         status: error.status ?? 0,
         body: { error: { code: error.apiCode, message: error.message } },
       });
-      ctx.err(`rowhook: ${id}: ${error.message}`);
+      ctx.err(`rowhook: ${error.message}`);
       if (worst !== EXIT_CODES.refused) worst = error.exitCode;
     }
   }
