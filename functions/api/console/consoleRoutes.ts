@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { ApiError } from '../errors.ts';
 import { CONSOLE_HEADERS, CONSOLE_INDEX } from './constants.ts';
 import { type ConsoleFile, findConsoleDir, loadConsoleFiles } from './loadConsoleFiles.ts';
 
@@ -19,8 +18,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions = {}) {
   const consoleFiles = () => {
     if (!files) {
       const dir = options.dir ?? findConsoleDir();
-      if (!dir) throw new ApiError(404, 'not_found', 'the console files are not installed with this API');
-      files = loadConsoleFiles(dir);
+      if (dir) files = loadConsoleFiles(dir);
     }
     return files;
   };
@@ -31,8 +29,13 @@ export function consoleRoutes(options: ConsoleRoutesOptions = {}) {
   app.get('/*', (c) => {
     const mountedAt = c.req.routePath.slice(0, -1);
     const name = c.req.path.slice(mountedAt.length) || CONSOLE_INDEX;
-    const file = consoleFiles().get(name);
-    if (!file) throw new ApiError(404, 'not_found', `the console has no file "${name}"`);
+    const file = consoleFiles()?.get(name);
+    if (!file) {
+      const message = files
+        ? `the console has no file "${name}"`
+        : 'the console files are not installed with this API';
+      return c.json({ error: { code: 'not_found', message } }, 404);
+    }
     return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
       ...CONSOLE_HEADERS,
       'Content-Type': file.contentType,

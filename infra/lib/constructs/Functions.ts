@@ -150,6 +150,14 @@ export class Functions extends Construct {
         [ENV.adminTokenSecretArn]: secrets.adminToken.secretArn,
         [ENV.deliveryQueueUrl]: queues.deliveryQueue.queueUrl,
       },
+      // The web console's static files, copied beside the bundle where consoleRoutes looks for them.
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_input: string, output: string) => [
+          `cp -R "${path.join(REPO_ROOT, 'console')}" "${output}/console"`,
+        ],
+      },
     });
     table.grantItemReadWrite(this.api);
     secrets.adminToken.grantRead(this.api);

@@ -1,0 +1,63 @@
+import { api } from './api.js';
+
+const BATCH = 100;
+const MAX_IDS = 100;
+
+/** Drops empty values: the API refuses empty strings where it expects an id or a time. */
+export function compact(filter) {
+  return Object.fromEntries(
+    Object.entries(filter).filter(([, value]) => value !== undefined && value !== ''),
+  );
+}
+
+/**
+ * Redrives every dead letter matching `filter`, a batch at a time. `to` is pinned to the moment
+ * we started, so deliveries that fail again meanwhile are not redriven twice and the loop ends.
+ */
+export async function redriveMatching(filter, { onProgress, isCancelled = () => false }) {
+  const startedAt = new Date();
+  const to = filter.to && new Date(filter.to) < startedAt ? filter.to : startedAt.toISOString();
+  let done = 0;
+  for (;;) {
+    const result = await api('POST', '/v1/dead-letters/redrive', {
+      body: compact({ ...filter, to, limit: BATCH }),
+    });
+    done += result.count;
+    onProgress({ done, remaining: result.remaining });
+    // An API without `remaining` redrives everything in one call; a batch of 0 would loop forever.
+    if (result.remaining === undefined || result.remaining === 0 || result.count === 0) break;
+    if (isCancelled()) return { done, remaining: result.remaining, cancelled: true };
+  }
+  return { done, remaining: 0, cancelled: false };
+}
+
+/** Redrives the selected dead letters, up to 100 per call. */
+export async function redriveSelected(ids, { onProgress }) {
+  let done = 0;
+  for (let i = 0; i < ids.length; i += MAX_IDS) {
+    const result = await api('POST', '/v1/dead-letters/redrive', {
+      body: { ids: ids.slice(i, i + MAX_IDS) },
+    });
+    done += result.count;
+    onProgress({ done, processed: Math.min(i + MAX_IDS, ids.length), total: ids.length });
+  }
+  return { done };
+}
+
+/** Discards the selected dead letters one by one (there is no bulk discard route). */
+export async function discardSelected(ids, { onProgress }) {
+  let done = 0;
+  let processed = 0;
+  for (const id of ids) {
+    try {
+      await api('DELETE', `/v1/dead-letters/${encodeURIComponent(id)}`);
+      done += 1;
+    } catch (error) {
+      // Already gone (redriven or discarded elsewhere): not a failure of this discard.
+      if (error.status !== 404) throw error;
+    }
+    processed += 1;
+    onProgress({ done, processed, total: ids.length });
+  }
+  return { done };
+}

@@ -1,0 +1,146 @@
+import { api } from '../api.js';
+import { announce, h, replace } from '../dom.js';
+import { errorClassBadge, time } from '../format.js';
+import { href, navigate } from '../router.js';
+import { confirmDialog, emptyState, errorBox, loading, pageHeading } from '../ui.js';
+import { attemptTimeline, timelineItem } from './attemptTimeline.js';
+import { watchDelivery } from './watchDelivery.js';
+
+export function deadLetterDetailView(view, { params: [id] }) {
+  const content = h('div', {}, loading('the dead letter'));
+  view.append(
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/dead-letters' }, '← All dead letters')),
+    pageHeading(`Dead letter ${id}`),
+    content,
+  );
+  load(content, id);
+}
+
+async function load(content, id) {
+  let item;
+  try {
+    item = await api('GET', `/v1/dead-letters/${encodeURIComponent(id)}`);
+  } catch (error) {
+    replace(
+      content,
+      error.status === 404
+        ? emptyState(
+            'Not in the dead-letter queue',
+            'It was redriven or discarded, or the id is wrong. Redriven deliveries show in the endpoint’s delivery log.',
+          )
+        : errorBox(error),
+    );
+    return;
+  }
+
+  const status = h('p', { class: 'result', role: 'status', 'aria-live': 'polite', id: 'detail-status' });
+  const timeline = attemptTimeline(item.attemptsLog ?? []);
+  const redriveButton = h(
+    'button',
+    { type: 'button', class: 'button primary', id: 'redrive-one' },
+    'Redrive',
+  );
+  const discardButton = h('button', { type: 'button', class: 'button danger', id: 'discard-one' }, 'Discard');
+
+  redriveButton.addEventListener('click', async () => {
+    redriveButton.disabled = true;
+    discardButton.disabled = true;
+    const since = new Date(Date.now() - 1000).toISOString();
+    try {
+      await api('POST', `/v1/dead-letters/${encodeURIComponent(id)}/redrive`);
+    } catch (error) {
+      status.textContent = `Not redriven: ${error.message}`;
+      redriveButton.disabled = false;
+      discardButton.disabled = false;
+      return;
+    }
+    status.textContent = 'Redriven: queued for delivery with the same webhook-id. Watching for the result…';
+    status.className = 'result pending';
+    watchDelivery(item, since, {
+      onAttempt: (attempt) => timeline.querySelector('ol').append(timelineItem(attempt, { fresh: true })),
+      onOutcome: ({ kind, text }) => {
+        status.textContent = text;
+        status.className = `result ${kind}`;
+      },
+    });
+  });
+
+  discardButton.addEventListener('click', async () => {
+    const ok = await confirmDialog({
+      title: 'Discard this dead letter?',
+      message: `${id} will never be delivered and cannot be redriven afterwards.`,
+      confirmLabel: 'Discard',
+    });
+    if (!ok) return;
+    try {
+      await api('DELETE', `/v1/dead-letters/${encodeURIComponent(id)}`);
+      announce(`Discarded ${id}.`);
+      navigate('/dead-letters');
+    } catch (error) {
+      status.textContent = `Not discarded: ${error.message}`;
+    }
+  });
+
+  replace(
+    content,
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'overview-title' },
+      h('h2', { id: 'overview-title' }, 'Overview'),
+      h(
+        'dl',
+        { class: 'facts' },
+        fact('Tenant', h('a', { href: href('/endpoints', { tenantId: item.tenantId }) }, item.tenantId)),
+        fact('Endpoint', h('span', { class: 'mono' }, item.endpointId)),
+        fact('Event type', h('span', { class: 'mono' }, item.eventType)),
+        fact('Webhook id', h('span', { class: 'mono' }, item.webhookId ?? item.eventId)),
+        fact('Failed', time(item.failedAt)),
+        fact('Attempts', String(item.attempts)),
+        fact('Error class', errorClassBadge(item.errorClass)),
+        fact('Last error', item.lastError ?? '—'),
+      ),
+      h('div', { class: 'actions' }, redriveButton, discardButton),
+      status,
+    ),
+    h(
+      'div',
+      { class: 'two-columns' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'body-title' },
+        h('h2', { id: 'body-title' }, 'Event body'),
+        h('p', { class: 'hint' }, 'Exactly as sent, byte for byte.'),
+        h('pre', { class: 'code', tabindex: '0', 'aria-label': 'Event body as sent' }, item.body ?? ''),
+      ),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'headers-title' },
+        h('h2', { id: 'headers-title' }, 'Signed headers'),
+        h('p', { class: 'hint' }, 'Of the last attempt; each attempt is signed afresh.'),
+        headersList(item.headers),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'timeline-title' },
+      h('h2', { id: 'timeline-title' }, 'Attempts'),
+      timeline,
+    ),
+  );
+}
+
+function fact(label, value) {
+  return h('div', {}, h('dt', {}, label), h('dd', {}, value));
+}
+
+function headersList(headers) {
+  if (!headers || Object.keys(headers).length === 0)
+    return h('p', { class: 'muted' }, 'The API did not return the signed headers.');
+  return h(
+    'dl',
+    { class: 'headers' },
+    Object.entries(headers).map(([name, value]) =>
+      h('div', {}, h('dt', { class: 'mono' }, name), h('dd', { class: 'mono' }, String(value))),
+    ),
+  );
+}
