@@ -23,6 +23,7 @@ export const presentEndpoint = (e: Endpoint) => ({
   updatedAt: e.updatedAt.toISOString(),
   transport: transportOf(e),
   rateLimitPerSecond: e.rateLimitPerSecond ?? null,
+  maxConcurrency: e.maxConcurrency ?? null,
   // Non-secret part only: the auth secret is write-only and never leaves the SecretStore.
   auth: e.auth ?? null,
   dedicated: e.dedicated

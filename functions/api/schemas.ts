@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENDPOINT_CONCURRENCY } from '../core/scheduling/constants.ts';
 import { type EndpointAuthType, RATE_LIMIT_PER_SECOND } from '../core/subscriptions/Endpoint.ts';
 
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
@@ -35,6 +36,14 @@ const rateLimitPerSecond = z
   .int('must be a whole number of requests per second')
   .min(RATE_LIMIT_PER_SECOND.min, 'must be between 1 and 300 (EventBridge API destination limits)')
   .max(RATE_LIMIT_PER_SECOND.max, 'must be between 1 and 300 (EventBridge API destination limits)')
+  .nullable();
+
+const CONCURRENCY_RANGE = `between ${ENDPOINT_CONCURRENCY.min} and ${ENDPOINT_CONCURRENCY.max}`;
+const maxConcurrency = z
+  .number({ error: `must be a whole number of attempts in flight, ${CONCURRENCY_RANGE}, or null` })
+  .int('must be a whole number of attempts in flight')
+  .min(ENDPOINT_CONCURRENCY.min, `must be ${CONCURRENCY_RANGE}`)
+  .max(ENDPOINT_CONCURRENCY.max, `must be ${CONCURRENCY_RANGE}`)
   .nullable();
 
 // RFC 9110 token: what an HTTP header name may contain.
@@ -95,6 +104,7 @@ export const deadLetterQuerySchema = pageQuerySchema.extend({
 const dedicatedFields = {
   transport: transport.optional(),
   rateLimitPerSecond: rateLimitPerSecond.optional(),
+  maxConcurrency: maxConcurrency.optional(),
   auth: auth.optional(),
   authSecret: authSecret.optional(),
 };
@@ -132,7 +142,7 @@ export const updateEndpointSchema = z
   })
   .refine(
     (patch) => Object.keys(patch).length > 0,
-    'send at least one of url, description, eventTypes, filter, enabled, transport, rateLimitPerSecond, auth, authSecret',
+    'send at least one of url, description, eventTypes, filter, enabled, transport, rateLimitPerSecond, maxConcurrency, auth, authSecret',
   )
   .refine((patch) => !(patch.auth === null && patch.authSecret !== undefined), {
     path: ['authSecret'],

@@ -1,6 +1,7 @@
 import type { DedicatedStatus, Endpoint, Tenant } from '../core/subscriptions/Endpoint.ts';
 
-type DedicatedSettings = 'transport' | 'rateLimitPerSecond' | 'auth' | 'dedicated';
+// maxConcurrency rides along: like the rate limit, an optional delivery setting with a null default.
+type DedicatedSettings = 'transport' | 'rateLimitPerSecond' | 'auth' | 'dedicated' | 'maxConcurrency';
 
 export type NewEndpoint = Pick<
   Endpoint,
@@ -9,8 +10,8 @@ export type NewEndpoint = Pick<
   Partial<Pick<Endpoint, DedicatedSettings>>;
 
 /**
- * Absent keys are unchanged. For eventTypes, filter, rateLimitPerSecond, auth and dedicated a key
- * present with null clears the value.
+ * Absent keys are unchanged. For eventTypes, filter, rateLimitPerSecond, maxConcurrency, auth and
+ * dedicated a key present with null clears the value.
  */
 export type EndpointPatch = Partial<
   Pick<Endpoint, 'url' | 'description' | 'eventTypes' | 'filter' | 'enabled' | DedicatedSettings>

@@ -132,6 +132,7 @@ export function subscriptionStoreContract(
           updatedAt: expect.any(Date),
           transport: 'auto',
           rateLimitPerSecond: null,
+          maxConcurrency: null,
           auth: null,
           dedicated: null,
         });
@@ -332,6 +333,7 @@ export function subscriptionStoreContract(
             id: 'ep_ded',
             transport: 'api-destination',
             rateLimitPerSecond: 25,
+            maxConcurrency: 7,
             auth: oauth,
             dedicated: {
               apiDestinationArn: 'arn:aws:events:x:1:api-destination/a/b',
@@ -343,6 +345,7 @@ export function subscriptionStoreContract(
         expect(created).toMatchObject({
           transport: 'api-destination',
           rateLimitPerSecond: 25,
+          maxConcurrency: 7,
           auth: oauth,
           dedicated: {
             apiDestinationArn: 'arn:aws:events:x:1:api-destination/a/b',
@@ -388,19 +391,27 @@ export function subscriptionStoreContract(
         const changed = await store.updateEndpoint(tenantId, 'ep_p', {
           transport: 'pooled',
           rateLimitPerSecond: 300,
+          maxConcurrency: 3,
           auth: { type: 'API_KEY', headerName: 'authorization' },
         });
         expect(changed).toMatchObject({
           transport: 'pooled',
           rateLimitPerSecond: 300,
+          maxConcurrency: 3,
           auth: { type: 'API_KEY', headerName: 'authorization' },
           createdAt: original.createdAt,
         });
         const cleared = await store.updateEndpoint(tenantId, 'ep_p', {
           rateLimitPerSecond: null,
+          maxConcurrency: null,
           auth: null,
         });
-        expect(cleared).toMatchObject({ transport: 'pooled', rateLimitPerSecond: null, auth: null });
+        expect(cleared).toMatchObject({
+          transport: 'pooled',
+          rateLimitPerSecond: null,
+          maxConcurrency: null,
+          auth: null,
+        });
         expect(await store.getEndpoint(tenantId, 'ep_p')).toEqual(cleared);
       });
 

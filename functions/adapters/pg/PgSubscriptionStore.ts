@@ -33,6 +33,7 @@ interface EndpointRow {
   updated_at: Date;
   transport: EndpointTransport;
   rate_limit_per_second: number | null;
+  max_concurrency: number | null;
   auth: EndpointAuth | null;
   dedicated_status: DedicatedStatusName | null;
   dedicated_api_destination_arn: string | null;
@@ -41,11 +42,11 @@ interface EndpointRow {
 
 const ENDPOINT_COLUMNS = `id, tenant_id, url, description, event_types, filter, enabled, disabled_reason,
   created_at, updated_at, transport, rate_limit_per_second, auth, dedicated_status,
-  dedicated_api_destination_arn, dedicated_reason`;
+  dedicated_api_destination_arn, dedicated_reason, max_concurrency`;
 
 /** Why the local runtime delivers an endpoint that asked for an API destination through the pool. */
 export const LOCAL_FALLBACK_REASON =
-  'the local runtime has no EventBridge API destinations; deliveries go through the pooled queue (signed per attempt, no connection auth or rate limit)';
+  'the local runtime has no EventBridge API destinations; deliveries go through the pooled queue (signed per attempt, no connection auth; the rate limit is applied by the local scheduler)';
 
 export interface PgSubscriptionStoreOptions {
   /**
@@ -118,8 +119,8 @@ export class PgSubscriptionStore implements SubscriptionStore {
     const [row] = await this.db.query<EndpointRow>(
       `insert into rowhook.endpoints (id, tenant_id, url, description, event_types, filter, enabled,
          transport, rate_limit_per_second, auth, dedicated_status, dedicated_api_destination_arn,
-         dedicated_reason)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning ${ENDPOINT_COLUMNS}`,
+         dedicated_reason, max_concurrency)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning ${ENDPOINT_COLUMNS}`,
       [
         endpoint.id,
         endpoint.tenantId,
@@ -132,6 +133,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
         endpoint.rateLimitPerSecond ?? null,
         endpoint.auth == null ? null : JSON.stringify(endpoint.auth),
         ...this.dedicatedColumns(endpoint.dedicated),
+        endpoint.maxConcurrency ?? null,
       ],
     );
     if (!row) throw new Error('insert returned no row');
@@ -185,6 +187,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
           dedicated_api_destination_arn =
             case when $15::boolean then $17::text else dedicated_api_destination_arn end,
           dedicated_reason = case when $15::boolean then $18::text else dedicated_reason end,
+          max_concurrency = case when $19::boolean then $20::integer else max_concurrency end,
           updated_at = now()
         where tenant_id = $1 and id = $2
         returning ${ENDPOINT_COLUMNS}`,
@@ -205,6 +208,8 @@ export class PgSubscriptionStore implements SubscriptionStore {
         patch.auth == null ? null : JSON.stringify(patch.auth),
         'dedicated' in patch,
         ...this.dedicatedColumns(patch.dedicated),
+        'maxConcurrency' in patch,
+        patch.maxConcurrency ?? null,
       ],
     );
     return row && toEndpoint(row);
@@ -278,6 +283,7 @@ function toEndpoint(row: EndpointRow): Endpoint {
     updatedAt: row.updated_at,
     transport: row.transport,
     rateLimitPerSecond: row.rate_limit_per_second,
+    maxConcurrency: row.max_concurrency,
     auth: row.auth,
     dedicated:
       row.dedicated_status === null

@@ -114,8 +114,10 @@ claimed as (
          leased = true,
          next_attempt_at = c.now + $6 * interval '1 millisecond',
          updated_at = now()
-    from picked, clock c, rowhook.outbox o
-   where d.id = picked.id and o.id = d.event_id
+    from clock c, rowhook.outbox o
+   -- An array, not a join: the planner cannot size the lateral pick and would hash-join the
+   -- whole table instead of probing the primary key for each picked row.
+   where d.id = any (array(select id from picked)) and o.id = d.event_id
   returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body
 ),
 taken as (select endpoint_id, count(*)::int as n from claimed group by endpoint_id),

@@ -73,6 +73,7 @@ export function endpointRoutes(deps: ApiDependencies) {
         enabled: input.enabled ?? true,
         transport: input.transport ?? ENDPOINT_TRANSPORTS.auto,
         rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+        maxConcurrency: input.maxConcurrency ?? null,
         auth: input.auth ?? null,
         dedicated: await dedicatedAfterChange(tenantId, input.transport),
       })

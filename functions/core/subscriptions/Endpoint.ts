@@ -65,8 +65,13 @@ export interface Endpoint {
   // Dedicated delivery. Optional so code that builds endpoints by hand needs not spell them out;
   // the stores always fill them in. Absent means: auto, no rate limit, no auth, no status.
   transport?: EndpointTransport;
-  /** Requests per second for the API destination (1-300); null: the default. */
+  /**
+   * Requests per second (1-300): the API destination's invocation rate on AWS; locally the pooled
+   * queue's token bucket for this endpoint. null: the default there, no limit locally.
+   */
   rateLimitPerSecond?: number | null;
+  /** Attempts in flight at once in the local pooled queue (1-100); null: ROWHOOK_ENDPOINT_CONCURRENCY. */
+  maxConcurrency?: number | null;
   auth?: EndpointAuth | null;
   /** null: dedicated delivery was never asked for (or no longer is). */
   dedicated?: DedicatedStatus | null;

@@ -140,6 +140,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       ...endpoint,
       transport: endpoint.transport ?? DEDICATED_DEFAULTS.transport,
       rateLimitPerSecond: endpoint.rateLimitPerSecond ?? DEDICATED_DEFAULTS.rateLimitPerSecond,
+      maxConcurrency: endpoint.maxConcurrency ?? DEDICATED_DEFAULTS.maxConcurrency,
       auth: endpoint.auth ?? DEDICATED_DEFAULTS.auth,
       dedicated: endpoint.dedicated ?? DEDICATED_DEFAULTS.dedicated,
       disabledReason: null,
@@ -229,6 +230,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     if (patch.enabled === true) set('disabledReason', null);
     if (patch.transport != null) set('transport', patch.transport);
     if ('rateLimitPerSecond' in patch) set('rateLimitPerSecond', patch.rateLimitPerSecond ?? null);
+    if ('maxConcurrency' in patch) set('maxConcurrency', patch.maxConcurrency ?? null);
     if ('auth' in patch) set('auth', authItem(patch.auth ?? null));
     if ('dedicated' in patch) set('dedicated', dedicatedItem(patch.dedicated ?? null));
     try {

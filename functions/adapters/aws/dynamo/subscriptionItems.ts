@@ -54,6 +54,8 @@ export interface EndpointItem extends ItemKey {
   // Dedicated delivery; items written before these existed lack them (read as the defaults).
   transport?: EndpointTransport;
   rateLimitPerSecond?: number | null;
+  /** Used by the local pooled queue only; stored so the API reads back what was written. */
+  maxConcurrency?: number | null;
   /** Non-secret part only; the secret is in Secrets Manager. A map, so stream images show it. */
   auth?: EndpointAuth | null;
   /** Written by the sync Lambda; the stream handler ignores changes to it alone. */
@@ -113,6 +115,7 @@ export function endpointItem(endpoint: Endpoint): EndpointItem {
     // round-trips exactly, also for endpoints built without these optional fields.
     ...(endpoint.transport === undefined ? {} : { transport: endpoint.transport }),
     ...(endpoint.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: endpoint.rateLimitPerSecond }),
+    ...(endpoint.maxConcurrency === undefined ? {} : { maxConcurrency: endpoint.maxConcurrency }),
     ...(endpoint.auth === undefined ? {} : { auth: authItem(endpoint.auth) }),
     ...(endpoint.dedicated === undefined ? {} : { dedicated: dedicatedItem(endpoint.dedicated) }),
   };
@@ -122,6 +125,7 @@ export function endpointItem(endpoint: Endpoint): EndpointItem {
 export const DEDICATED_DEFAULTS = {
   transport: ENDPOINT_TRANSPORTS.auto,
   rateLimitPerSecond: null,
+  maxConcurrency: null,
   auth: null,
   dedicated: null,
 } as const satisfies Partial<Endpoint>;
@@ -168,6 +172,7 @@ export function toEndpoint(item: Record<string, unknown>): Endpoint {
     // Absent on items written before these existed: left out, which Endpoint reads as the defaults.
     ...(row.transport === undefined ? {} : { transport: row.transport }),
     ...(row.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: row.rateLimitPerSecond }),
+    ...(row.maxConcurrency === undefined ? {} : { maxConcurrency: row.maxConcurrency }),
     ...(row.auth === undefined ? {} : { auth: authItem(row.auth) }),
     ...(row.dedicated === undefined ? {} : { dedicated: dedicatedItem(row.dedicated) }),
   };
