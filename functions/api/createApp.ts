@@ -12,6 +12,7 @@ import type { ApiEnv } from './registry/RouteSpec.ts';
 import { deadLetterRoutes } from './routes/deadLetterRoutes.ts';
 import { endpointRoutes } from './routes/endpointRoutes.ts';
 import { metaRoutes } from './routes/metaRoutes.ts';
+import { operationalEventRoutes } from './routes/operationalEventRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDependencies) {
     }),
   );
   metaRoutes(router);
+  operationalEventRoutes(router, deps);
   app.route('/v1/tenants', tenantRoutes(deps));
   app.route('/v1/endpoints', endpointRoutes(deps));
   app.route('/v1/dead-letters', deadLetterRoutes(deps));

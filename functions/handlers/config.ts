@@ -31,6 +31,7 @@ export const ENV = {
   apiDestinationRoleArn: 'ROWHOOK_API_DESTINATION_ROLE_ARN',
   dedicatedDlqArn: 'ROWHOOK_DEDICATED_DLQ_ARN',
   attemptRetentionDays: 'ROWHOOK_ATTEMPT_RETENTION_DAYS',
+  disableAfterMs: 'ROWHOOK_DISABLE_AFTER_MS',
 } as const;
 
 export const required = z.string().trim().min(1, 'is required');

@@ -13,6 +13,7 @@ import {
   attemptDelivery,
   settleAfterInternalError,
 } from '../pipeline/attemptDelivery.ts';
+import { type HealthContext, settleEndpointHealth } from '../pipeline/settleEndpointHealth.ts';
 import type { DeliveryLog } from '../ports/DeliveryLog.ts';
 import type { ClaimedDelivery } from '../ports/DeliveryQueue.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
@@ -32,6 +33,11 @@ export interface DeliverDependencies extends AttemptContext {
    * reported as a batch item failure, i.e. retried and then dead-lettered by the queue's redrive.
    */
   rejectMessage?: RejectedMessageSink;
+  /**
+   * Endpoint health (auto-disable) and operational events, recorded in the table. Without it a 410
+   * still disables the endpoint, but nothing else is tracked.
+   */
+  health?: Omit<HealthContext, 'now'>;
 }
 
 /** Forwards an unreadable delivery message, as received, to a dead-letter queue. */
@@ -193,17 +199,26 @@ async function attemptAll(
       deps.logger.warn('batch attempt record failed; recording one by one', describeError(error));
       return false;
     });
+  const settled: AttemptResult[] = [];
   await Promise.all(
     results.map(async ({ work: w, result }) => {
       try {
         if (!recorded && result.attempt) await deps.log.record([result.attempt]);
-        await disableIfAsked(deps, result);
+        if (!deps.health) await disableIfAsked(deps, result);
         await deps.settler.settle([result.settlement]);
+        settled.push(result);
       } catch (error) {
         fail(w.record, error, 'could not record or settle a delivery');
       }
     }),
   );
+  // Only settled results: a record SQS hands over again is counted when it is settled then. A
+  // failure here costs operational events (logged), never a delivery, so the batch is not failed.
+  if (deps.health && settled.length > 0) {
+    await settleEndpointHealth({ ...deps.health, now: deps.now }, settled).catch((error: unknown) =>
+      deps.logger.error('could not record endpoint health or operational events', describeError(error)),
+    );
+  }
 }
 
 async function disableIfAsked(deps: DeliverDependencies, result: AttemptResult): Promise<void> {

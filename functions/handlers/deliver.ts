@@ -1,9 +1,12 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ENV, loadEnv, retrySchedule, url } from './config.ts';
+import { ENDPOINT_HEALTH } from '../core/health/constants.ts';
+import { parseDuration } from '../core/retry/parseDuration.ts';
+import { ENV, integer, loadEnv, retrySchedule, url } from './config.ts';
 import { createDeliverHandler, sqsRejectedMessageSink } from './createDeliverHandler.ts';
 import { createObservability } from './observability.ts';
 import { sqsClient } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';
+import { endpointHealth, operationalEvents } from './wiring/health.ts';
 import { lazy } from './wiring/lazy.ts';
 import { secretStore } from './wiring/secrets.ts';
 import { sender } from './wiring/sender.ts';
@@ -15,7 +18,15 @@ export { createDeliverHandler };
 const { logger, metrics } = createObservability('rowhook-deliver');
 
 const wired = lazy(() => {
-  const env = loadEnv({ [ENV.retrySchedule]: retrySchedule, [ENV.deadLetterQueueUrl]: url });
+  const env = loadEnv({
+    [ENV.retrySchedule]: retrySchedule,
+    [ENV.deadLetterQueueUrl]: url,
+    [ENV.disableAfterMs]: integer(
+      parseDuration(ENDPOINT_HEALTH.defaultDisableAfterText) as number,
+      ENDPOINT_HEALTH.minDisableAfterMs,
+      ENDPOINT_HEALTH.maxDisableAfterMs,
+    ),
+  });
   return createDeliverHandler({
     subscriptions: subscriptionStore(),
     secrets: secretStore(),
@@ -29,6 +40,12 @@ const wired = lazy(() => {
     random: Math.random,
     logger,
     metrics,
+    // Recorded in the table; sending them to an operator webhook is not wired on AWS yet.
+    health: {
+      health: endpointHealth(),
+      operationalEvents: operationalEvents(),
+      disableAfterMs: env[ENV.disableAfterMs],
+    },
   });
 });
 

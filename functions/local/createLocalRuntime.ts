@@ -8,6 +8,8 @@ import { Database } from '../adapters/pg/Database.ts';
 import { applyMigrations } from '../adapters/pg/migrate.ts';
 import { PgDeadLetters } from '../adapters/pg/PgDeadLetters.ts';
 import { PgDeliveryLog } from '../adapters/pg/PgDeliveryLog.ts';
+import { PgEndpointHealth } from '../adapters/pg/PgEndpointHealth.ts';
+import { PgOperationalEvents } from '../adapters/pg/PgOperationalEvents.ts';
 import { DELIVERY_WAKEUP_CHANNEL, PgDeliveryQueue } from '../adapters/pg/PgDeliveryQueue.ts';
 import { PgListener } from '../adapters/pg/PgListener.ts';
 import { PgOutboxSource } from '../adapters/pg/PgOutboxSource.ts';
@@ -20,6 +22,7 @@ import { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
 import { RelayLoop } from '../pipeline/RelayLoop.ts';
+import { ensureOperatorEndpoint } from './ensureOperatorEndpoint.ts';
 import { InvalidConfigError } from './errors.ts';
 import type { RuntimeConfig } from './loadConfig.ts';
 
@@ -60,6 +63,8 @@ export async function prepareDatabase(db: Database, nudgeIntervalMs: number): Pr
 export async function createLocalRuntime(
   config: RuntimeConfig & { databaseUrl: string; adminToken: string },
   log: Logger,
+  /** Tests move the deliverer's clock (e.g. days ahead, for auto-disable) without waiting. */
+  options: { now?: () => Date } = {},
 ): Promise<LocalRuntime> {
   // main.ts falls back to the key file; a caller without either has nothing to seal secrets with.
   if (!config.secretKey) {
@@ -85,6 +90,9 @@ export async function createLocalRuntime(
   const queue = new PgDeliveryQueue(db, { endpointConcurrency: config.endpointConcurrency });
   const deliveryLog = new PgDeliveryLog(db);
   const deadLetters = new PgDeadLetters(db);
+  const operationalEvents = new PgOperationalEvents(db, {
+    operatorEndpoint: await ensureOperatorEndpoint(subscriptions, secrets, config.operatorWebhook),
+  });
   const addressPolicy = new AddressPolicy(config.allowedNetworks);
   const onError = (error: unknown) =>
     log({ level: 'error', msg: String((error as Error)?.message ?? error) });
@@ -114,9 +122,10 @@ export async function createLocalRuntime(
       log: deliveryLog,
       sender,
       schedule: config.retrySchedule,
-      now: () => new Date(),
+      now: options.now ?? (() => new Date()),
       random: Math.random,
       onError,
+      health: { health: new PgEndpointHealth(db), operationalEvents, disableAfterMs: config.disableAfterMs },
     },
     {
       concurrency: config.concurrency,
@@ -146,6 +155,7 @@ export async function createLocalRuntime(
     secrets,
     deadLetters,
     deliveryLog,
+    operationalEvents,
     outbox,
     adminTokenHash: hashSecret(config.adminToken),
     addressPolicy,

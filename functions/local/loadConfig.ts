@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { parseEncryptionKey } from '../core/crypto/parseEncryptionKey.ts';
+import { ENDPOINT_HEALTH } from '../core/health/constants.ts';
 import { parseNetworkList } from '../core/network/AddressPolicy.ts';
 import { RETRY_SCHEDULE } from '../core/retry/constants.ts';
 import { parseDuration } from '../core/retry/parseDuration.ts';
 import { parseRetrySchedule } from '../core/retry/parseRetrySchedule.ts';
+import { decodeSecret } from '../core/signing/decodeSecret.ts';
 import type { RetrySchedule } from '../core/retry/RetrySchedule.ts';
 import { InvalidConfigError } from './errors.ts';
 
@@ -28,6 +30,10 @@ export interface RuntimeConfig {
   nudgeIntervalMs: number;
   relayBatchSize: number;
   logPostgres: boolean;
+  /** ROWHOOK_DISABLE_AFTER: an endpoint failing continuously this long is disabled. */
+  disableAfterMs: number;
+  /** ROWHOOK_OPERATOR_WEBHOOK_URL + _SECRET: where operational events are sent; null: recorded only. */
+  operatorWebhook: { url: string; secret: string } | null;
   /** ROWHOOK_SECRET_KEY; when absent, main.ts reads (or creates) `secretKeyFile`. */
   secretKey: Buffer | undefined;
   secretKeyFile: string;
@@ -39,6 +45,7 @@ const MAX_EVENT_BYTES_LIMIT = 1024 * 1024;
 const SECRET_VARIABLES = new Set([
   'DATABASE_URL',
   'ROWHOOK_ADMIN_TOKEN',
+  'ROWHOOK_OPERATOR_WEBHOOK_SECRET',
   'ROWHOOK_SECRET_KEY',
   'ROWHOOK_SECRET_KEY_PREVIOUS',
 ]);
@@ -110,6 +117,39 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
   };
   const dataDir = path.resolve(cwd, read('ROWHOOK_DATA_DIR') ?? '.rowhook');
   const deliveryTimeoutMs = duration('ROWHOOK_DELIVERY_TIMEOUT', '15s', 100, 120_000);
+  const operatorUrl = read('ROWHOOK_OPERATOR_WEBHOOK_URL');
+  const operatorSecret = read('ROWHOOK_OPERATOR_WEBHOOK_SECRET');
+  if (operatorUrl !== undefined) {
+    let scheme = '';
+    try {
+      scheme = new URL(operatorUrl).protocol;
+    } catch {}
+    if (scheme !== 'http:' && scheme !== 'https:')
+      fail(
+        'ROWHOOK_OPERATOR_WEBHOOK_URL',
+        'must be an http:// or https:// URL to send operational events to',
+      );
+    if (operatorSecret === undefined)
+      fail(
+        'ROWHOOK_OPERATOR_WEBHOOK_URL',
+        'needs ROWHOOK_OPERATOR_WEBHOOK_SECRET too: the whsec_... secret the operator receiver verifies with',
+      );
+  }
+  if (operatorSecret !== undefined) {
+    if (operatorUrl === undefined)
+      fail(
+        'ROWHOOK_OPERATOR_WEBHOOK_SECRET',
+        'is set without ROWHOOK_OPERATOR_WEBHOOK_URL; set both or neither',
+      );
+    try {
+      decodeSecret(operatorSecret);
+    } catch (error) {
+      fail(
+        'ROWHOOK_OPERATOR_WEBHOOK_SECRET',
+        `is not a signing secret (${(error as Error).message}); use whsec_ + base64 of 24 to 64 random bytes`,
+      );
+    }
+  }
 
   return {
     port: integer('ROWHOOK_PORT', 8080, 0, 65535),
@@ -130,6 +170,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     nudgeIntervalMs: duration('ROWHOOK_NUDGE_INTERVAL', '25ms', 0, 60_000),
     relayBatchSize: integer('ROWHOOK_RELAY_BATCH', 500, 1, 10_000),
     logPostgres: read('ROWHOOK_LOG_POSTGRES') === '1',
+    disableAfterMs: duration(
+      'ROWHOOK_DISABLE_AFTER',
+      ENDPOINT_HEALTH.defaultDisableAfterText,
+      ENDPOINT_HEALTH.minDisableAfterMs,
+      ENDPOINT_HEALTH.maxDisableAfterMs,
+    ),
+    operatorWebhook:
+      operatorUrl !== undefined && operatorSecret !== undefined
+        ? { url: operatorUrl, secret: operatorSecret }
+        : null,
     secretKey: encryptionKey('ROWHOOK_SECRET_KEY'),
     secretKeyFile: path.resolve(cwd, read('ROWHOOK_SECRET_KEY_FILE') ?? path.join(dataDir, 'secret-key')),
     previousSecretKey: encryptionKey('ROWHOOK_SECRET_KEY_PREVIOUS'),

@@ -8,6 +8,7 @@ import {
   attemptDelivery,
   settleAfterInternalError,
 } from './attemptDelivery.ts';
+import { type HealthContext, settleEndpointHealth } from './settleEndpointHealth.ts';
 
 export interface DeliveryWorkerOptions {
   /** Attempts in flight at once. */
@@ -27,6 +28,11 @@ export interface DeliveryWorkerDependencies extends AttemptContext {
   secrets: SecretStore;
   log: DeliveryLog;
   onError: (error: unknown) => void;
+  /**
+   * Endpoint health and operational events. Without it, a 410 still disables the endpoint, but
+   * nothing is auto-disabled and no operational event is recorded.
+   */
+  health?: Omit<HealthContext, 'now'>;
 }
 
 /**
@@ -149,12 +155,22 @@ export class DeliveryWorker {
     // Attempts first: if we crash before settling, the lease expires and the delivery is tried
     // again (at-least-once, same webhook-id) with its earlier attempt already on record.
     await this.deps.log.record(batch.flatMap((r) => (r.attempt ? [r.attempt] : [])));
-    for (const r of batch) {
-      if (r.disableEndpoint) {
-        const { tenantId, endpointId, reason } = r.disableEndpoint;
-        await this.deps.subscriptions.disableEndpoint(tenantId, endpointId, reason);
+    const health = this.deps.health;
+    if (!health) {
+      for (const r of batch) {
+        if (r.disableEndpoint) {
+          const { tenantId, endpointId, reason } = r.disableEndpoint;
+          await this.deps.subscriptions.disableEndpoint(tenantId, endpointId, reason);
+        }
       }
     }
     await this.deps.queue.settle(batch.map((r) => r.settlement));
+    // After settling, so a batch re-written one by one (see write) counts each outcome once; a
+    // failure here costs at most some operational events, never a delivery.
+    if (health) {
+      await settleEndpointHealth({ ...health, now: this.deps.now }, batch).catch((error) =>
+        this.deps.onError(error),
+      );
+    }
   }
 }

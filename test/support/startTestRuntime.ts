@@ -3,6 +3,9 @@ import { createLocalRuntime, type LocalRuntime } from '../../functions/local/cre
 import { loadConfig } from '../../functions/local/loadConfig.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
+/** e.g. `now`: the deliverer's clock, for tests that jump days ahead (see createLocalRuntime). */
+export type RuntimeOptions = NonNullable<Parameters<typeof createLocalRuntime>[2]>;
+
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** Seals signing secrets at rest in test runtimes (base64 of 32 bytes). */
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -11,6 +14,7 @@ export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 export async function startTestRuntime(
   databaseUrl: string,
   env: Record<string, string> = {},
+  options: RuntimeOptions = {},
 ): Promise<LocalRuntime> {
   const config = loadConfig({
     ROWHOOK_PORT: '0',
@@ -23,7 +27,7 @@ export async function startTestRuntime(
     ROWHOOK_SECRET_KEY: TEST_SECRET_KEY,
     ...env,
   });
-  return createLocalRuntime({ ...config, databaseUrl, adminToken: TEST_ADMIN_TOKEN }, () => {});
+  return createLocalRuntime({ ...config, databaseUrl, adminToken: TEST_ADMIN_TOKEN }, () => {}, options);
 }
 
 /** A tiny API client for tests. */
@@ -62,11 +66,11 @@ export interface TestHarness {
 }
 
 /** For a test file: a fresh database and a runtime on it for all its tests, torn down after. */
-export function useTestRuntime(env: Record<string, string> = {}): TestHarness {
+export function useTestRuntime(env: Record<string, string> = {}, options: RuntimeOptions = {}): TestHarness {
   const harness = {} as TestHarness;
   beforeAll(async () => {
     harness.database = await createTestDatabase();
-    harness.runtime = await startTestRuntime(harness.database.url, env);
+    harness.runtime = await startTestRuntime(harness.database.url, env, options);
     harness.api = apiClient(harness.runtime.apiUrl);
   });
   afterAll(async () => {

@@ -22,6 +22,7 @@ import { ItemCalls, sameItem } from './ItemCalls.ts';
 import {
   apiKeyKey,
   ENDPOINT_CREATION_KEY_PATTERN,
+  endpointHealthKey,
   endpointKey,
   endpointRefKey,
   tenantKey,
@@ -245,6 +246,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
+      // Re-enabled: its old run of failures must not disable it again on its first new failure.
+      if (patch.enabled === true) await this.items.deleteIf(endpointHealthKey(tenantId, endpointId), EXISTS);
       return output.Attributes && toEndpoint(output.Attributes);
     } catch (error) {
       if (isConditionalCheckFailed(error)) return undefined;
@@ -256,6 +259,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   async deleteEndpoint(tenantId: string, endpointId: string) {
     if (!(await this.items.deleteIf(endpointKey(tenantId, endpointId), EXISTS))) return false;
     await this.items.deleteIf(endpointRefKey(endpointId), 'tenantId = :tenant', { ':tenant': tenantId });
+    await this.items.deleteIf(endpointHealthKey(tenantId, endpointId), EXISTS);
     this.tenantOfEndpoint.delete(endpointId);
     return true;
   }

@@ -34,6 +34,13 @@ export const endpointRefKey = (endpointId: string) =>
 export const endpointCreationKey = (createdAt: Date, endpointId: string) =>
   `${createdAt.toISOString()}#${keyPart(endpointId)}`;
 
+/** In the tenant's partition, next to its endpoint; see tableDesign.ts. */
+export const endpointHealthKey = (tenantId: string, endpointId: string) =>
+  key(tenantPartition(tenantId), `${KEY_PREFIXES.endpointHealth}${keyPart(endpointId)}`);
+
+export const operationalEventKey = (id: string) =>
+  key(`${KEY_PREFIXES.operationalEvent}${keyPart(id)}`, FIXED_KEYS.operationalEventSortKey);
+
 export const deliveryPartition = (deliveryId: string) => `${KEY_PREFIXES.delivery}${keyPart(deliveryId)}`;
 
 export const attemptKey = (deliveryId: string, attemptId: string) =>

@@ -15,6 +15,9 @@
  * - failed delivery FAILED#<deliveryId> / FAILED              GSI1: FAILED#ALL / <failedAt ISO>#<deliveryId>
  *                  a dead letter (no TTL: operators redrive or discard it); GSI1 keys only while
  *                  its state is `dead`, so the index lists exactly the open dead letters.
+ * - endpoint health TENANT#<tenantId> / HEALTH#<endpointId>  (only while failing: absent = healthy)
+ *                  its run of failed attempts for the auto-disable rule; compare-and-set on its values.
+ * - operational event OPEVENT#<id> / OPEVENT                GSI1: OPEVENTS#ALL / <id> (oev_..., time-ordered)
  *
  * Endpoints live in their tenant's partition so every tenant-scoped read is a strongly consistent
  * key lookup or Query (an LSI allows ConsistentRead, a GSI does not): the relay never misses an
@@ -44,6 +47,8 @@ export const ITEM_TYPES = {
   endpointRef: 'endpointRef',
   attempt: 'attempt',
   failed: 'failed',
+  endpointHealth: 'endpointHealth',
+  operationalEvent: 'operationalEvent',
 } as const;
 
 export const KEY_PREFIXES = {
@@ -54,6 +59,8 @@ export const KEY_PREFIXES = {
   attempt: 'ATTEMPT#',
   endpointAttempts: 'ATTEMPTS#',
   failed: 'FAILED#',
+  endpointHealth: 'HEALTH#',
+  operationalEvent: 'OPEVENT#',
 } as const;
 
 /** Fixed sort keys and GSI partitions of the single-item kinds. */
@@ -65,6 +72,9 @@ export const FIXED_KEYS = {
   failedSortKey: 'FAILED',
   /** GSI1 partition of every open dead letter, newest first. */
   failedList: 'FAILED#ALL',
+  operationalEventSortKey: 'OPEVENT',
+  /** GSI1 partition of every operational event, in id (= time) order. */
+  operationalEventList: 'OPEVENTS#ALL',
 } as const;
 
 /** What the CDK construct should set besides keys and indexes. */
