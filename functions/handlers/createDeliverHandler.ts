@@ -183,9 +183,6 @@ async function attemptAll(
         });
         return settleAfterInternalError(deps, w.delivery, error);
       });
-      deps.metrics.addMetric(`Delivery_${result.settlement.kind}`, MetricUnit.Count, 1);
-      if (result.attempt)
-        deps.metrics.addMetric('DeliveryLatency', MetricUnit.Milliseconds, result.attempt.latencyMs);
       return { work: w, result };
     }),
   );

@@ -79,7 +79,7 @@ export function createRelayHandler(deps: RelayHandlerDependencies) {
       // Only when something was claimed: an empty drain has no age to report (the alarm treats
       // missing data as not breaching, and the sweeper claims anything the nudges left behind).
       if (total.lagMs !== null)
-        deps.metrics.addMetric(RELAY_LAG_METRIC, MetricUnit.Milliseconds, total.lagMs);
+        deps.metrics.addMetric(RELAY_LAG_METRIC.name, MetricUnit.Seconds, total.lagMs / 1000);
       deps.metrics.publishStoredMetrics();
     }
   };

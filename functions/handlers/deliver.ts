@@ -1,4 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { meterAttempts } from '../adapters/metrics/meterAttempts.ts';
+import { meterSettlements } from '../adapters/metrics/meterSettlements.ts';
 import { ENDPOINT_HEALTH } from '../core/health/constants.ts';
 import { parseDuration } from '../core/retry/parseDuration.ts';
 import { ENV, integer, loadEnv, retrySchedule, url } from './config.ts';
@@ -30,8 +32,9 @@ const wired = lazy(() => {
   return createDeliverHandler({
     subscriptions: subscriptionStore(),
     secrets: secretStore(),
-    log: deliveryLog(),
-    settler: deliverySettler()(loggingRecorder(logger)),
+    // Attempt latency and deliveries by outcome, under the same names as the local /metrics.
+    log: meterAttempts(deliveryLog(), metrics),
+    settler: meterSettlements(deliverySettler()(loggingRecorder(logger)), metrics),
     // Unparseable messages go straight to the dead-letter queue instead of five useless receives.
     rejectMessage: sqsRejectedMessageSink(sqsClient(), env[ENV.deadLetterQueueUrl]),
     sender: sender(),

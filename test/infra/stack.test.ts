@@ -359,8 +359,12 @@ describe('Rowhook stack template', () => {
             MetricStat: Match.objectLike({
               Metric: {
                 Namespace: 'Rowhook',
-                MetricName: 'Delivery_dead',
-                Dimensions: [{ Name: 'service', Value: 'rowhook-deliver' }],
+                MetricName: 'rowhook_deliveries_total',
+                // The deliver handler's EMF dimension set (service, outcome); CDK lists them sorted.
+                Dimensions: [
+                  { Name: 'outcome', Value: 'dead' },
+                  { Name: 'service', Value: 'rowhook-deliver' },
+                ],
               },
             }),
           }),
@@ -368,13 +372,14 @@ describe('Rowhook stack template', () => {
       });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'rowhook-test-relay-lag',
-        Threshold: 120_000,
+        // Seconds, like the metric (rowhook_outbox_lag_seconds, the local gauge's name).
+        Threshold: 120,
         Metrics: Match.arrayWith([
           Match.objectLike({
             MetricStat: Match.objectLike({
               Metric: {
                 Namespace: 'Rowhook',
-                MetricName: 'RelayLagMs',
+                MetricName: 'rowhook_outbox_lag_seconds',
                 Dimensions: [{ Name: 'service', Value: 'rowhook-relay' }],
               },
             }),

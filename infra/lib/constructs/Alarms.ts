@@ -2,24 +2,39 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DELIVERY_OUTCOME, METRICS as SHARED_METRICS } from '../../../functions/core/metrics/constants.ts';
 import { METRICS_NAMESPACE } from './nodeFunction.ts';
 
+interface AlarmMetric {
+  service: string;
+  name: string;
+  dimensions?: Record<string, string>;
+}
+
 /**
- * EMF metric names the handlers publish (Powertools Metrics, namespace `Rowhook`, default dimension
- * `service` = POWERTOOLS_SERVICE_NAME). The alarms below read exactly these.
+ * EMF metrics the handlers publish (Powertools Metrics, namespace `Rowhook`, default dimension
+ * `service` = POWERTOOLS_SERVICE_NAME), named in functions/core/metrics/constants.ts like the local
+ * /metrics. The alarms below read exactly these.
  */
 export const METRICS = {
-  /** deliver, Count, one per settled attempt (`Delivery_${settlement.kind}`, createDeliverHandler.ts). */
-  delivered: { service: 'rowhook-deliver', name: 'Delivery_delivered' },
-  retried: { service: 'rowhook-deliver', name: 'Delivery_retry' },
-  dead: { service: 'rowhook-deliver', name: 'Delivery_dead' },
   /**
-   * relay and sweeper, Milliseconds: age of the oldest outbox row a drain claimed (now - occurred_at),
+   * deliver, Count, summed per invocation and outcome: `rowhook_deliveries_total` with dimension
+   * `outcome` (the settlement kind; meterSettlements, wired in functions/handlers/deliver.ts).
+   */
+  delivered: deliveries(DELIVERY_OUTCOME.delivered),
+  retried: deliveries(DELIVERY_OUTCOME.retry),
+  dead: deliveries(DELIVERY_OUTCOME.dead),
+  /**
+   * relay and sweeper, Seconds: age of the oldest outbox row a drain claimed (now - occurred_at),
    * emitted by createRelayHandler.ts only when a drain claimed something (missing data is not breaching).
    */
-  relayLag: { service: 'rowhook-relay', name: 'RelayLagMs' },
-  sweeperLag: { service: 'rowhook-sweeper', name: 'RelayLagMs' },
-} as const;
+  relayLag: { service: 'rowhook-relay', name: SHARED_METRICS.outboxLag.name },
+  sweeperLag: { service: 'rowhook-sweeper', name: SHARED_METRICS.outboxLag.name },
+} as const satisfies Record<string, AlarmMetric>;
+
+function deliveries(outcome: string): AlarmMetric {
+  return { service: 'rowhook-deliver', name: SHARED_METRICS.deliveries.name, dimensions: { outcome } };
+}
 
 /** Delivery error rate (%) over `ok`, `retry` and `dead` (the Sum of each deliver counter). */
 export const DELIVERY_ERROR_RATE_EXPRESSION =
@@ -45,11 +60,11 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const metric = (m: { service: string; name: string }, statistic: string) =>
+    const metric = (m: AlarmMetric, statistic: string) =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: m.name,
-        dimensionsMap: { service: m.service },
+        dimensionsMap: { service: m.service, ...m.dimensions },
         statistic,
         period: Duration.minutes(5),
       });
@@ -115,7 +130,7 @@ export class Alarms extends Construct {
         alarmName: `rowhook-${props.stage}-relay-lag`,
         alarmDescription: `Committed outbox rows waited more than ${props.relayLagSeconds}s for the relay`,
         metric: new cloudwatch.MathExpression({
-          label: 'Relay lag (ms)',
+          label: 'Relay lag (s)',
           expression: 'MAX([relay, sweeper])',
           usingMetrics: {
             relay: metric(METRICS.relayLag, 'Maximum'),
@@ -123,7 +138,7 @@ export class Alarms extends Construct {
           },
           period: Duration.minutes(5),
         }),
-        threshold: props.relayLagSeconds * 1000,
+        threshold: props.relayLagSeconds,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 2,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

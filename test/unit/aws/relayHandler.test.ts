@@ -6,6 +6,8 @@ import type { RelayDependencies } from '../../../functions/pipeline/relayOutbox.
 import type { RejectedDelivery } from '../../../functions/ports/DeliveryQueue.ts';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
+/** The alarm and the local /metrics use this exact name (functions/core/metrics/constants.ts). */
+const OUTBOX_LAG = 'rowhook_outbox_lag_seconds';
 
 /** Each batch is a count of events, or the ages in ms (relative to NOW) of its events. */
 function outboxWith(batches: (number | number[])[]) {
@@ -95,18 +97,18 @@ describe('relay handler', () => {
     expect(metrics.addMetric).toHaveBeenCalledWith('RelayErrors', 'Count', 1);
   });
 
-  it('reports the age of the oldest event claimed as RelayLagMs, in milliseconds', async () => {
+  it('reports the age of the oldest event claimed as rowhook_outbox_lag_seconds, in seconds', async () => {
     const { handler, context, metrics } = harness([[1_500, 40_000], [250]]);
     expect((await handler({}, context)).lagMs).toBe(40_000);
-    const lag = vi.mocked(metrics.addMetric).mock.calls.filter(([name]) => name === 'RelayLagMs');
-    expect(lag).toEqual([['RelayLagMs', 'Milliseconds', 40_000]]);
+    const lag = vi.mocked(metrics.addMetric).mock.calls.filter(([name]) => name === OUTBOX_LAG);
+    expect(lag).toEqual([[OUTBOX_LAG, 'Seconds', 40]]);
     expect(metrics.publishStoredMetrics).toHaveBeenCalledTimes(1);
   });
 
   it('reports no lag when nothing was claimed', async () => {
     const { handler, context, metrics } = harness([0]);
     expect(await handler({}, context)).toMatchObject({ claimed: 0, lagMs: null });
-    expect(metrics.addMetric).not.toHaveBeenCalledWith('RelayLagMs', expect.anything(), expect.anything());
+    expect(metrics.addMetric).not.toHaveBeenCalledWith(OUTBOX_LAG, expect.anything(), expect.anything());
   });
 
   it('still reports the lag of the steps that completed before one failed', async () => {
@@ -115,7 +117,7 @@ describe('relay handler', () => {
       .mockResolvedValueOnce({ enqueued: 2, rejected: [] })
       .mockRejectedValueOnce(new Error('bus down'));
     await expect(handler({}, context)).rejects.toThrow('bus down');
-    expect(metrics.addMetric).toHaveBeenCalledWith('RelayLagMs', 'Milliseconds', 5_000);
+    expect(metrics.addMetric).toHaveBeenCalledWith(OUTBOX_LAG, 'Seconds', 5);
   });
 
   it('logs and counts events the transport refused', async () => {
