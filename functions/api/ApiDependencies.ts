@@ -2,6 +2,7 @@ import type { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import type { ResolveHost } from '../core/network/checkEndpointUrl.ts';
 import type { DeadLetters } from '../ports/DeadLetters.ts';
 import type { DeliveryLog } from '../ports/DeliveryLog.ts';
+import type { FailedEvents } from '../ports/FailedEvents.ts';
 import type { OperationalEvents } from '../ports/OperationalEvents.ts';
 import type { OutboxWriter } from '../ports/OutboxSource.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
@@ -12,6 +13,8 @@ export interface ApiDependencies {
   secrets: SecretStore;
   deadLetters: DeadLetters;
   deliveryLog: DeliveryLog;
+  /** Outbox events the relay could not publish, for GET /v1/events/failed. */
+  failedEvents: FailedEvents;
   /** Endpoint disabled / attempts exhausted / endpoint recovered, for GET /v1/operational-events. */
   operationalEvents: OperationalEvents;
   outbox: OutboxWriter;

@@ -9,10 +9,13 @@ import { consoleRoutes } from './console/consoleRoutes.ts';
 import { ApiError } from './errors.ts';
 import { ApiRouter } from './registry/ApiRouter.ts';
 import type { ApiEnv } from './registry/RouteSpec.ts';
+import { attemptRoutes } from './routes/attemptRoutes.ts';
 import { deadLetterRoutes } from './routes/deadLetterRoutes.ts';
 import { endpointRoutes } from './routes/endpointRoutes.ts';
+import { eventRoutes } from './routes/eventRoutes.ts';
 import { metaRoutes } from './routes/metaRoutes.ts';
 import { operationalEventRoutes } from './routes/operationalEventRoutes.ts';
+import { operatorEndpointRoutes } from './routes/operatorEndpointRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -45,9 +48,12 @@ export function createApp(deps: ApiDependencies) {
   );
   metaRoutes(router);
   operationalEventRoutes(router, deps);
-  app.route('/v1/tenants', tenantRoutes(deps));
-  app.route('/v1/endpoints', endpointRoutes(deps));
-  app.route('/v1/dead-letters', deadLetterRoutes(deps));
+  tenantRoutes(router, deps);
+  operatorEndpointRoutes(router, deps);
+  endpointRoutes(router, deps);
+  deadLetterRoutes(router, deps);
+  attemptRoutes(router, deps);
+  eventRoutes(router, deps);
   app.route('/console', consoleRoutes());
 
   app.notFound((c) =>

@@ -2,7 +2,8 @@ import { ID_PREFIXES } from '../core/ids/constants.ts';
 import { toPublicId } from '../core/ids/prefixedId.ts';
 import { type Endpoint, type Tenant, transportOf } from '../core/subscriptions/Endpoint.ts';
 import type { DeadLetter } from '../ports/DeadLetters.ts';
-import type { AttemptView } from '../ports/DeliveryLog.ts';
+import type { AttemptView, EndpointHealth } from '../ports/DeliveryLog.ts';
+import type { FailedEvent } from '../ports/FailedEvents.ts';
 
 export const presentTenant = (t: Tenant) => ({
   id: t.id,
@@ -61,4 +62,52 @@ export const presentDeadLetter = (d: DeadLetter) => ({
   attempts: d.attempts,
   lastStatus: d.lastStatus,
   lastError: d.lastError,
+  errorClass: d.errorClass,
+});
+
+/** One entry of a dead letter's timeline. */
+export const presentAttemptLogEntry = (a: AttemptView) => ({
+  attempt: a.attempt,
+  startedAt: a.startedAt.toISOString(),
+  status: a.status,
+  latencyMs: a.latencyMs,
+  errorClass: a.errorClass,
+  errorMessage: a.errorMessage,
+  responseSnippet: a.responseSnippet,
+  webhookTimestamp: a.webhookTimestamp,
+});
+
+/** One line of the attempt tail. */
+export const presentTailAttempt = (a: AttemptView) => ({
+  id: a.id,
+  deliveryId: toPublicId(ID_PREFIXES.delivery, a.deliveryId),
+  tenantId: a.tenantId,
+  endpointId: a.endpointId,
+  eventId: toPublicId(ID_PREFIXES.event, a.eventId),
+  webhookId: toPublicId(ID_PREFIXES.event, a.eventId),
+  eventType: a.eventType,
+  attempt: a.attempt,
+  startedAt: a.startedAt.toISOString(),
+  status: a.status,
+  latencyMs: a.latencyMs,
+  errorClass: a.errorClass,
+  errorMessage: a.errorMessage,
+});
+
+export const presentHealth = (h: EndpointHealth | undefined) => ({
+  attempts24h: h?.attempts ?? 0,
+  successes24h: h?.successes ?? 0,
+  successRate: h && h.attempts > 0 ? h.successes / h.attempts : null,
+  lastSuccessAt: h?.lastSuccessAt?.toISOString() ?? null,
+  lastFailureAt: h?.lastFailureAt?.toISOString() ?? null,
+  lastFailureError: h?.lastFailureError ?? null,
+});
+
+export const presentFailedEvent = (e: FailedEvent) => ({
+  id: toPublicId(ID_PREFIXES.event, e.id),
+  tenantId: e.tenantId,
+  eventType: e.eventType,
+  createdAt: e.createdAt.toISOString(),
+  sizeBytes: e.sizeBytes,
+  reason: e.reason,
 });

@@ -83,22 +83,10 @@ export const AUTH_SECRET_NAMES: Record<EndpointAuthType, string> = {
   OAUTH_CLIENT_CREDENTIALS: 'the OAuth client secret',
 };
 
-export const redriveFilterSchema = z.strictObject({
-  tenantId: z.string().min(1).optional(),
-  endpointId: z.string().min(1).optional(),
-  eventType: z.string().min(1).optional(),
-});
-
 // Strict: a misspelt filter (?tenantid=) must fail loudly, not silently list everything.
 export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1).max(250).default(50),
   cursor: z.string().min(1).optional(),
-});
-
-export const deadLetterQuerySchema = pageQuerySchema.extend({
-  tenantId: z.string().min(1).optional(),
-  endpointId: z.string().min(1).optional(),
-  eventType: z.string().min(1).optional(),
 });
 
 const dedicatedFields = {

@@ -12,6 +12,7 @@ import { arn, ENV, integer, loadEnv } from './config.ts';
 import { createObservability, type HandlerMetrics, MetricUnit } from './observability.ts';
 import { deadLetters } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';
+import { failedEvents } from './wiring/failedEvents.ts';
 import { operationalEvents } from './wiring/health.ts';
 import { outboxSource } from './wiring/outbox.ts';
 import { secretStore, secretsManagerClient } from './wiring/secrets.ts';
@@ -81,6 +82,7 @@ async function wire() {
     secrets: secretStore(),
     deadLetters: deadLetters(),
     deliveryLog: deliveryLog(),
+    failedEvents: failedEvents(),
     operationalEvents: operationalEvents(),
     outbox: outboxSource(),
     adminTokenHash: await readAdminTokenHash(env[ENV.adminTokenSecretArn]),

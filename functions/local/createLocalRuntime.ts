@@ -8,6 +8,7 @@ import { Database } from '../adapters/pg/Database.ts';
 import { applyMigrations } from '../adapters/pg/migrate.ts';
 import { PgDeadLetters } from '../adapters/pg/PgDeadLetters.ts';
 import { PgDeliveryLog } from '../adapters/pg/PgDeliveryLog.ts';
+import { PgFailedEvents } from '../adapters/pg/PgFailedEvents.ts';
 import { PgEndpointHealth } from '../adapters/pg/PgEndpointHealth.ts';
 import { PgOperationalEvents } from '../adapters/pg/PgOperationalEvents.ts';
 import { DELIVERY_WAKEUP_CHANNEL, PgDeliveryQueue } from '../adapters/pg/PgDeliveryQueue.ts';
@@ -155,6 +156,7 @@ export async function createLocalRuntime(
     secrets,
     deadLetters,
     deliveryLog,
+    failedEvents: new PgFailedEvents(db),
     operationalEvents,
     outbox,
     adminTokenHash: hashSecret(config.adminToken),

@@ -16,7 +16,9 @@ import type { ClaimedDelivery } from '../../functions/ports/DeliveryQueue.ts';
 import { type Dynalite, startDynalite } from '../support/dynalite.ts';
 import { type EventSeeder, seedThroughPorts } from './contractSupport.ts';
 import { type DeadLetterSeeder, deadLettersContract, type RedeliveryProbe } from './DeadLettersContract.ts';
+import { deadLetterViewsContract } from './DeadLetterViewsContract.ts';
 import { deliveryLogContract } from './DeliveryLogContract.ts';
+import { deliveryLogViewsContract } from './DeliveryLogViewsContract.ts';
 import { subscriptionStoreContract } from './SubscriptionStoreContract.ts';
 
 // One dynalite for the file; every context gets a fresh, empty table (the contracts require it).
@@ -72,6 +74,23 @@ deliveryLogContract('DynamoDeliveryLog', async () => {
   return { log, seed: outbox, cleanup };
 });
 
+deliveryLogViewsContract('DynamoDeliveryLog', async () => {
+  const { tableName, cleanup } = await freshTable();
+  const outbox = inMemoryOutbox();
+  const log = new DynamoDeliveryLog({
+    client: dynamo.client,
+    tableName,
+    retentionMs: 30 * 24 * 3600_000,
+    eventTypes: outbox,
+  });
+  // Endpoints in the same table: the tail finds a tenant's attempts through its endpoints.
+  const endpoints = seedThroughPorts({
+    subscriptions: new DynamoSubscriptionStore({ client: dynamo.client, tableName }),
+    outbox: { append: async () => randomUUID() },
+  });
+  return { log, seed: { event: outbox.event, endpoint: endpoints.endpoint }, cleanup };
+});
+
 const DELIVERY_QUEUE = 'https://sqs.test/deliveries';
 const DEAD_LETTER_QUEUE = 'https://sqs.test/dead-letters';
 
@@ -110,7 +129,8 @@ function fakeSqs() {
   };
 }
 
-deadLettersContract('DynamoDeadLetters', async () => {
+/** Dynamo dead letters as the API and the deliver Lambda see them (both contracts run on it). */
+async function dynamoDeadLetters() {
   const { tableName, cleanup } = await freshTable();
   const sqs = fakeSqs();
   const deadLetters = new DynamoDeadLetters({
@@ -179,4 +199,7 @@ deadLettersContract('DynamoDeadLetters', async () => {
     giveUp: (delivery, status, error) => settler.settle([{ delivery, kind: 'dead', status, error }]),
   };
   return { deadLetters, seed, deliveries, cleanup };
-});
+}
+
+deadLettersContract('DynamoDeadLetters', dynamoDeadLetters);
+deadLetterViewsContract('DynamoDeadLetters', dynamoDeadLetters);

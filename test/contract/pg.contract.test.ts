@@ -9,7 +9,9 @@ import { SecretCipher } from '../../functions/core/crypto/SecretCipher.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 import { seedThroughPorts } from './contractSupport.ts';
 import { deadLettersContract, deadLettersThroughQueue } from './DeadLettersContract.ts';
+import { deadLetterViewsContract } from './DeadLetterViewsContract.ts';
 import { deliveryLogContract } from './DeliveryLogContract.ts';
+import { deliveryLogViewsContract } from './DeliveryLogViewsContract.ts';
 import { deliveryQueueContract } from './DeliveryQueueContract.ts';
 import { outboxContract } from './OutboxSourceContract.ts';
 import { secretStoreContract } from './SecretStoreContract.ts';
@@ -72,6 +74,11 @@ deliveryLogContract('PgDeliveryLog', async () => {
   return { log, seed };
 });
 
+deliveryLogViewsContract('PgDeliveryLog', async () => {
+  const { log, seed } = await pgAdapters();
+  return { log, seed };
+});
+
 deadLettersContract(
   'PgDeadLetters',
   async () => {
@@ -80,3 +87,8 @@ deadLettersContract(
   },
   { leases: true },
 );
+
+deadLetterViewsContract('PgDeadLetters', async () => {
+  const { deadLetters, queue, seed } = await pgAdapters();
+  return { deadLetters, ...deadLettersThroughQueue(queue, seed) };
+});

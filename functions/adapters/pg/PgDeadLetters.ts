@@ -1,4 +1,10 @@
-import type { DeadLetter, DeadLetterDetail, DeadLetterFilter, DeadLetters } from '../../ports/DeadLetters.ts';
+import type {
+  DeadLetter,
+  DeadLetterDetail,
+  DeadLetterFilter,
+  DeadLetterSummary,
+  DeadLetters,
+} from '../../ports/DeadLetters.ts';
 import type { Page } from '../../ports/SubscriptionStore.ts';
 import { cursorTimestamp, decodeCursor, encodeCursor } from './cursor.ts';
 import type { Database } from './Database.ts';
@@ -14,14 +20,24 @@ interface DeadRow {
   attempts: number;
   last_status: number | null;
   last_error: string | null;
+  error_class: string;
   body?: string;
 }
 
-// $1..$3 are the filter; callers append their own parameters after them.
+const ERROR_CLASS = 'rowhook.failure_class(d.last_status, d.last_error)';
+
+// $1..$7 are the filter; callers append their own parameters after them.
 const MATCHES_FILTER = `d.state = 'dead'
   and ($1::text is null or d.tenant_id = $1)
   and ($2::text is null or d.endpoint_id = $2)
-  and ($3::text is null or o.event_type = $3)`;
+  and ($3::text is null or o.event_type = $3)
+  and ($4::text is null or ${ERROR_CLASS} = $4)
+  and ($5::timestamptz is null or d.finished_at >= $5)
+  and ($6::timestamptz is null or d.finished_at < $6)
+  and ($7::uuid[] is null or d.id = any($7))`;
+
+const DEAD_COLUMNS = `d.id, d.tenant_id, d.endpoint_id, d.event_id, o.event_type, d.finished_at, d.attempts,
+  d.last_status, d.last_error, ${ERROR_CLASS} as error_class`;
 
 export class PgDeadLetters implements DeadLetters {
   constructor(private readonly db: Database) {}
@@ -32,13 +48,12 @@ export class PgDeadLetters implements DeadLetters {
   ): Promise<Page<DeadLetter>> {
     const before = page.cursor ? decodeCursor(page.cursor, ['string', 'string']) : null;
     const rows = await this.db.query<DeadRow & { cursor_at: string }>(
-      `select d.id, d.tenant_id, d.endpoint_id, d.event_id, o.event_type, d.finished_at, d.attempts,
-              d.last_status, d.last_error, ${cursorTimestamp('d.finished_at')} as cursor_at
+      `select ${DEAD_COLUMNS}, ${cursorTimestamp('d.finished_at')} as cursor_at
          from rowhook.deliveries d join rowhook.outbox o on o.id = d.event_id
         where ${MATCHES_FILTER}
-          and ($4::timestamptz is null or (d.finished_at, d.id) < ($4::timestamptz, $5::uuid))
+          and ($8::timestamptz is null or (d.finished_at, d.id) < ($8::timestamptz, $9::uuid))
         order by d.finished_at desc, d.id desc
-        limit $6`,
+        limit $10`,
       [...filterParams(filter), before?.[0] ?? null, before?.[1] ?? null, page.limit + 1],
     );
     const last = rows[page.limit - 1];
@@ -50,13 +65,52 @@ export class PgDeadLetters implements DeadLetters {
 
   async get(id: string): Promise<DeadLetterDetail | undefined> {
     const [row] = await this.db.query<DeadRow & { body: string }>(
-      `select d.id, d.tenant_id, d.endpoint_id, d.event_id, o.event_type, d.finished_at, d.attempts,
-              d.last_status, d.last_error, o.body
+      `select ${DEAD_COLUMNS}, o.body
          from rowhook.deliveries d join rowhook.outbox o on o.id = d.event_id
         where d.id = $1 and d.state = 'dead'`,
       [id],
     );
     return row && { ...toDeadLetter(row), body: row.body };
+  }
+
+  async summarize(filter: DeadLetterFilter): Promise<DeadLetterSummary> {
+    const rows = await this.db.query<{
+      tenant_id: string;
+      endpoint_id: string;
+      error_class: string;
+      count: number;
+      first_failed_at: Date;
+      last_failed_at: Date;
+    }>(
+      `select d.tenant_id, d.endpoint_id, ${ERROR_CLASS} as error_class, count(*)::int as count,
+              min(d.finished_at) as first_failed_at, max(d.finished_at) as last_failed_at
+         from rowhook.deliveries d join rowhook.outbox o on o.id = d.event_id
+        where ${MATCHES_FILTER}
+        group by 1, 2, 3
+        order by count desc, 1, 2, 3`,
+      filterParams(filter),
+    );
+    return {
+      total: rows.reduce((sum, row) => sum + row.count, 0),
+      groups: rows.map((row) => ({
+        tenantId: row.tenant_id,
+        endpointId: row.endpoint_id,
+        errorClass: row.error_class,
+        count: row.count,
+        firstFailedAt: row.first_failed_at,
+        lastFailedAt: row.last_failed_at,
+      })),
+    };
+  }
+
+  async count(filter: DeadLetterFilter): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `select count(*)::int as n
+         from rowhook.deliveries d join rowhook.outbox o on o.id = d.event_id
+        where ${MATCHES_FILTER}`,
+      filterParams(filter),
+    );
+    return row?.n ?? 0;
   }
 
   async redrive(id: string) {
@@ -70,14 +124,24 @@ export class PgDeadLetters implements DeadLetters {
     return rows.length > 0;
   }
 
-  async redriveMatching(filter: DeadLetterFilter) {
+  async redriveMatching(filter: DeadLetterFilter, limit?: number) {
+    // Oldest first, so a client redriving in slices with a fixed `to` works through the backlog in
+    // failure order; rows another redrive holds are skipped, not waited for.
     const rows = await this.db.query(
-      `update rowhook.deliveries d set state = 'pending', attempts = 0, next_attempt_at = now(),
+      `with picked as (
+         select d.id
+           from rowhook.deliveries d join rowhook.outbox o on o.id = d.event_id
+          where ${MATCHES_FILTER}
+          order by d.finished_at, d.id
+          limit $8
+            for update of d skip locked
+       )
+       update rowhook.deliveries d set state = 'pending', attempts = 0, next_attempt_at = now(),
               finished_at = null, updated_at = now()
-         from rowhook.outbox o
-        where o.id = d.event_id and ${MATCHES_FILTER}
+         from picked
+        where d.id = picked.id
        returning d.id`,
-      filterParams(filter),
+      [...filterParams(filter), limit ?? null],
     );
     if (rows.length > 0) await this.wake();
     return rows.length;
@@ -98,7 +162,15 @@ export class PgDeadLetters implements DeadLetters {
 }
 
 function filterParams(filter: DeadLetterFilter) {
-  return [filter.tenantId ?? null, filter.endpointId ?? null, filter.eventType ?? null];
+  return [
+    filter.tenantId ?? null,
+    filter.endpointId ?? null,
+    filter.eventType ?? null,
+    filter.errorClass ?? null,
+    filter.from ?? null,
+    filter.to ?? null,
+    filter.ids ? [...filter.ids] : null,
+  ];
 }
 
 function toDeadLetter(row: DeadRow): DeadLetter {
@@ -112,5 +184,6 @@ function toDeadLetter(row: DeadRow): DeadLetter {
     attempts: row.attempts,
     lastStatus: row.last_status,
     lastError: row.last_error,
+    errorClass: row.error_class,
   };
 }

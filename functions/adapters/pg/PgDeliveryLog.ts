@@ -1,7 +1,14 @@
-import type { AttemptRecord, AttemptView, DeliveryLog } from '../../ports/DeliveryLog.ts';
+import type {
+  AttemptRecord,
+  AttemptTail,
+  AttemptView,
+  DeliveryLog,
+  EndpointHealth,
+} from '../../ports/DeliveryLog.ts';
 import type { Page } from '../../ports/SubscriptionStore.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { Database } from './Database.ts';
+import { InvalidCursorError } from './errors.ts';
 import { storableText } from './storableText.ts';
 
 interface AttemptRow {
@@ -80,7 +87,81 @@ export class PgDeliveryLog implements DeliveryLog {
     );
     return rows.map(toView);
   }
+
+  async listRecent(
+    scope: { tenantId?: string; endpointId?: string },
+    page: { after: string | null; limit: number },
+  ): Promise<AttemptTail> {
+    const after = page.after === null ? null : (decodeCursor(page.after, ['string'])[0] as string);
+    if (after !== null && !/^\d{1,19}$/.test(after)) throw new InvalidCursorError(BAD_TAIL_CURSOR);
+    const scoped = `($1::text is null or a.tenant_id = $1) and ($2::text is null or a.endpoint_id = $2)`;
+    // Ids are assigned at insert: "after id N" is "recorded after N" (bar transactions that commit
+    // out of id order, which a tail shows a poll late or, rarely, not at all).
+    const rows =
+      after === null
+        ? (
+            await this.db.query<AttemptRow>(
+              `${SELECT_ATTEMPTS} where ${scoped} order by a.id desc limit $3`,
+              [scope.tenantId ?? null, scope.endpointId ?? null, page.limit],
+            )
+          ).reverse()
+        : await this.db.query<AttemptRow>(
+            `${SELECT_ATTEMPTS} where ${scoped} and a.id > $3::bigint order by a.id limit $4`,
+            [scope.tenantId ?? null, scope.endpointId ?? null, after, page.limit],
+          );
+    const items = rows.map(toView);
+    return { items, nextCursor: encodeCursor([items.at(-1)?.id ?? after ?? '0']) };
+  }
+
+  async endpointHealth(tenantId: string, endpointIds: readonly string[], since: Date) {
+    const rows = await this.db.query<{
+      endpoint_id: string;
+      attempts: number;
+      successes: number;
+      last_success_at: Date | null;
+      last_failure_at: Date | null;
+      last_failure_error: string | null;
+    }>(
+      // Each lateral stops at the newest matching row of the endpoint's index, however long the log.
+      `select e.id as endpoint_id, w.attempts, w.successes, s.started_at as last_success_at,
+              f.started_at as last_failure_at,
+              coalesce(f.error_message, 'HTTP ' || f.status) as last_failure_error
+         from unnest($2::text[]) as e(id)
+         cross join lateral (
+           select count(*)::int as attempts,
+                  (count(*) filter (where a.status between 200 and 299))::int as successes
+             from rowhook.attempts a
+            where a.endpoint_id = e.id and a.tenant_id = $1 and a.started_at >= $3
+         ) w
+         left join lateral (
+           select a.started_at from rowhook.attempts a
+            where a.endpoint_id = e.id and a.tenant_id = $1 and a.status between 200 and 299
+            order by a.id desc limit 1
+         ) s on true
+         left join lateral (
+           select a.started_at, a.status, a.error_message from rowhook.attempts a
+            where a.endpoint_id = e.id and a.tenant_id = $1
+              and (a.status is null or a.status not between 200 and 299)
+            order by a.id desc limit 1
+         ) f on true`,
+      [tenantId, [...endpointIds], since],
+    );
+    return new Map<string, EndpointHealth>(
+      rows.map((row) => [
+        row.endpoint_id,
+        {
+          attempts: row.attempts,
+          successes: row.successes,
+          lastSuccessAt: row.last_success_at,
+          lastFailureAt: row.last_failure_at,
+          lastFailureError: row.last_failure_error,
+        },
+      ]),
+    );
+  }
 }
+
+const BAD_TAIL_CURSOR = 'after is not valid: pass the nextCursor value from a previous call unchanged';
 
 function toView(row: AttemptRow): AttemptView {
   return {

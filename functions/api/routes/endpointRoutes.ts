@@ -1,9 +1,11 @@
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { compileFilter } from '../../core/filter/index.ts';
 import { ID_PREFIXES } from '../../core/ids/constants.ts';
 import { newRandomId, toPublicId } from '../../core/ids/prefixedId.ts';
 import { checkEndpointUrl } from '../../core/network/checkEndpointUrl.ts';
-import { generateSecret } from '../../core/signing/generateSecret.ts';
+import { SIGNATURE_SCHEMES, type SignatureScheme } from '../../core/signing/constants.ts';
+import { generateSigningSecret } from '../../core/signing/generateSigningSecret.ts';
+import { shownKeyOf } from '../../core/signing/verificationKeyOf.ts';
 import {
   DEDICATED_STATUSES,
   ENDPOINT_TIERS,
@@ -13,21 +15,27 @@ import {
 } from '../../core/subscriptions/Endpoint.ts';
 import type { EndpointPatch } from '../../ports/SubscriptionStore.ts';
 import type { ApiDependencies } from '../ApiDependencies.ts';
-import { type AuthVariables, requireTenant } from '../auth.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { presentAttempt, presentEndpoint } from '../presenters.ts';
+import type { ApiRouter } from '../registry/ApiRouter.ts';
+import {
+  deliveryAttemptSchema,
+  endpointSchema,
+  endpointWithSecretSchema,
+  page,
+  signingKeyFields,
+} from '../responseSchemas.ts';
 import {
   AUTH_SECRET_NAMES,
   createEndpointSchema,
   pageQuerySchema,
   updateEndpointSchema,
 } from '../schemas.ts';
-import { parseJsonBody, parseQuery } from '../validation.ts';
 
-export function endpointRoutes(deps: ApiDependencies) {
-  const app = new Hono<{ Variables: AuthVariables }>();
-  app.use('*', requireTenant(deps.subscriptions));
+const TAG = 'Endpoints';
+const ID_PARAM = { id: 'Endpoint id (ep_...)' };
 
+export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
   const checkUrl = (url: string) =>
     checkEndpointUrl(url, {
       policy: deps.addressPolicy,
@@ -53,144 +61,263 @@ export function endpointRoutes(deps: ApiDependencies) {
       : null;
   };
 
-  app.post('/', async (c) => {
-    const input = await parseJsonBody(c, createEndpointSchema);
-    const url = await checkUrl(input.url);
-    if (input.filter) compileFilter(input.filter);
-    const tenantId = c.get('tenantId');
-    const id = newRandomId(ID_PREFIXES.endpoint);
-    const secret = generateSecret();
-    // Before the endpoint exists: on AWS its creation starts the sync, which reads this secret.
-    if (input.authSecret !== undefined) await deps.secrets.putAuthSecret(id, input.authSecret);
-    const endpoint = await deps.subscriptions
-      .createEndpoint({
-        id,
-        tenantId,
-        url: url.toString(),
-        description: input.description ?? '',
-        eventTypes: input.eventTypes ?? null,
-        filter: input.filter ?? null,
-        enabled: input.enabled ?? true,
-        transport: input.transport ?? ENDPOINT_TRANSPORTS.auto,
-        rateLimitPerSecond: input.rateLimitPerSecond ?? null,
-        maxConcurrency: input.maxConcurrency ?? null,
-        auth: input.auth ?? null,
-        dedicated: await dedicatedAfterChange(tenantId, input.transport),
-      })
-      .catch(async (error: unknown) => {
-        if (input.authSecret !== undefined) await deps.secrets.delete(id).catch(() => {});
+  /** A new key of the scheme becomes current; the previous ones keep signing during the overlap. */
+  const rotateKey = async (endpointId: string, scheme: SignatureScheme) => {
+    const secret = generateSigningSecret(scheme);
+    await deps.secrets.rotate(endpointId, secret, deps.secretOverlapMs);
+    return {
+      ...shownKeyOf(secret),
+      previousSecretsExpireAt: new Date(Date.now() + deps.secretOverlapMs).toISOString(),
+    };
+  };
+
+  router.add(
+    {
+      method: 'post',
+      path: '/v1/endpoints',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'Register an endpoint; the answer holds its signing secret, shown once',
+      body: createEndpointSchema,
+      responses: { 201: { description: 'Created', schema: endpointWithSecretSchema } },
+    },
+    async (c, { body: input }) => {
+      const url = await checkUrl(input.url);
+      if (input.filter) compileFilter(input.filter);
+      const tenantId = c.get('tenantId');
+      const id = newRandomId(ID_PREFIXES.endpoint);
+      const signatureScheme = input.signatureScheme ?? SIGNATURE_SCHEMES.v1;
+      // v1a: a whsk_ secret key; only its whpk_ public key is ever shown.
+      const secret = generateSigningSecret(signatureScheme);
+      // Before the endpoint exists: on AWS its creation starts the sync, which reads this secret.
+      if (input.authSecret !== undefined) await deps.secrets.putAuthSecret(id, input.authSecret);
+      const endpoint = await deps.subscriptions
+        .createEndpoint({
+          id,
+          tenantId,
+          url: url.toString(),
+          description: input.description ?? '',
+          eventTypes: input.eventTypes ?? null,
+          filter: input.filter ?? null,
+          enabled: input.enabled ?? true,
+          transport: input.transport ?? ENDPOINT_TRANSPORTS.auto,
+          rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+          maxConcurrency: input.maxConcurrency ?? null,
+          signatureScheme,
+          auth: input.auth ?? null,
+          dedicated: await dedicatedAfterChange(tenantId, input.transport),
+        })
+        .catch(async (error: unknown) => {
+          if (input.authSecret !== undefined) await deps.secrets.delete(id).catch(() => {});
+          throw error;
+        });
+      // Two stores (Secrets Manager on AWS): undo the endpoint rather than leave it unsignable.
+      await deps.secrets.create(id, secret).catch(async (error: unknown) => {
+        await deps.subscriptions.deleteEndpoint(endpoint.tenantId, id).catch(() => {});
+        await deps.secrets.delete(id).catch(() => {});
         throw error;
       });
-    // Two stores (Secrets Manager on AWS): undo the endpoint rather than leave it unsignable.
-    await deps.secrets.create(id, secret).catch(async (error: unknown) => {
-      await deps.subscriptions.deleteEndpoint(endpoint.tenantId, id).catch(() => {});
-      await deps.secrets.delete(id).catch(() => {});
-      throw error;
-    });
-    return c.json({ ...presentEndpoint(endpoint), secret }, 201);
-  });
+      return c.json({ ...presentEndpoint(endpoint), ...shownKeyOf(secret) }, 201);
+    },
+  );
 
-  app.get('/', async (c) => {
-    const page = parseQuery(c, pageQuerySchema);
-    const result = await deps.subscriptions.listEndpoints(c.get('tenantId'), {
-      limit: page.limit,
-      cursor: page.cursor ?? null,
-    });
-    return c.json({ items: result.items.map(presentEndpoint), nextCursor: result.nextCursor });
-  });
-
-  app.get('/:id', async (c) => c.json(presentEndpoint(await load(c.get('tenantId'), c.req.param('id')))));
-
-  app.patch('/:id', async (c) => {
-    const { authSecret, ...patch }: EndpointPatch & { authSecret?: string } = await parseJsonBody(
-      c,
-      updateEndpointSchema,
-    );
-    if (patch.url !== undefined) patch.url = (await checkUrl(patch.url)).toString();
-    if (patch.filter) compileFilter(patch.filter);
-    const tenantId = c.get('tenantId');
-    const current = await load(tenantId, c.req.param('id'));
-    const auth = patch.auth === undefined ? (current.auth ?? null) : patch.auth;
-    if (authSecret !== undefined && auth === null) {
-      throw new ApiError(400, 'invalid_request', 'authSecret: the endpoint has no auth; send auth with it');
-    }
-    if (patch.auth && authSecret === undefined && current.auth?.type !== patch.auth.type) {
-      throw new ApiError(
-        400,
-        'invalid_request',
-        `authSecret: is required when auth changes to ${patch.auth.type}: ${AUTH_SECRET_NAMES[patch.auth.type]}`,
-      );
-    }
-    // A change to anything the API destination is built from asks the sync for a new pass.
-    const reshaped =
-      ['url', 'transport', 'rateLimitPerSecond', 'auth'].some((key) => key in patch) ||
-      authSecret !== undefined;
-    if (reshaped) {
-      patch.dedicated = await dedicatedAfterChange(tenantId, patch.transport ?? current.transport);
-    }
-    if (authSecret !== undefined) await deps.secrets.putAuthSecret(current.id, authSecret);
-    const endpoint = await deps.subscriptions.updateEndpoint(tenantId, current.id, patch);
-    if (!endpoint) throw notFound('endpoint', current.id);
-    return c.json(presentEndpoint(endpoint));
-  });
-
-  app.delete('/:id', async (c) => {
-    const id = c.req.param('id');
-    if (!(await deps.subscriptions.deleteEndpoint(c.get('tenantId'), id))) throw notFound('endpoint', id);
-    // The endpoint is gone either way: a secret left behind is logged for an operator, not a 500
-    // the client could only answer with a retry that would say 404.
-    await deps.secrets.delete(id).catch((error: unknown) => {
-      deps.log({
-        level: 'error',
-        msg: 'deleting the secrets of a deleted endpoint failed',
-        endpointId: id,
-        error: error instanceof Error ? error.message : String(error),
+  router.add(
+    {
+      method: 'get',
+      path: '/v1/endpoints',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'List your endpoints, oldest first',
+      query: pageQuerySchema,
+      responses: { 200: { description: 'A page of endpoints', schema: page(endpointSchema) } },
+    },
+    async (c, { query }) => {
+      const result = await deps.subscriptions.listEndpoints(c.get('tenantId'), {
+        limit: query.limit,
+        cursor: query.cursor ?? null,
       });
-    });
-    return c.body(null, 204);
-  });
+      return c.json({ items: result.items.map(presentEndpoint), nextCursor: result.nextCursor });
+    },
+  );
 
-  app.get('/:id/secret', async (c) => {
-    const endpoint = await load(c.get('tenantId'), c.req.param('id'));
-    const secrets = (await deps.secrets.activeSecrets([endpoint.id])).get(endpoint.id) ?? [];
-    return c.json({ secret: secrets[0] ?? null });
-  });
+  router.add(
+    {
+      method: 'get',
+      path: '/v1/endpoints/:id',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'One of your endpoints',
+      params: ID_PARAM,
+      responses: { 200: { description: 'The endpoint', schema: endpointSchema } },
+    },
+    async (c, { params }) => c.json(presentEndpoint(await load(c.get('tenantId'), params.id as string))),
+  );
 
-  app.post('/:id/rotate-secret', async (c) => {
-    const endpoint = await load(c.get('tenantId'), c.req.param('id'));
-    const secret = generateSecret();
-    await deps.secrets.rotate(endpoint.id, secret, deps.secretOverlapMs);
-    return c.json({
-      secret,
-      previousSecretsExpireAt: new Date(Date.now() + deps.secretOverlapMs).toISOString(),
-    });
-  });
+  router.add(
+    {
+      method: 'patch',
+      path: '/v1/endpoints/:id',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'Change an endpoint (only the fields sent)',
+      params: ID_PARAM,
+      body: updateEndpointSchema,
+      responses: { 200: { description: 'The endpoint', schema: endpointSchema } },
+    },
+    async (c, { body, params }) => {
+      const { authSecret, ...patch }: EndpointPatch & { authSecret?: string } = body;
+      if (patch.url !== undefined) patch.url = (await checkUrl(patch.url)).toString();
+      if (patch.filter) compileFilter(patch.filter);
+      const tenantId = c.get('tenantId');
+      const current = await load(tenantId, params.id as string);
+      const auth = patch.auth === undefined ? (current.auth ?? null) : patch.auth;
+      if (authSecret !== undefined && auth === null) {
+        throw new ApiError(400, 'invalid_request', 'authSecret: the endpoint has no auth; send auth with it');
+      }
+      if (patch.auth && authSecret === undefined && current.auth?.type !== patch.auth.type) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `authSecret: is required when auth changes to ${patch.auth.type}: ${AUTH_SECRET_NAMES[patch.auth.type]}`,
+        );
+      }
+      // A change to anything the API destination is built from asks the sync for a new pass.
+      const reshaped =
+        ['url', 'transport', 'rateLimitPerSecond', 'auth'].some((key) => key in patch) ||
+        authSecret !== undefined;
+      if (reshaped) {
+        patch.dedicated = await dedicatedAfterChange(tenantId, patch.transport ?? current.transport);
+      }
+      if (authSecret !== undefined) await deps.secrets.putAuthSecret(current.id, authSecret);
+      // Another scheme needs another kind of key: rotate into one, answered like rotate-secret.
+      const newScheme =
+        patch.signatureScheme !== undefined &&
+        patch.signatureScheme !== (current.signatureScheme ?? SIGNATURE_SCHEMES.v1)
+          ? patch.signatureScheme
+          : undefined;
+      const newKey = newScheme ? await rotateKey(current.id, newScheme) : {};
+      const endpoint = await deps.subscriptions.updateEndpoint(tenantId, current.id, patch);
+      if (!endpoint) throw notFound('endpoint', current.id);
+      return c.json({ ...presentEndpoint(endpoint), ...newKey });
+    },
+  );
 
-  app.post('/:id/test', async (c) => {
-    const endpoint = await load(c.get('tenantId'), c.req.param('id'));
-    const body = JSON.stringify({
-      type: 'webhook.test',
-      timestamp: new Date().toISOString(),
-      data: { endpointId: endpoint.id, message: 'This is a test event from Rowhook.' },
-    });
-    const eventId = await deps.outbox.append({
-      tenantId: endpoint.tenantId,
-      type: 'webhook.test',
-      body,
-      targetEndpointId: endpoint.id,
-    });
-    deps.onOutboxWrite();
-    return c.json({ eventId: toPublicId(ID_PREFIXES.event, eventId) }, 202);
-  });
+  router.add(
+    {
+      method: 'delete',
+      path: '/v1/endpoints/:id',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'Delete an endpoint and its secrets',
+      params: ID_PARAM,
+      responses: { 204: { description: 'Deleted' } },
+    },
+    async (c, { params }) => {
+      const id = params.id as string;
+      if (!(await deps.subscriptions.deleteEndpoint(c.get('tenantId'), id))) throw notFound('endpoint', id);
+      // The endpoint is gone either way: a secret left behind is logged for an operator, not a 500
+      // the client could only answer with a retry that would say 404.
+      await deps.secrets.delete(id).catch((error: unknown) => {
+        deps.log({
+          level: 'error',
+          msg: 'deleting the secrets of a deleted endpoint failed',
+          endpointId: id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      });
+      return c.body(null, 204);
+    },
+  );
 
-  app.get('/:id/deliveries', async (c) => {
-    const endpoint = await load(c.get('tenantId'), c.req.param('id'));
-    const page = parseQuery(c, pageQuerySchema);
-    const result = await deps.deliveryLog.listForEndpoint(endpoint.tenantId, endpoint.id, {
-      limit: page.limit,
-      cursor: page.cursor ?? null,
-    });
-    return c.json({ items: result.items.map(presentAttempt), nextCursor: result.nextCursor });
-  });
-  return app;
+  router.add(
+    {
+      method: 'get',
+      path: '/v1/endpoints/:id/secret',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'The current signing secret',
+      params: ID_PARAM,
+      responses: {
+        200: {
+          description: 'v1: the whsec_ secret (null if none); v1a: the whpk_ public key',
+          schema: z.object({ secret: z.string().nullable().optional(), publicKey: z.string().optional() }),
+        },
+      },
+    },
+    async (c, { params }) => {
+      const endpoint = await load(c.get('tenantId'), params.id as string);
+      const secrets = (await deps.secrets.activeSecrets([endpoint.id])).get(endpoint.id) ?? [];
+      return c.json(secrets[0] ? shownKeyOf(secrets[0]) : { secret: null });
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: '/v1/endpoints/:id/rotate-secret',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'Rotate the signing secret; the previous one keeps signing during the overlap',
+      params: ID_PARAM,
+      responses: {
+        200: {
+          description: 'The new secret',
+          schema: z.object({ ...signingKeyFields, previousSecretsExpireAt: z.string() }),
+        },
+      },
+    },
+    async (c, { params }) => {
+      const endpoint = await load(c.get('tenantId'), params.id as string);
+      return c.json(await rotateKey(endpoint.id, endpoint.signatureScheme ?? SIGNATURE_SCHEMES.v1));
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: '/v1/endpoints/:id/test',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'Send a webhook.test event to this endpoint',
+      params: ID_PARAM,
+      responses: { 202: { description: 'Queued', schema: z.object({ eventId: z.string() }) } },
+    },
+    async (c, { params }) => {
+      const endpoint = await load(c.get('tenantId'), params.id as string);
+      const body = JSON.stringify({
+        type: 'webhook.test',
+        timestamp: new Date().toISOString(),
+        data: { endpointId: endpoint.id, message: 'This is a test event from Rowhook.' },
+      });
+      const eventId = await deps.outbox.append({
+        tenantId: endpoint.tenantId,
+        type: 'webhook.test',
+        body,
+        targetEndpointId: endpoint.id,
+      });
+      deps.onOutboxWrite();
+      return c.json({ eventId: toPublicId(ID_PREFIXES.event, eventId) }, 202);
+    },
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/v1/endpoints/:id/deliveries',
+      tag: TAG,
+      auth: 'tenant',
+      summary: 'Delivery attempts to this endpoint, newest first',
+      params: ID_PARAM,
+      query: pageQuerySchema,
+      responses: { 200: { description: 'A page of attempts', schema: page(deliveryAttemptSchema) } },
+    },
+    async (c, { params, query }) => {
+      const endpoint = await load(c.get('tenantId'), params.id as string);
+      const result = await deps.deliveryLog.listForEndpoint(endpoint.tenantId, endpoint.id, {
+        limit: query.limit,
+        cursor: query.cursor ?? null,
+      });
+      return c.json({ items: result.items.map(presentAttempt), nextCursor: result.nextCursor });
+    },
+  );
 }

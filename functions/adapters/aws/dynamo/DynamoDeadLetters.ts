@@ -4,6 +4,8 @@ import type {
   DeadLetter,
   DeadLetterDetail,
   DeadLetterFilter,
+  DeadLetterGroup,
+  DeadLetterSummary,
   DeadLetters,
 } from '../../../ports/DeadLetters.ts';
 import type { Page } from '../../../ports/SubscriptionStore.ts';
@@ -68,6 +70,7 @@ const LIST_ATTRIBUTES = [
   'attempts',
   'lastStatus',
   'lastError',
+  'errorClass',
   'failedAt',
   'state',
 ] as const;
@@ -142,8 +145,44 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
     return item ? this.redriveItem(item) : false;
   }
 
-  async redriveMatching(filter: DeadLetterFilter): Promise<number> {
+  /** Reads every matching open dead letter: see the class comment for the sizes this is meant for. */
+  async summarize(filter: DeadLetterFilter): Promise<DeadLetterSummary> {
+    const groups = new Map<string, DeadLetterGroup>();
     const matching = await this.queryOpen(filter, null, Number.POSITIVE_INFINITY);
+    for (const letter of matching.map((item) => toDeadLetter(item))) {
+      const key = JSON.stringify([letter.tenantId, letter.endpointId, letter.errorClass]);
+      const group = groups.get(key);
+      if (!group) {
+        groups.set(key, {
+          tenantId: letter.tenantId,
+          endpointId: letter.endpointId,
+          errorClass: letter.errorClass,
+          count: 1,
+          firstFailedAt: letter.failedAt,
+          lastFailedAt: letter.failedAt,
+        });
+        continue;
+      }
+      group.count++;
+      if (letter.failedAt < group.firstFailedAt) group.firstFailedAt = letter.failedAt;
+      if (letter.failedAt > group.lastFailedAt) group.lastFailedAt = letter.failedAt;
+    }
+    const sorted = [...groups.values()].sort(
+      (a, b) =>
+        b.count - a.count ||
+        compare(a.tenantId, b.tenantId) ||
+        compare(a.endpointId, b.endpointId) ||
+        compare(a.errorClass, b.errorClass),
+    );
+    return { total: matching.length, groups: sorted };
+  }
+
+  async count(filter: DeadLetterFilter): Promise<number> {
+    return (await this.queryOpen(filter, null, Number.POSITIVE_INFINITY)).length;
+  }
+
+  async redriveMatching(filter: DeadLetterFilter, limit?: number): Promise<number> {
+    const matching = await this.queryOpen(filter, null, limit ?? Number.POSITIVE_INFINITY, true);
     // The index copy may lag the item: each redrive re-reads it, strongly consistent.
     const done = await mapConcurrent(matching, this.concurrency, (item) => this.redrive(item.deliveryId));
     return done.filter(Boolean).length;
@@ -220,21 +259,43 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
     return item?.state === FAILED_STATES.dead ? item : undefined;
   }
 
+  /**
+   * The time range bounds the index's sort key where it can (`to`, and the cursor: the sort key
+   * starts with the ISO failure time, so `< "<to ISO>"` excludes failures at `to` itself); `from`
+   * and the rest are FilterExpressions on the item's attributes.
+   */
   private async queryOpen(
     filter: DeadLetterFilter,
     before: string | null,
     max: number,
+    oldestFirst = false,
   ): Promise<FailedItem[]> {
     const names: Record<string, string> = { '#pk': GSI1.partitionKey, '#sk': GSI1.sortKey };
     const values: Record<string, unknown> = { ':pk': FIXED_KEYS.failedList };
-    if (before !== null) values[':before'] = before;
+    const to = filter.to?.toISOString();
+    const upper = before !== null && to !== undefined ? (before < to ? before : to) : (before ?? to ?? null);
+    if (upper !== null) values[':before'] = upper;
     const conditions: string[] = [];
-    for (const field of ['tenantId', 'endpointId', 'eventType'] as const) {
+    for (const field of ['tenantId', 'endpointId', 'eventType', 'errorClass'] as const) {
       const value = filter[field];
       if (value === undefined) continue;
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       conditions.push(`#${field} = :${field}`);
+    }
+    if (filter.from) {
+      names['#failedAt'] = 'failedAt';
+      values[':from'] = filter.from.toISOString();
+      conditions.push('#failedAt >= :from');
+    }
+    if (filter.ids) {
+      if (filter.ids.length === 0) return [];
+      names['#deliveryId'] = 'deliveryId';
+      const ids = filter.ids.map((id, i) => {
+        values[`:id${i}`] = id;
+        return `:id${i}`;
+      });
+      conditions.push(`#deliveryId IN (${ids.join(', ')})`);
     }
     const projection = [...LIST_ATTRIBUTES, 'sk'].map((name) => {
       const alias = name === 'sk' ? '#sk' : `#p_${name}`;
@@ -246,12 +307,12 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
       {
         TableName: this.table,
         IndexName: GSI1.indexName,
-        KeyConditionExpression: before === null ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
+        KeyConditionExpression: upper === null ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
         ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
         ProjectionExpression: projection.join(', '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        ScanIndexForward: false,
+        ScanIndexForward: oldestFirst,
       },
       'listing dead letters',
       max,
@@ -259,3 +320,5 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
     return items as unknown as FailedItem[];
   }
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,11 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AttemptRecord, AttemptView, DeliveryLog } from '../../../ports/DeliveryLog.ts';
+import type { AttemptRecord, AttemptTail, AttemptView, DeliveryLog } from '../../../ports/DeliveryLog.ts';
 import type { Page } from '../../../ports/SubscriptionStore.ts';
 import { attemptItem, toAttemptView } from './attemptItems.ts';
+import { listRecentAttempts } from './attemptTail.ts';
 import { type BatchRetryOptions, DEFAULT_BATCH_RETRY } from './BatchRetryOptions.ts';
 import { batchPutAll } from './batchWriteAll.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { EventTypeLookup } from './EventTypeLookup.ts';
+import { endpointHealthOf } from './endpointHealthItems.ts';
 import { ATTEMPT_ID_PATTERN, deliveryPartition, endpointAttemptsPartition } from './keys.ts';
 import { queryItems } from './queryItems.ts';
 import { GSI1, KEY_PREFIXES } from './tableDesign.ts';
@@ -113,6 +115,18 @@ export class DynamoDeliveryLog implements DeliveryLog {
       'listing the attempts of a delivery',
     );
     return items.map(toAttemptView);
+  }
+
+  /** See attemptTail.ts for how (and how far) this works on DynamoDB. */
+  listRecent(
+    scope: { tenantId?: string; endpointId?: string },
+    page: { after: string | null; limit: number },
+  ): Promise<AttemptTail> {
+    return listRecentAttempts(this.client, this.table, scope, page);
+  }
+
+  endpointHealth(tenantId: string, endpointIds: readonly string[], since: Date) {
+    return endpointHealthOf(this.client, this.table, tenantId, endpointIds, since);
   }
 
   /**

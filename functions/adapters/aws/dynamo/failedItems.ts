@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { classifyFailure } from '../../../core/failures/classifyFailure.ts';
 import type { DeadLetter, DeadLetterDetail } from '../../../ports/DeadLetters.ts';
 import type { FailedDelivery } from '../FailedDeliveryRecorder.ts';
 import { type ItemKey, keyPart } from './keys.ts';
@@ -37,6 +38,8 @@ export interface FailedItem extends ItemKey {
   attempts: number;
   lastStatus: number | null;
   lastError: string;
+  /** Items recorded before it existed lack it: read as classifyFailure(lastStatus, lastError). */
+  errorClass?: string;
   failedAt: string;
   state: FailedState;
   redrivenAt?: string;
@@ -69,6 +72,7 @@ export function failedItem(failure: FailedDelivery): FailedItem {
     attempts: failure.attempts,
     lastStatus: failure.lastStatus,
     lastError: failure.lastError.slice(0, MAX_ERROR_CHARS),
+    errorClass: classifyFailure(failure.lastStatus, failure.lastError),
     failedAt: failure.failedAt.toISOString(),
     state: FAILED_STATES.dead,
   };
@@ -99,6 +103,7 @@ export function toDeadLetter(item: FailedItem): DeadLetter {
     attempts: item.attempts,
     lastStatus: item.lastStatus ?? null,
     lastError: item.lastError ?? null,
+    errorClass: item.errorClass ?? classifyFailure(item.lastStatus ?? null, item.lastError ?? null),
   };
 }
 
