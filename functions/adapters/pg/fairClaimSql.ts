@@ -11,13 +11,23 @@
  * $3 the default endpoint concurrency, $4 the breaker threshold.
  */
 
-/** A lane's cap minus its attempts in flight, and its token allowance; `l` lane, `e` endpoint. */
+/**
+ * Attempts in flight per endpoint: leased and not yet past their lease. One pass over the
+ * deliveries_in_flight index, whose size is bounded by the attempts running (plus leases of dead
+ * workers until they are claimed again), cheaper than a probe per endpoint.
+ */
+const IN_FLIGHT = `in_flight as (
+  select f.endpoint_id, count(*)::int as n
+    from rowhook.deliveries f, clock c
+   where f.state = 'pending' and f.leased and f.next_attempt_at > c.now
+   group by f.endpoint_id
+)`;
+
+/** A lane's cap minus its attempts in flight, and its token allowance; `l` lane, `e` endpoint, `i` in_flight. */
 const ALLOWANCE = `least(
     $2::int,
     case when l.consecutive_failures >= $4::int then 1 else coalesce(e.max_concurrency, $3::int) end
-      - (select count(*) from rowhook.deliveries f
-          where f.endpoint_id = l.endpoint_id and f.state = 'pending' and f.leased
-            and f.next_attempt_at > c.now)::int,
+      - coalesce(i.n, 0),
     coalesce(floor(rowhook.lane_tokens(l.tokens, l.tokens_at, e.rate_limit_per_second, c.now))::int, $2::int)
   )`;
 
@@ -40,6 +50,7 @@ heads as (
        order by d.endpoint_id, d.next_attempt_at limit 1) n
 ),
 due as (select h.* from heads h, clock c where h.next_attempt_at <= c.now),
+${IN_FLIGHT},
 missing as (
   insert into rowhook.delivery_lanes (endpoint_id, tenant_id)
   select due.endpoint_id, due.tenant_id from due
@@ -53,6 +64,7 @@ open as (
     from due
     join rowhook.delivery_lanes l on l.endpoint_id = due.endpoint_id
     left join rowhook.endpoints e on e.id = l.endpoint_id
+    left join in_flight i on i.endpoint_id = l.endpoint_id
     cross join clock c
    where ${ALLOWANCE} >= 1
 )
@@ -70,12 +82,14 @@ select l.endpoint_id
  */
 export const CLAIM_FROM_LANES_SQL = `
 with clock as (select coalesce($1::timestamptz, now()) as now),
+${IN_FLIGHT},
 lanes as (
   select l.endpoint_id, l.tenant_id, l.served, e.rate_limit_per_second as rate,
          rowhook.lane_tokens(l.tokens, l.tokens_at, e.rate_limit_per_second, c.now) as tokens,
          ${ALLOWANCE} as allowance
     from rowhook.delivery_lanes l
     left join rowhook.endpoints e on e.id = l.endpoint_id
+    left join in_flight i on i.endpoint_id = l.endpoint_id
     cross join clock c
    where l.endpoint_id = any($5::text[])
 ),
