@@ -1,5 +1,6 @@
 import { ID_PREFIXES } from '../core/ids/constants.ts';
 import { toPublicId } from '../core/ids/prefixedId.ts';
+import { SIGNATURE_SCHEMES } from '../core/signing/constants.ts';
 import { type Endpoint, type Tenant, transportOf } from '../core/subscriptions/Endpoint.ts';
 import type { DeadLetter } from '../ports/DeadLetters.ts';
 import type { AttemptView, EndpointHealth } from '../ports/DeliveryLog.ts';
@@ -25,6 +26,7 @@ export const presentEndpoint = (e: Endpoint) => ({
   transport: transportOf(e),
   rateLimitPerSecond: e.rateLimitPerSecond ?? null,
   maxConcurrency: e.maxConcurrency ?? null,
+  signatureScheme: e.signatureScheme ?? SIGNATURE_SCHEMES.v1,
   // Non-secret part only: the auth secret is write-only and never leaves the SecretStore.
   auth: e.auth ?? null,
   dedicated: e.dedicated

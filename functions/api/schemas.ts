@@ -26,6 +26,10 @@ const eventTypes = z
 
 const filter = z.record(z.string(), z.unknown()).nullable();
 
+const signatureScheme = z.enum(['v1', 'v1a'], {
+  error: 'must be "v1" (HMAC-SHA256, you get a whsec_ secret) or "v1a" (ed25519, you get a whpk_ public key)',
+});
+
 // Dedicated delivery (EventBridge API destinations on AWS; the local runtime delivers pooled).
 const transport = z.enum(['auto', 'pooled', 'api-destination'], {
   error: 'must be "auto" (follow the tenant tier), "pooled" or "api-destination"',
@@ -104,6 +108,7 @@ export const createEndpointSchema = z
     eventTypes: eventTypes.optional(),
     filter: filter.optional(),
     enabled: z.boolean().optional(),
+    signatureScheme: signatureScheme.optional(),
     ...dedicatedFields,
   })
   .superRefine((input, ctx) => {
@@ -126,11 +131,12 @@ export const updateEndpointSchema = z
     eventTypes: eventTypes.optional(),
     filter: filter.optional(),
     enabled: z.boolean().optional(),
+    signatureScheme: signatureScheme.optional(),
     ...dedicatedFields,
   })
   .refine(
     (patch) => Object.keys(patch).length > 0,
-    'send at least one of url, description, eventTypes, filter, enabled, transport, rateLimitPerSecond, maxConcurrency, auth, authSecret',
+    'send at least one of url, description, eventTypes, filter, enabled, signatureScheme, transport, rateLimitPerSecond, maxConcurrency, auth, authSecret',
   )
   .refine((patch) => !(patch.auth === null && patch.authSecret !== undefined), {
     path: ['authSecret'],

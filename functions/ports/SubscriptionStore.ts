@@ -7,14 +7,17 @@ export type NewEndpoint = Pick<
   Endpoint,
   'id' | 'tenantId' | 'url' | 'description' | 'eventTypes' | 'filter' | 'enabled'
 > &
-  Partial<Pick<Endpoint, DedicatedSettings>>;
+  Partial<Pick<Endpoint, DedicatedSettings | 'signatureScheme'>>;
 
 /**
  * Absent keys are unchanged. For eventTypes, filter, rateLimitPerSecond, maxConcurrency, auth and
  * dedicated a key present with null clears the value.
  */
 export type EndpointPatch = Partial<
-  Pick<Endpoint, 'url' | 'description' | 'eventTypes' | 'filter' | 'enabled' | DedicatedSettings>
+  Pick<
+    Endpoint,
+    'url' | 'description' | 'eventTypes' | 'filter' | 'enabled' | DedicatedSettings | 'signatureScheme'
+  >
 >;
 
 export interface Page<T> {

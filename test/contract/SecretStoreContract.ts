@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateEd25519KeyPair } from '../../functions/core/signing/ed25519Keys.ts';
 import type { SecretStore } from '../../functions/ports/SecretStore.ts';
 import { type ContractContextBase, type EndpointSeeder, sleep, unique } from './contractSupport.ts';
 
@@ -113,6 +114,14 @@ export function secretStoreContract(name: string, makeContext: () => Promise<Sec
       expect(await active(one)).toEqual(['whsec_one']);
       await secrets.delete(one);
       expect(await secrets.authSecret(one)).toBeUndefined();
+    });
+
+    it('keeps a v1a (whsk_) secret key like any secret, also across a rotation between schemes', async () => {
+      const { secretKey } = generateEd25519KeyPair();
+      const id = await endpointWithSecret(secretKey);
+      expect(await active(id)).toEqual([secretKey]);
+      await secrets.rotate(id, 'whsec_after', HOUR);
+      expect(await active(id)).toEqual(['whsec_after', secretKey]);
     });
 
     it('rotates one endpoint without touching another', async () => {

@@ -133,11 +133,28 @@ export function subscriptionStoreContract(
           transport: 'auto',
           rateLimitPerSecond: null,
           maxConcurrency: null,
+          signatureScheme: 'v1',
           auth: null,
           dedicated: null,
         });
         expect(await store.getEndpoint(tenantId, 'ep_1')).toEqual(created);
         expect(await store.getEndpoint(tenantId, 'ep_2')).toBeUndefined();
+      });
+
+      it('keeps the signature scheme and changes it only when patched', async () => {
+        const { id: tenantId } = await tenant();
+        const created = await store.createEndpoint(
+          newEndpoint(tenantId, { id: 'ep_v1a', signatureScheme: 'v1a' }),
+        );
+        expect(created.signatureScheme).toBe('v1a');
+        expect((await store.getEndpointsByIds(['ep_v1a']))[0]?.signatureScheme).toBe('v1a');
+        expect((await store.updateEndpoint(tenantId, 'ep_v1a', { description: 'x' }))?.signatureScheme).toBe(
+          'v1a',
+        );
+        expect(
+          (await store.updateEndpoint(tenantId, 'ep_v1a', { signatureScheme: 'v1' }))?.signatureScheme,
+        ).toBe('v1');
+        expect((await store.getEndpoint(tenantId, 'ep_v1a'))?.signatureScheme).toBe('v1');
       });
 
       it('keeps an endpoint created disabled, with an empty event type list, as given', async () => {

@@ -1,3 +1,4 @@
+import { SIGNATURE_SCHEMES, type SignatureScheme } from '../../core/signing/constants.ts';
 import {
   DEDICATED_STATUSES,
   type DedicatedStatus,
@@ -38,11 +39,12 @@ interface EndpointRow {
   dedicated_status: DedicatedStatusName | null;
   dedicated_api_destination_arn: string | null;
   dedicated_reason: string | null;
+  signature_scheme: SignatureScheme;
 }
 
 const ENDPOINT_COLUMNS = `id, tenant_id, url, description, event_types, filter, enabled, disabled_reason,
   created_at, updated_at, transport, rate_limit_per_second, auth, dedicated_status,
-  dedicated_api_destination_arn, dedicated_reason, max_concurrency`;
+  dedicated_api_destination_arn, dedicated_reason, max_concurrency, signature_scheme`;
 
 /** Why the local runtime delivers an endpoint that asked for an API destination through the pool. */
 export const LOCAL_FALLBACK_REASON =
@@ -119,8 +121,8 @@ export class PgSubscriptionStore implements SubscriptionStore {
     const [row] = await this.db.query<EndpointRow>(
       `insert into rowhook.endpoints (id, tenant_id, url, description, event_types, filter, enabled,
          transport, rate_limit_per_second, auth, dedicated_status, dedicated_api_destination_arn,
-         dedicated_reason, max_concurrency)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning ${ENDPOINT_COLUMNS}`,
+         dedicated_reason, max_concurrency, signature_scheme)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning ${ENDPOINT_COLUMNS}`,
       [
         endpoint.id,
         endpoint.tenantId,
@@ -134,6 +136,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
         endpoint.auth == null ? null : JSON.stringify(endpoint.auth),
         ...this.dedicatedColumns(endpoint.dedicated),
         endpoint.maxConcurrency ?? null,
+        endpoint.signatureScheme ?? SIGNATURE_SCHEMES.v1,
       ],
     );
     if (!row) throw new Error('insert returned no row');
@@ -188,6 +191,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
             case when $15::boolean then $17::text else dedicated_api_destination_arn end,
           dedicated_reason = case when $15::boolean then $18::text else dedicated_reason end,
           max_concurrency = case when $19::boolean then $20::integer else max_concurrency end,
+          signature_scheme = coalesce($21, signature_scheme),
           updated_at = now()
         where tenant_id = $1 and id = $2
         returning ${ENDPOINT_COLUMNS}`,
@@ -210,6 +214,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
         ...this.dedicatedColumns(patch.dedicated),
         'maxConcurrency' in patch,
         patch.maxConcurrency ?? null,
+        patch.signatureScheme ?? null,
       ],
     );
     return row && toEndpoint(row);
@@ -284,6 +289,7 @@ function toEndpoint(row: EndpointRow): Endpoint {
     transport: row.transport,
     rateLimitPerSecond: row.rate_limit_per_second,
     maxConcurrency: row.max_concurrency,
+    signatureScheme: row.signature_scheme,
     auth: row.auth,
     dedicated:
       row.dedicated_status === null

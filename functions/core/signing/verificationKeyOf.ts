@@ -16,3 +16,9 @@ export function verificationKeyOf(storedSecret: string): VerificationKey {
     ? { scheme: SIGNATURE_SCHEMES.v1a, publicKey: ed25519PublicKeyOf(storedSecret) }
     : { scheme: SIGNATURE_SCHEMES.v1, secret: storedSecret };
 }
+
+/** The part of {@link verificationKeyOf} an API answer carries: `{ secret }` or `{ publicKey }`. */
+export function shownKeyOf(storedSecret: string): { secret: string } | { publicKey: string } {
+  const key = verificationKeyOf(storedSecret);
+  return key.scheme === SIGNATURE_SCHEMES.v1a ? { publicKey: key.publicKey } : { secret: key.secret };
+}

@@ -1,3 +1,5 @@
+import type { SignatureScheme } from '../signing/constants.ts';
+
 export const ENDPOINT_TIERS = { pooled: 'pooled', dedicated: 'dedicated' } as const;
 
 export interface Tenant {
@@ -73,6 +75,8 @@ export interface Endpoint {
   /** Attempts in flight at once in the local pooled queue (1-100); null: ROWHOOK_ENDPOINT_CONCURRENCY. */
   maxConcurrency?: number | null;
   auth?: EndpointAuth | null;
+  /** v1 (HMAC, whsec_) or v1a (ed25519, whsk_/whpk_); absent: v1. Stores always fill it in. */
+  signatureScheme?: SignatureScheme;
   /** null: dedicated delivery was never asked for (or no longer is). */
   dedicated?: DedicatedStatus | null;
 }

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SIGNATURE_SCHEMES } from '../../../core/signing/constants.ts';
 import type { DedicatedStatus, Endpoint, Tenant } from '../../../core/subscriptions/Endpoint.ts';
 import type {
   EndpointPatch,
@@ -144,6 +145,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       maxConcurrency: endpoint.maxConcurrency ?? DEDICATED_DEFAULTS.maxConcurrency,
       auth: endpoint.auth ?? DEDICATED_DEFAULTS.auth,
       dedicated: endpoint.dedicated ?? DEDICATED_DEFAULTS.dedicated,
+      signatureScheme: endpoint.signatureScheme ?? SIGNATURE_SCHEMES.v1,
       disabledReason: null,
       createdAt: now,
       updatedAt: now,
@@ -230,6 +232,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     if (patch.enabled != null) set('enabled', patch.enabled);
     if (patch.enabled === true) set('disabledReason', null);
     if (patch.transport != null) set('transport', patch.transport);
+    if (patch.signatureScheme != null) set('signatureScheme', patch.signatureScheme);
     if ('rateLimitPerSecond' in patch) set('rateLimitPerSecond', patch.rateLimitPerSecond ?? null);
     if ('maxConcurrency' in patch) set('maxConcurrency', patch.maxConcurrency ?? null);
     if ('auth' in patch) set('auth', authItem(patch.auth ?? null));

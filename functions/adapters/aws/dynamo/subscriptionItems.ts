@@ -1,3 +1,4 @@
+import type { SignatureScheme } from '../../../core/signing/constants.ts';
 import {
   type DedicatedStatus,
   ENDPOINT_TRANSPORTS,
@@ -60,6 +61,8 @@ export interface EndpointItem extends ItemKey {
   auth?: EndpointAuth | null;
   /** Written by the sync Lambda; the stream handler ignores changes to it alone. */
   dedicated?: DedicatedStatus | null;
+  /** Absent on items written before v1a existed: v1. The key itself is in Secrets Manager. */
+  signatureScheme?: SignatureScheme;
 }
 
 export interface EndpointRefItem extends ItemKey {
@@ -118,6 +121,7 @@ export function endpointItem(endpoint: Endpoint): EndpointItem {
     ...(endpoint.maxConcurrency === undefined ? {} : { maxConcurrency: endpoint.maxConcurrency }),
     ...(endpoint.auth === undefined ? {} : { auth: authItem(endpoint.auth) }),
     ...(endpoint.dedicated === undefined ? {} : { dedicated: dedicatedItem(endpoint.dedicated) }),
+    ...(endpoint.signatureScheme === undefined ? {} : { signatureScheme: endpoint.signatureScheme }),
   };
 }
 
@@ -175,6 +179,7 @@ export function toEndpoint(item: Record<string, unknown>): Endpoint {
     ...(row.maxConcurrency === undefined ? {} : { maxConcurrency: row.maxConcurrency }),
     ...(row.auth === undefined ? {} : { auth: authItem(row.auth) }),
     ...(row.dedicated === undefined ? {} : { dedicated: dedicatedItem(row.dedicated) }),
+    ...(row.signatureScheme === undefined ? {} : { signatureScheme: row.signatureScheme }),
   };
 }
 
