@@ -40,7 +40,7 @@ function render() {
   }
   // Focus follows the view change so keyboard and screen-reader users start at its heading.
   const heading = view.querySelector('h1');
-  heading?.focus();
+  (view.querySelector('[data-autofocus]') ?? heading)?.focus();
   if (heading) announce(`${heading.textContent} page`);
 }
 

@@ -4,7 +4,7 @@ import { errorClassBadge, time } from '../format.js';
 import { href, navigate } from '../router.js';
 import { confirmDialog, emptyState, errorBox, loading, pageHeading } from '../ui.js';
 import { attemptTimeline, timelineItem } from './attemptTimeline.js';
-import { watchDelivery } from './watchDelivery.js';
+import { prepareWatch } from './watchDelivery.js';
 
 export function deadLetterDetailView(view, { params: [id] }) {
   const content = h('div', {}, loading('the dead letter'));
@@ -45,8 +45,9 @@ async function load(content, id) {
   redriveButton.addEventListener('click', async () => {
     redriveButton.disabled = true;
     discardButton.disabled = true;
-    const since = new Date(Date.now() - 1000).toISOString();
+    let follow;
     try {
+      follow = await prepareWatch(item);
       await api('POST', `/v1/dead-letters/${encodeURIComponent(id)}/redrive`);
     } catch (error) {
       status.textContent = `Not redriven: ${error.message}`;
@@ -56,7 +57,7 @@ async function load(content, id) {
     }
     status.textContent = 'Redriven: queued for delivery with the same webhook-id. Watching for the result…';
     status.className = 'result pending';
-    watchDelivery(item, since, {
+    follow({
       onAttempt: (attempt) => timeline.querySelector('ol').append(timelineItem(attempt, { fresh: true })),
       onOutcome: ({ kind, text }) => {
         status.textContent = text;
@@ -109,8 +110,7 @@ async function load(content, id) {
         'section',
         { class: 'card', 'aria-labelledby': 'body-title' },
         h('h2', { id: 'body-title' }, 'Event body'),
-        h('p', { class: 'hint' }, 'Exactly as sent, byte for byte.'),
-        h('pre', { class: 'code', tabindex: '0', 'aria-label': 'Event body as sent' }, item.body ?? ''),
+        bodyView(item.body ?? ''),
       ),
       h(
         'section',
@@ -126,6 +126,38 @@ async function load(content, id) {
       h('h2', { id: 'timeline-title' }, 'Attempts'),
       timeline,
     ),
+  );
+}
+
+/** The body exactly as sent, with a toggle to indent it (the exact bytes are what was signed). */
+function bodyView(body) {
+  let formatted;
+  try {
+    formatted = JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    formatted = undefined;
+  }
+  const pre = h('pre', { class: 'code', tabindex: '0', 'aria-label': 'Event body as sent' }, body);
+  const hint = h('p', { class: 'hint' }, 'Exactly as sent, byte for byte.');
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'button secondary small', 'aria-pressed': 'false' },
+    'Indent JSON',
+  );
+  toggle.addEventListener('click', () => {
+    const on = toggle.getAttribute('aria-pressed') !== 'true';
+    toggle.setAttribute('aria-pressed', String(on));
+    pre.textContent = on ? formatted : body;
+    pre.setAttribute('aria-label', on ? 'Event body, indented' : 'Event body as sent');
+    hint.textContent = on
+      ? 'Indented for reading; the webhook carried the exact bytes.'
+      : 'Exactly as sent, byte for byte.';
+  });
+  return h(
+    'div',
+    {},
+    h('div', { class: 'section-head' }, hint, formatted === undefined ? null : toggle),
+    pre,
   );
 }
 

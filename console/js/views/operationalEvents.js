@@ -77,26 +77,48 @@ async function load(content, filter) {
       table({
         caption: 'Operational events, newest first',
         columns: ['When', 'Type', 'Tenant', 'Endpoint', 'Details'],
-        rows: page.items.map((event) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, time(event.occurredAt)),
+        rows: [...page.items]
+          .sort(newestFirst)
+          .map((event) =>
             h(
-              'td',
+              'tr',
               {},
+              h('td', { class: 'nowrap' }, time(event.occurredAt)),
               h(
-                'span',
-                { class: `badge ${event.type === 'endpoint.recovered' ? 'ok' : 'error'}` },
-                TYPES[event.type] ?? event.type,
+                'td',
+                {},
+                h(
+                  'span',
+                  { class: `badge ${event.type === 'endpoint.recovered' ? 'ok' : 'error'}` },
+                  TYPES[event.type] ?? event.type,
+                ),
               ),
+              h('td', {}, event.tenantId ?? '—'),
+              h('td', { class: 'mono' }, event.endpointId ?? '—'),
+              h('td', {}, details(event.data)),
             ),
-            h('td', {}, event.tenantId ?? '—'),
-            h('td', { class: 'mono' }, event.endpointId ?? '—'),
-            h('td', {}, h('code', { class: 'small' }, event.data ? JSON.stringify(event.data) : '')),
           ),
-        ),
       }),
+    ),
+  );
+}
+
+const newestFirst = (a, b) => (a.occurredAt < b.occurredAt ? 1 : a.occurredAt > b.occurredAt ? -1 : 0);
+
+/** The event's data: its reason as text, the other fields as name = value. */
+function details(data) {
+  if (!data || typeof data !== 'object') return '';
+  const { reason, ...rest } = data;
+  return h(
+    'div',
+    {},
+    reason ? h('span', { class: 'block' }, String(reason)) : null,
+    h(
+      'span',
+      { class: 'small muted block mono' },
+      Object.entries(rest)
+        .map(([name, value]) => `${name} = ${typeof value === 'object' ? JSON.stringify(value) : value}`)
+        .join(' · '),
     ),
   );
 }

@@ -12,6 +12,7 @@ export function signInView(view, { message }) {
     autocomplete: 'off',
     spellcheck: 'false',
     required: true,
+    'data-autofocus': true,
     'aria-describedby': 'admin-token-hint',
   });
   const error = h('p', { class: 'field-error', id: 'admin-token-error', role: 'alert' });
@@ -67,7 +68,9 @@ export function signInView(view, { message }) {
           h(
             'p',
             { class: 'hint', id: 'admin-token-hint' },
-            'Locally it is in .rowhook/admin-token; on AWS in the admin-token secret. ',
+            'Locally it is in ',
+            h('code', {}, '.rowhook/admin-token'),
+            '; on AWS in the admin-token secret (see docs/deploy.md). ',
             'It is kept in this tab only and forgotten when you close it or sign out.',
           ),
           error,

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONSOLE_CONTENT_TYPES, CONSOLE_INDEX } from './constants.ts';
 
 export interface ConsoleFile {
-  body: Uint8Array;
+  /** Absolute path, only ever taken from the directory listing, never from a request. */
+  path: string;
   contentType: string;
 }
 
@@ -24,8 +25,8 @@ export function findConsoleDir(candidates: readonly string[] = CONSOLE_DIR_CANDI
 }
 
 /**
- * Every servable file under `dir`, keyed by its POSIX path relative to it. Requests are answered
- * from this map only, so no request path ever reaches the file system (no traversal to guard).
+ * Every servable file under `dir`, keyed by its POSIX path relative to it. Requests are looked up
+ * in this map only, so no request path ever reaches the file system (no traversal to guard).
  */
 export function loadConsoleFiles(dir: string): Map<string, ConsoleFile> {
   const files = new Map<string, ConsoleFile>();
@@ -36,8 +37,7 @@ export function loadConsoleFiles(dir: string): Map<string, ConsoleFile> {
       if (entry.isDirectory()) walk(child);
       const contentType =
         CONSOLE_CONTENT_TYPES[path.extname(entry.name) as keyof typeof CONSOLE_CONTENT_TYPES];
-      if (entry.isFile() && contentType)
-        files.set(child, { body: readFileSync(path.join(dir, child)), contentType });
+      if (entry.isFile() && contentType) files.set(child, { path: path.join(dir, child), contentType });
     }
   };
   walk('');

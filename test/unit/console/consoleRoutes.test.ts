@@ -79,6 +79,18 @@ describe('consoleRoutes', () => {
     });
   });
 
+  it('serves a file added after the first request, and says so when the folder is missing', async () => {
+    expect((await app.request('/console/late.js')).status).toBe(404);
+    await writeFile(path.join(dir, 'late.js'), 'export {};');
+    expect((await app.request('/console/late.js')).status).toBe(200);
+
+    const missing = new Hono();
+    missing.route('/console', consoleRoutes({ dir: path.join(outside, 'nowhere') }));
+    const res = await missing.request('/console/');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.message).toBe('the console files are not installed with this API');
+  });
+
   it('finds the real console folder from source and serves every file of it', () => {
     const found = findConsoleDir();
     expect(found && path.basename(found)).toBe('console');
