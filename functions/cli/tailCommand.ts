@@ -12,7 +12,8 @@ interface AttemptsPage {
 /** One line per attempt: time, outcome, latency, who, what. */
 export function formatAttemptLine(a: LiveAttempt): string {
   const ok = a.status !== null && a.status >= 200 && a.status < 300;
-  const outcome = ok ? `ok ${a.status}` : `FAIL ${a.errorClass ?? a.status ?? '?'}`;
+  // A status says it all for HTTP answers; without one the error class tells timeout from refused.
+  const outcome = ok ? `ok ${a.status}` : `FAIL ${a.status ?? a.errorClass ?? '?'}`;
   const latency = a.latencyMs === null ? '-' : `${a.latencyMs}ms`;
   const parts = [
     formatTime(a.startedAt) ?? '-',
