@@ -54,7 +54,11 @@ export interface DeliveryQueue {
    * later call could overcome is thrown instead, so the relay leaves the batch for the next run.
    */
   enqueue(deliveries: readonly NewDelivery[]): Promise<EnqueueResult>;
-  /** Takes up to `limit` due deliveries and hides them for `leaseMs` (visibility timeout). */
+  /**
+   * Takes up to `limit` due deliveries and hides them for `leaseMs` (visibility timeout). An adapter
+   * may hand out fewer than are due, in an order of its choosing, to be fair (the PostgreSQL queue
+   * keeps each endpoint within its concurrency cap and rate limit and takes turns across tenants).
+   */
   claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
   settle(settlements: readonly Settlement[]): Promise<void>;
 }
