@@ -26,12 +26,12 @@ export const METRICS = {
     labels: [],
     emfDimensions: [],
   },
-  /** Deliveries waiting for an attempt, by whether one is due now. */
+  /** Deliveries not settled yet, by whether an attempt is due, waiting or in flight. */
   queueDepth: {
     name: 'rowhook_queue_depth',
     type: METRIC_TYPE.gauge,
     unit: METRIC_UNIT.count,
-    help: 'Pending deliveries: state="ready" are due now, state="scheduled" wait for a retry or hold a lease',
+    help: 'Pending deliveries: ready (due now), scheduled (waiting for a retry), in_flight (being attempted)',
     labels: ['state'],
     emfDimensions: ['state'],
   },
@@ -82,7 +82,11 @@ export const DELIVERY_OUTCOME = {
   discarded: 'discarded',
 } as const;
 
-export const QUEUE_STATE = { ready: 'ready', scheduled: 'scheduled' } as const;
+/**
+ * Values of `rowhook_queue_depth{state}`: due now (including a lease that ran out, its worker gone);
+ * waiting for a retry's delay; leased to an attempt in flight (SQS: visible, delayed, not visible).
+ */
+export const QUEUE_STATE = { ready: 'ready', scheduled: 'scheduled', inFlight: 'in_flight' } as const;
 
 /**
  * At most this many tenants are reported by `rowhook_dead_letters` (those with the most dead
