@@ -3,6 +3,7 @@ import type { ResolveHost } from '../core/network/checkEndpointUrl.ts';
 import type { DeadLetters } from '../ports/DeadLetters.ts';
 import type { DeliveryLog } from '../ports/DeliveryLog.ts';
 import type { FailedEvents } from '../ports/FailedEvents.ts';
+import type { MetricsExposition } from '../ports/Metrics.ts';
 import type { OperationalEvents } from '../ports/OperationalEvents.ts';
 import type { OutboxWriter } from '../ports/OutboxSource.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
@@ -26,4 +27,6 @@ export interface ApiDependencies {
   /** Called after something was added to the outbox (test events) so the relay runs now. */
   onOutboxWrite: () => void;
   log: (entry: Record<string, unknown>) => void;
+  /** GET /metrics (local runtime); `public` skips the admin token (ROWHOOK_METRICS_PUBLIC). */
+  metrics?: { exposition: MetricsExposition; public: boolean };
 }

@@ -14,6 +14,7 @@ import { deadLetterRoutes } from './routes/deadLetterRoutes.ts';
 import { endpointRoutes } from './routes/endpointRoutes.ts';
 import { eventRoutes } from './routes/eventRoutes.ts';
 import { metaRoutes } from './routes/metaRoutes.ts';
+import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { operationalEventRoutes } from './routes/operationalEventRoutes.ts';
 import { operatorEndpointRoutes } from './routes/operatorEndpointRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDependencies) {
   );
   metaRoutes(router);
   operationalEventRoutes(router, deps);
+  metricsRoutes(router, deps);
   tenantRoutes(router, deps);
   operatorEndpointRoutes(router, deps);
   endpointRoutes(router, deps);
