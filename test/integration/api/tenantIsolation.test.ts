@@ -251,6 +251,29 @@ describe('operator routes and tenant routes refuse the wrong credentials', () =>
       method: 'POST',
       path: () => `/v1/dead-letters/${deadLetterId}/redrive`,
     },
+    { name: 'GET /v1/dead-letters/summary', method: 'GET', path: () => '/v1/dead-letters/summary' },
+    {
+      name: 'GET /v1/tenants/{tenantId}/endpoints',
+      method: 'GET',
+      path: () => `/v1/tenants/${tenant.id}/endpoints`,
+    },
+    {
+      name: 'GET /v1/tenants/{tenantId}/endpoints/{id}',
+      method: 'GET',
+      path: () => `/v1/tenants/${tenant.id}/endpoints/${endpoint.id}`,
+    },
+    {
+      name: 'POST /v1/tenants/{tenantId}/endpoints/{id}/disable',
+      method: 'POST',
+      path: () => `/v1/tenants/${tenant.id}/endpoints/${endpoint.id}/disable`,
+      body: { reason: 'not by a tenant' },
+    },
+    {
+      name: 'POST /v1/tenants/{tenantId}/endpoints/{id}/enable',
+      method: 'POST',
+      path: () => `/v1/tenants/${tenant.id}/endpoints/${endpoint.id}/enable`,
+    },
+    { name: 'GET /v1/events/failed', method: 'GET', path: () => '/v1/events/failed' },
   ];
 
   async function operatorStateUnchanged() {
@@ -259,6 +282,8 @@ describe('operator routes and tenant routes refuse the wrong credentials', () =>
     const dead = await api.call('GET', `/v1/dead-letters/${deadLetterId}`, TEST_ADMIN_TOKEN);
     expect(dead.status).toBe(200);
     expect(dead.json).toMatchObject({ id: deadLetterId, attempts: 3, lastStatus: 500 });
+    const own = await api.call('GET', `/v1/endpoints/${endpoint.id}`, tenant.apiKey);
+    expect(own.json).toMatchObject({ enabled: true, disabledReason: null });
   }
 
   it.each(operatorRoutes)('$name refuses a tenant API key with 403 forbidden', async (route) => {
