@@ -175,6 +175,9 @@ describe('the web console in a real browser', () => {
     await screenshot(page, 'endpoints');
     await ok.getByRole('button', { name: /^Re-enable / }).click();
     await ok.getByText('Enabled', { exact: true }).waitFor();
+    // The row was rebuilt; keyboard focus stays on this endpoint's button.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Disable');
+    await page.getByText(/re-enabled: queued deliveries resume/).waitFor();
     const endpoint = await harness.api.call(
       'GET',
       `/v1/tenants/acme/endpoints/${acme.endpointId}`,

@@ -1,5 +1,5 @@
 import { api, isMissingRoute } from '../api.js';
-import { announce, h, replace } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { percent, time } from '../format.js';
 import { href, navigate } from '../router.js';
 import { confirmDialog, emptyState, errorBox, field, loading, pageHeading, table } from '../ui.js';
@@ -74,7 +74,7 @@ async function loadEndpoints(content, tenantId) {
     replace(content, emptyState('No endpoints', `${tenantId} has not registered an endpoint yet.`));
     return;
   }
-  const status = h('p', { role: 'status', 'aria-live': 'polite', class: 'result' });
+  const status = h('p', { role: 'status', 'aria-live': 'polite', class: 'result', id: 'endpoints-status' });
   replace(
     content,
     h(
@@ -105,6 +105,7 @@ function endpointRow(tenantId, endpoint, status, reload) {
   const toggle = endpoint.enabled
     ? h('button', { type: 'button', class: 'button secondary small' }, 'Disable')
     : h('button', { type: 'button', class: 'button primary small' }, 'Re-enable');
+  toggle.dataset.endpointToggle = endpoint.id;
   toggle.setAttribute('aria-label', `${endpoint.enabled ? 'Disable' : 'Re-enable'} ${endpoint.url}`);
   toggle.addEventListener('click', async () => {
     if (endpoint.enabled) {
@@ -125,15 +126,18 @@ function endpointRow(tenantId, endpoint, status, reload) {
           body: action === 'disable' ? { reason: 'disabled from the console' } : {},
         },
       );
-      announce(`${endpoint.url} ${action === 'enable' ? 're-enabled' : 'disabled'}.`);
+      const done = `${endpoint.url} ${action === 'enable' ? 're-enabled: queued deliveries resume' : 'disabled'}.`;
       await reload();
-      document.getElementById('endpoints-title')?.setAttribute('tabindex', '-1');
-      document.getElementById('endpoints-title')?.focus();
-      const current = document.querySelector('#endpoints-title ~ p[role=status]');
-      if (current)
-        current.textContent = `${endpoint.url} ${action === 'enable' ? 're-enabled: queued deliveries resume' : 'disabled'}.`;
+      // The rows were rebuilt: keep keyboard focus on this endpoint's (new) button.
+      document.querySelector(`[data-endpoint-toggle="${CSS.escape(endpoint.id)}"]`)?.focus();
+      const current = document.getElementById('endpoints-status');
+      if (current) {
+        current.textContent = done;
+        current.className = 'result ok';
+      }
     } catch (error) {
       status.textContent = `Could not ${action} ${endpoint.url}: ${error.message}`;
+      status.className = 'result error';
       toggle.disabled = false;
     }
   });
@@ -151,7 +155,7 @@ function endpointRow(tenantId, endpoint, status, reload) {
     {},
     h(
       'td',
-      {},
+      { class: 'endpoint-cell' },
       h('span', { class: 'mono block' }, endpoint.url),
       h('span', { class: 'small muted block mono' }, endpoint.id),
       endpoint.description ? h('span', { class: 'small block' }, endpoint.description) : null,
