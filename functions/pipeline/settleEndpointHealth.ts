@@ -4,7 +4,7 @@ import { sameHealthState } from '../core/health/EndpointHealthState.ts';
 import { newOperationalEventId, type OperationalEvent } from '../core/health/OperationalEvent.ts';
 import { ID_PREFIXES } from '../core/ids/constants.ts';
 import { toPublicId } from '../core/ids/prefixedId.ts';
-import type { EndpointHealth, EndpointRef } from '../ports/EndpointHealth.ts';
+import type { EndpointHealth, EndpointRef, StoredEndpointHealth } from '../ports/EndpointHealth.ts';
 import type { OperationalEvents } from '../ports/OperationalEvents.ts';
 import type { AttemptResult } from './attemptDelivery.ts';
 
@@ -78,8 +78,11 @@ export async function settleEndpointHealth(
     entry.outcomes.push({ succeeded: settlement.kind === 'delivered', at: attempt.startedAt });
     outcomes.set(attempt.endpointId, entry);
   }
-  for (const { ref, outcomes: list } of outcomes.values()) {
-    events.push(...(await applyRule(context, ref, list)));
+  // One read for the whole batch: in the steady state (healthy endpoints, successes) that is all.
+  const entries = [...outcomes.values()];
+  const stored = await context.health.read(entries.map((e) => e.ref));
+  for (const { ref, outcomes: list } of entries) {
+    events.push(...(await applyRule(context, ref, list, stored.get(ref.endpointId))));
   }
 
   await context.operationalEvents.record(events);
@@ -89,9 +92,10 @@ async function applyRule(
   context: HealthContext,
   ref: EndpointRef,
   outcomes: AttemptOutcome[],
+  firstRead: StoredEndpointHealth | undefined,
 ): Promise<OperationalEvent[]> {
   for (let race = 0; race < MAX_STATE_RACES; race++) {
-    const stored = (await context.health.read([ref])).get(ref.endpointId);
+    const stored = race === 0 ? firstRead : (await context.health.read([ref])).get(ref.endpointId);
     // Gone, or disabled meanwhile: attempts that started before cannot judge it any more.
     if (!stored?.enabled) return [];
     const decision = decideEndpointHealth(stored.state, outcomes, context.disableAfterMs);
