@@ -24,8 +24,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * After a batch of attempts is settled: disables endpoints that answered 410, applies the
  * auto-disable rule to every endpoint's run of failures, and records the operational events that
- * follow. Nothing is raised about the operator endpoint itself: its failures would otherwise feed
- * events back into the channel that is failing.
+ * follow. The operator endpoint is left out entirely: events about its failures would feed back
+ * into the channel that is failing, and it is not disabled either, as configuration manages it.
  */
 export async function settleEndpointHealth(
   context: HealthContext,
