@@ -111,6 +111,14 @@ describe('fair claims across tenants', () => {
     const claimed = await queue.claim(3, LEASE);
     expect(claimed.map((d) => d.id).sort()).toEqual(older.map((d) => d.id).sort());
   });
+  it('serves deliveries written without their lane (not through enqueue) from the next claim on', async () => {
+    const { queue, endpoint, backlog } = setup();
+    await endpoint('t', 'ep');
+    await backlog('t', 'ep', 2);
+    await database.db.query('delete from rowhook.delivery_lanes');
+    expect(await queue.claim(10, LEASE)).toEqual([]);
+    expect(await queue.claim(10, LEASE)).toHaveLength(2);
+  });
 });
 
 describe('per-endpoint concurrency cap', () => {
