@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { resolveHostWithin } from '../adapters/dns/resolveHostWithin.ts';
 import { UndiciSender } from '../adapters/http/UndiciSender.ts';
+import { meterAttempts } from '../adapters/metrics/meterAttempts.ts';
+import { meterSettlements } from '../adapters/metrics/meterSettlements.ts';
+import { PgGaugeSource } from '../adapters/metrics/PgGaugeSource.ts';
+import { PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.ts';
 import { Database } from '../adapters/pg/Database.ts';
 import { applyMigrations } from '../adapters/pg/migrate.ts';
 import { PgDeadLetters } from '../adapters/pg/PgDeadLetters.ts';
@@ -90,6 +94,7 @@ export async function createLocalRuntime(
   const outbox = new PgOutboxSource(db);
   const queue = new PgDeliveryQueue(db, { endpointConcurrency: config.endpointConcurrency });
   const deliveryLog = new PgDeliveryLog(db);
+  const metrics = new PrometheusMetrics(new PgGaugeSource(db));
   const deadLetters = new PgDeadLetters(db);
   const operationalEvents = new PgOperationalEvents(db, {
     operatorEndpoint: await ensureOperatorEndpoint(subscriptions, secrets, config.operatorWebhook),
@@ -117,10 +122,11 @@ export async function createLocalRuntime(
   });
   const worker = new DeliveryWorker(
     {
-      queue,
+      // Metered here, not in the worker: deliveries by outcome and attempt latency for /metrics.
+      queue: meterSettlements(queue, metrics),
       subscriptions,
       secrets,
-      log: deliveryLog,
+      log: meterAttempts(deliveryLog, metrics),
       sender,
       schedule: config.retrySchedule,
       now: options.now ?? (() => new Date()),
@@ -166,6 +172,7 @@ export async function createLocalRuntime(
     secretOverlapMs: config.secretOverlapMs,
     onOutboxWrite: () => relay.nudge(),
     log,
+    metrics: { exposition: metrics, public: config.metricsPublic },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
