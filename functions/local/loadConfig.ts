@@ -5,8 +5,8 @@ import { parseNetworkList } from '../core/network/AddressPolicy.ts';
 import { RETRY_SCHEDULE } from '../core/retry/constants.ts';
 import { parseDuration } from '../core/retry/parseDuration.ts';
 import { parseRetrySchedule } from '../core/retry/parseRetrySchedule.ts';
-import { decodeSecret } from '../core/signing/decodeSecret.ts';
 import type { RetrySchedule } from '../core/retry/RetrySchedule.ts';
+import { decodeSecret } from '../core/signing/decodeSecret.ts';
 import { InvalidConfigError } from './errors.ts';
 
 export interface RuntimeConfig {
@@ -22,11 +22,11 @@ export interface RuntimeConfig {
   connectTimeoutMs: number;
   deliveryTimeoutMs: number;
   concurrency: number;
+  /** ROWHOOK_ENDPOINT_CONCURRENCY: attempts in flight per endpoint that sets no maxConcurrency. */
+  endpointConcurrency: number;
   maxEventBytes: number;
   sweepIntervalMs: number;
   pollIntervalMs: number;
-  /** ROWHOOK_ENDPOINT_CONCURRENCY: attempts in flight per endpoint that sets no maxConcurrency. */
-  endpointConcurrency: number;
   nudgeIntervalMs: number;
   relayBatchSize: number;
   logPostgres: boolean;
@@ -34,6 +34,8 @@ export interface RuntimeConfig {
   disableAfterMs: number;
   /** ROWHOOK_OPERATOR_WEBHOOK_URL + _SECRET: where operational events are sent; null: recorded only. */
   operatorWebhook: { url: string; secret: string } | null;
+  /** ROWHOOK_METRICS_PUBLIC=true: GET /metrics without the admin token (a scraper on a private network). */
+  metricsPublic: boolean;
   /** ROWHOOK_SECRET_KEY; when absent, main.ts reads (or creates) `secretKeyFile`. */
   secretKey: Buffer | undefined;
   secretKeyFile: string;
@@ -150,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
       );
     }
   }
+  const metricsPublic = read('ROWHOOK_METRICS_PUBLIC') ?? 'false';
+  if (metricsPublic !== 'true' && metricsPublic !== 'false')
+    fail('ROWHOOK_METRICS_PUBLIC', 'must be "true" (no token needed for /metrics) or "false"');
 
   return {
     port: integer('ROWHOOK_PORT', 8080, 0, 65535),
@@ -164,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     connectTimeoutMs: Math.min(duration('ROWHOOK_CONNECT_TIMEOUT', '15s', 100, 120_000), deliveryTimeoutMs),
     deliveryTimeoutMs,
     concurrency: integer('ROWHOOK_CONCURRENCY', 200, 1, 10_000),
+    endpointConcurrency: integer('ROWHOOK_ENDPOINT_CONCURRENCY', 10, 1, 100),
     maxEventBytes: integer('ROWHOOK_MAX_EVENT_BYTES', 256 * 1024, 1024, MAX_EVENT_BYTES_LIMIT),
     sweepIntervalMs: duration('ROWHOOK_SWEEP_INTERVAL', '5s', 50, 300_000),
     pollIntervalMs: duration('ROWHOOK_POLL_INTERVAL', '1s', 10, 60_000),
@@ -180,9 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
       operatorUrl !== undefined && operatorSecret !== undefined
         ? { url: operatorUrl, secret: operatorSecret }
         : null,
+    metricsPublic: metricsPublic === 'true',
     secretKey: encryptionKey('ROWHOOK_SECRET_KEY'),
     secretKeyFile: path.resolve(cwd, read('ROWHOOK_SECRET_KEY_FILE') ?? path.join(dataDir, 'secret-key')),
     previousSecretKey: encryptionKey('ROWHOOK_SECRET_KEY_PREVIOUS'),
   };
 }
-    endpointConcurrency: integer('ROWHOOK_ENDPOINT_CONCURRENCY', 10, 1, 100),
