@@ -4,10 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { resolveHostWithin } from '../adapters/dns/resolveHostWithin.ts';
 import { UndiciSender } from '../adapters/http/UndiciSender.ts';
-import { meterAttempts } from '../adapters/metrics/meterAttempts.ts';
-import { meterSettlements } from '../adapters/metrics/meterSettlements.ts';
-import { PgGaugeSource } from '../adapters/metrics/PgGaugeSource.ts';
-import { PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.ts';
 import { Database } from '../adapters/pg/Database.ts';
 import { applyMigrations } from '../adapters/pg/migrate.ts';
 import { PgDeadLetters } from '../adapters/pg/PgDeadLetters.ts';
@@ -27,6 +23,7 @@ import { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
 import { RelayLoop } from '../pipeline/RelayLoop.ts';
+import { armKillPoints } from './chaos/armKillPoints.ts';
 import { ensureOperatorEndpoint } from './ensureOperatorEndpoint.ts';
 import { InvalidConfigError } from './errors.ts';
 import type { RuntimeConfig } from './loadConfig.ts';
@@ -91,10 +88,13 @@ export async function createLocalRuntime(
     throw error;
   });
   if (sealing.sealed + sealing.resealed > 0) log({ msg: 'encrypted stored signing secrets', ...sealing });
-  const outbox = new PgOutboxSource(db);
-  const queue = new PgDeliveryQueue(db, { endpointConcurrency: config.endpointConcurrency });
+  // Identity unless a chaos test set ROWHOOK_CHAOS_KILL_AT.
+  const killPoints = armKillPoints(process.env);
+  const outbox = killPoints.outbox(new PgOutboxSource(db));
+  const queue = killPoints.queue(
+    new PgDeliveryQueue(db, { endpointConcurrency: config.endpointConcurrency }),
+  );
   const deliveryLog = new PgDeliveryLog(db);
-  const metrics = new PrometheusMetrics(new PgGaugeSource(db));
   const deadLetters = new PgDeadLetters(db);
   const operationalEvents = new PgOperationalEvents(db, {
     operatorEndpoint: await ensureOperatorEndpoint(subscriptions, secrets, config.operatorWebhook),
@@ -112,21 +112,22 @@ export async function createLocalRuntime(
       lingerMs: Math.max(2 * config.nudgeIntervalMs, 20),
     },
   );
-  const sender = new UndiciSender({
-    policy: addressPolicy,
-    connectTimeoutMs: config.connectTimeoutMs,
-    totalTimeoutMs: config.deliveryTimeoutMs,
-    snippetBytes: 1024,
-    connectionsPerOrigin: 50,
-    userAgent: 'Rowhook/0.1 (+https://www.standardwebhooks.com)',
-  });
+  const sender = killPoints.sender(
+    new UndiciSender({
+      policy: addressPolicy,
+      connectTimeoutMs: config.connectTimeoutMs,
+      totalTimeoutMs: config.deliveryTimeoutMs,
+      snippetBytes: 1024,
+      connectionsPerOrigin: 50,
+      userAgent: 'Rowhook/0.1 (+https://www.standardwebhooks.com)',
+    }),
+  );
   const worker = new DeliveryWorker(
     {
-      // Metered here, not in the worker: deliveries by outcome and attempt latency for /metrics.
-      queue: meterSettlements(queue, metrics),
+      queue,
       subscriptions,
       secrets,
-      log: meterAttempts(deliveryLog, metrics),
+      log: deliveryLog,
       sender,
       schedule: config.retrySchedule,
       now: options.now ?? (() => new Date()),
@@ -172,7 +173,6 @@ export async function createLocalRuntime(
     secretOverlapMs: config.secretOverlapMs,
     onOutboxWrite: () => relay.nudge(),
     log,
-    metrics: { exposition: metrics, public: config.metricsPublic },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -9,6 +9,13 @@ export interface SpawnedRuntime {
   process: ChildProcess;
   apiUrl: string;
   output: () => string;
+  /** Settles when the process is gone, with the signal that ended it (null for a normal exit). */
+  exited: Promise<NodeJS.Signals | null>;
+}
+
+export interface RuntimeProcess extends Omit<SpawnedRuntime, 'apiUrl'> {
+  /** The API URL once the runtime says it is running; rejects if it exits first or never does. */
+  ready: Promise<string>;
 }
 
 /** `npm start`'s entry point as a real child process, so a test can SIGKILL it. */
@@ -16,6 +23,12 @@ export async function spawnRuntime(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<SpawnedRuntime> {
+  const started = startRuntimeProcess(databaseUrl, env);
+  return { ...started, apiUrl: await started.ready };
+}
+
+/** Like spawnRuntime without waiting: for tests that may kill it while it is still starting. */
+export function startRuntimeProcess(databaseUrl: string, env: Record<string, string> = {}): RuntimeProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'functions/local/main.ts')], {
     cwd: ROOT,
     env: {
@@ -41,7 +54,10 @@ export async function spawnRuntime(
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const apiUrl = await new Promise<string>((resolve, reject) => {
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`runtime did not start:\n${output}`)), 30_000);
     const check = () => {
       const match = /API:\s+(http:\/\/\S+)/.exec(output);
@@ -51,15 +67,17 @@ export async function spawnRuntime(
       }
     };
     child.stdout?.on('data', check);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`runtime exited with ${code}:\n${output}`));
+      reject(new Error(`runtime exited with ${code ?? signal}:\n${output}`));
     });
   });
-  return { process: child, apiUrl, output: () => output };
+  // A caller that kills the process before it is ready need not handle this rejection.
+  ready.catch(() => {});
+  return { process: child, ready, exited, output: () => output };
 }
 
-export function killHard(runtime: SpawnedRuntime): Promise<void> {
+export function killHard(runtime: Pick<SpawnedRuntime, 'process'>): Promise<void> {
   return new Promise((resolve) => {
     if (runtime.process.exitCode !== null || runtime.process.signalCode !== null) return resolve();
     runtime.process.once('exit', () => resolve());

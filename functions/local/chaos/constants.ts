@@ -1,0 +1,23 @@
+/**
+ * Places in the local pipeline where a chaos test may have the runtime SIGKILL itself, to land a
+ * crash exactly between two steps whose order the delivery guarantees depend on.
+ */
+export const KILL_POINT = {
+  /** Deliveries inserted, the outbox batch not yet marked published (same transaction). */
+  relayEnqueued: 'relay-enqueued',
+  /** The relay transaction committed. */
+  relayCommitted: 'relay-committed',
+  /** Deliveries leased to this worker, nothing sent yet. */
+  claimed: 'claimed',
+  /** The receiver answered; the result is not yet written. */
+  sent: 'sent',
+  /** A batch of results is being flushed: attempts recorded, deliveries not yet settled. */
+  beforeSettle: 'before-settle',
+  /** A batch of results is settled. */
+  settled: 'settled',
+} as const;
+
+export type KillPoint = (typeof KILL_POINT)[keyof typeof KILL_POINT];
+
+/** `<point>:<n>`: die the n-th time <point> is reached. Unset in production: nothing is wrapped. */
+export const KILL_AT_VARIABLE = 'ROWHOOK_CHAOS_KILL_AT';
