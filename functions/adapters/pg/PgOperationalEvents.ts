@@ -60,26 +60,20 @@ export class PgOperationalEvents implements OperationalEvents {
   }
 
   async list(filter: OperationalEventFilter, page: { limit: number; after: string | null }) {
-    const params = [filter.type ?? null, filter.tenantId ?? null, page.after, page.limit];
     const where = `($1::text is null or type = $1) and ($2::text is null or tenant_id = $2)`;
+    const columns = 'id, type, tenant_id, endpoint_id, occurred_at, data';
     const rows =
       page.after === null
         ? // The latest `limit`, shown oldest first like a page read forwards.
           await this.db.query<EventRow>(
             `select * from (
-               select id, type, tenant_id, endpoint_id, occurred_at, data
-                 from rowhook.operational_events
-                where ${where} and $3::text is null
-                order by id desc limit $4
+               select ${columns} from rowhook.operational_events where ${where} order by id desc limit $3
              ) latest order by id`,
-            params,
+            [filter.type ?? null, filter.tenantId ?? null, page.limit],
           )
         : await this.db.query<EventRow>(
-            `select id, type, tenant_id, endpoint_id, occurred_at, data
-               from rowhook.operational_events
-              where ${where} and id > $3
-              order by id limit $4`,
-            params,
+            `select ${columns} from rowhook.operational_events where ${where} and id > $3 order by id limit $4`,
+            [filter.type ?? null, filter.tenantId ?? null, page.after, page.limit],
           );
     return rows.map((row) => ({
       id: row.id,
