@@ -3,12 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closedPortUrl } from '../../support/faultyReceiver.ts';
 import { TEST_ADMIN_TOKEN, useTestRuntime } from '../../support/startTestRuntime.ts';
-import { cliFor, EMPTY_CWD, runRowhook } from './runRowhook.ts';
+import { CLI_TEST_TIMEOUT_MS, cliFor, EMPTY_CWD, runRowhook } from './runRowhook.ts';
 
 const harness = useTestRuntime();
 const admin = (args: string[]) => cliFor(harness.runtime.apiUrl, TEST_ADMIN_TOKEN)(args);
 
-describe('rowhook help and usage errors', () => {
+describe('rowhook help and usage errors', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('--help lists the commands and the exit codes, exit 0', async () => {
     const res = await runRowhook(['--help']);
     expect(res.code).toBe(0);
@@ -43,7 +43,7 @@ describe('rowhook help and usage errors', () => {
   });
 });
 
-describe('rowhook tenants', () => {
+describe('rowhook tenants', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('creates a tenant, prints its API key once, and lists it', async () => {
     const created = await admin(['tenants', 'create', 'cli-acme', '--name', 'Acme CLI']);
     expect(created.code).toBe(0);
@@ -110,7 +110,7 @@ describe('rowhook tenants', () => {
   });
 });
 
-describe('rowhook endpoints with a tenant API key', () => {
+describe('rowhook endpoints with a tenant API key', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('creates, shows, disables, enables, lists and deletes an endpoint', async () => {
     const tenant = await harness.api.createTenant('cli-endpoints');
     const cli = cliFor(harness.runtime.apiUrl, tenant.apiKey);
@@ -168,7 +168,7 @@ describe('rowhook endpoints with a tenant API key', () => {
   });
 });
 
-describe('rowhook dlq against an empty dead-letter queue', () => {
+describe('rowhook dlq against an empty dead-letter queue', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('exits 4 for an unknown dead letter, on show, redrive and discard', async () => {
     const id = 'dlv_0193aaaaaaaa7bbbbbbbbbbbbbbbbbbb';
     for (const args of [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useReceivers } from '../../support/faultyReceiver.ts';
 import { TEST_ADMIN_TOKEN, useTestRuntime } from '../../support/startTestRuntime.ts';
 import type { TestReceiver } from '../../support/TestReceiver.ts';
-import { cliFor } from './runRowhook.ts';
+import { CLI_TEST_TIMEOUT_MS, cliFor } from './runRowhook.ts';
 
 // The default test schedule (100ms,100ms): three failed attempts and a delivery is dead in well under a second.
 const harness = useTestRuntime();
@@ -30,11 +30,11 @@ async function deadLettersAt(r: TestReceiver, events: number) {
   const list = async () =>
     (await harness.api.call('GET', `/v1/dead-letters?endpointId=${endpoint.id}`, TEST_ADMIN_TOKEN)).json
       .items as DeadLetter[];
-  await expect.poll(async () => (await list()).length, { timeout: 15_000, interval: 100 }).toBe(events);
+  await expect.poll(async () => (await list()).length, { timeout: 60_000, interval: 100 }).toBe(events);
   return { tenant, endpoint, deadLetters: await list() };
 }
 
-describe('rowhook dlq', () => {
+describe('rowhook dlq', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('lists dead letters as a table and as the API JSON, with filters', async () => {
     const { tenant, endpoint, deadLetters } = await deadLettersAt(await receiver(), 2);
 
@@ -112,7 +112,7 @@ describe('rowhook dlq', () => {
 
     const res = await admin(['dlq', 'redrive', first.id]);
     expect(res).toMatchObject({ code: 0, stdout: `redriven ${first.id}\n` });
-    await r.waitForCount(before + 1);
+    await r.waitForCount(before + 1, 60_000);
     expect(r.received.at(-1)?.headers['webhook-id']).toBe(first.eventId);
 
     // One unknown id among known ones: the others are still redriven, the exit code says not found.
@@ -154,7 +154,7 @@ describe('rowhook dlq', () => {
     // Not a terminal: plain progress lines, one per batch.
     expect(res.stderr).toBe('redriven 2 of 5\nredriven 4 of 5\nredriven 5 of 5\n');
 
-    await r.waitForCount(before + 5);
+    await r.waitForCount(before + 5, 60_000);
     const redelivered = r.received.slice(before).map((w) => w.headers['webhook-id']);
     expect(redelivered.sort()).toEqual(deadLetters.map((d) => d.eventId).sort());
     const left = JSON.parse((await admin(['dlq', 'ls', '--endpoint', endpoint.id, '--json'])).stdout);

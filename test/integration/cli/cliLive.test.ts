@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useReceivers } from '../../support/faultyReceiver.ts';
 import { TEST_ADMIN_TOKEN, useTestRuntime } from '../../support/startTestRuntime.ts';
-import { cliFor, startRowhook } from './runRowhook.ts';
+import { CLI_TEST_TIMEOUT_MS, cliFor, startRowhook } from './runRowhook.ts';
 
 const harness = useTestRuntime();
 const receiver = useReceivers();
@@ -24,7 +24,7 @@ async function tenantWithEndpoint(status: number) {
 
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 
-describe('rowhook tail', () => {
+describe('rowhook tail', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('prints each new attempt as NDJSON and stops cleanly on SIGINT', async () => {
     const { tenant, sendTestEvent } = await tenantWithEndpoint(200);
     const tail = startRowhook(['tail', '--tenant', tenant.id, '--json', '--interval', '100'], {
@@ -32,7 +32,7 @@ describe('rowhook tail', () => {
     });
     try {
       const sent = [await sendTestEvent(), await sendTestEvent()];
-      await expect.poll(() => lines(tail.result.stdout).length, { timeout: 20_000, interval: 100 }).toBe(2);
+      await expect.poll(() => lines(tail.result.stdout).length, { timeout: 60_000, interval: 100 }).toBe(2);
       const attempts = lines(tail.result.stdout).map((line) => JSON.parse(line));
       expect(attempts.map((a) => a.webhookId).sort()).toEqual([...sent].sort());
       for (const attempt of attempts) {
@@ -55,14 +55,14 @@ describe('rowhook tail', () => {
     const ok = await tenantWithEndpoint(200);
     const failing = await tenantWithEndpoint(500);
     const okEvent = await ok.sendTestEvent();
-    await ok.r.waitForCount(1);
+    await ok.r.waitForCount(1, 60_000);
     await failing.sendTestEvent();
-    await failing.r.waitForCount(1);
+    await failing.r.waitForCount(1, 60_000);
 
     const tail = startRowhook(['tail', '-n', '5'], {
       env: { ROWHOOK_URL: harness.runtime.apiUrl, ROWHOOK_TOKEN: ok.tenant.apiKey },
     });
-    await expect.poll(() => lines(tail.result.stdout).length, { timeout: 20_000, interval: 100 }).toBe(1);
+    await expect.poll(() => lines(tail.result.stdout).length, { timeout: 60_000, interval: 100 }).toBe(1);
     tail.child.kill('SIGINT');
     const done = await tail.done;
     expect(done.code).toBe(0);
@@ -78,7 +78,7 @@ describe('rowhook tail', () => {
     const failTail = startRowhook(['tail', '-n', '1', '--tenant', failing.tenant.id], {
       env: { ROWHOOK_URL: harness.runtime.apiUrl, ROWHOOK_TOKEN: TEST_ADMIN_TOKEN },
     });
-    await expect.poll(() => lines(failTail.result.stdout).length, { timeout: 20_000, interval: 100 }).toBe(1);
+    await expect.poll(() => lines(failTail.result.stdout).length, { timeout: 60_000, interval: 100 }).toBe(1);
     failTail.child.kill('SIGINT');
     expect((await failTail.done).stdout).toMatch(/ {2}FAIL 500 +\d+ms {2}#\d/);
   });
@@ -91,11 +91,11 @@ describe('rowhook tail', () => {
   });
 });
 
-describe('rowhook endpoints for operators (--tenant)', () => {
+describe('rowhook endpoints for operators (--tenant)', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('lists with health, disables with a reason and re-enables', async () => {
     const { tenant, endpoint, r, sendTestEvent } = await tenantWithEndpoint(200);
     await sendTestEvent();
-    await r.waitForCount(1);
+    await r.waitForCount(1, 60_000);
 
     const listed = await admin(['endpoints', 'ls', '--tenant', tenant.id]);
     expect(listed.code).toBe(0);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closedPortUrl } from '../../support/faultyReceiver.ts';
 import { useTestRuntime } from '../../support/startTestRuntime.ts';
-import { EMPTY_CWD, runRowhook } from './runRowhook.ts';
+import { CLI_TEST_TIMEOUT_MS, EMPTY_CWD, runRowhook } from './runRowhook.ts';
 
 const harness = useTestRuntime();
 
@@ -15,7 +15,7 @@ const capturedTypes = async (table: string) =>
     )
   ).map((row) => ({ type: row.event_type, data: JSON.parse(row.body).data }));
 
-describe('rowhook track', () => {
+describe('rowhook track', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('runs rowhook.track_table against --database-url with the prefix and excluded columns', async () => {
     await harness.database.db.query(
       'create table cli_orders (id bigint primary key, tenant_id text not null, total numeric, secret text)',

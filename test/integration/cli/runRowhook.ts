@@ -65,3 +65,9 @@ export function cliFor(url: string, token: string) {
   return (args: string[], env: Record<string, string | undefined> = {}) =>
     runRowhook(args, { env: { ROWHOOK_URL: url, ROWHOOK_TOKEN: token, ...env } });
 }
+
+/**
+ * Each CLI run is a fresh Node process loading TypeScript through tsx: a second or two idle, far more
+ * on a loaded machine. A test running several in a row gets this ceiling instead of the default 30 s.
+ */
+export const CLI_TEST_TIMEOUT_MS = 180_000;
