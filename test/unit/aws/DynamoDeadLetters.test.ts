@@ -268,7 +268,7 @@ describe('the API on DynamoDeadLetters', () => {
 
     expect((await call('DELETE', `/v1/dead-letters/${toPublicId('dlv', f3.deliveryId)}`)).status).toBe(204);
     const bulk = await call('POST', '/v1/dead-letters/redrive', '{}');
-    expect(bulk).toEqual({ status: 202, json: { count: 1 } });
+    expect(bulk).toEqual({ status: 202, json: { count: 1, remaining: 0 } });
     expect(sent.map((m) => m.eventId)).toEqual([f1.eventId, f2.eventId]);
     expect((await call('GET', '/v1/dead-letters')).json.items).toEqual([]);
   });
