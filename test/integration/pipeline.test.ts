@@ -293,7 +293,7 @@ describe('retries, dead letters and redrive', () => {
     const bulk = await harness.api.call('POST', '/v1/dead-letters/redrive', TEST_ADMIN_TOKEN, {
       endpointId: endpoint.id,
     });
-    expect(bulk).toEqual({ status: 202, json: { count: 2 } });
+    expect(bulk).toEqual({ status: 202, json: { count: 2, remaining: 0 } });
     await receiver.waitForCount(before + 2);
     await receiver.stop();
   });
