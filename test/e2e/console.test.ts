@@ -205,6 +205,42 @@ describe('the web console in a real browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('rowhook.adminToken'))).toBeNull();
+  });
+
+  it('works from the keyboard alone, with focus where the operator expects it', async () => {
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return { tag: el?.tagName, text: el?.textContent?.trim(), id: el?.id };
+      });
+    const tabTo = async (matches: (f: Awaited<ReturnType<typeof focused>>) => boolean) => {
+      for (let i = 0; i < 60; i++) {
+        if (matches(await focused())) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`never reached the element; focus is on ${JSON.stringify(await focused())}`);
+    };
+    // The token field has the focus on the sign-in page: type and press Enter.
+    expect((await focused()).id).toBe('admin-token');
+    await page.keyboard.type(TEST_ADMIN_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Dead letters', level: 1 }).waitFor();
+
+    // The three dead letters of the unreachable acme endpoint are still there.
+    await page.getByRole('table', { name: /newest failure first/ }).waitFor();
+    await tabTo((f) => f.tag === 'A' && (f.text ?? '').startsWith('dlv_'));
+    const id = (await focused()).text;
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: `Dead letter ${id}` }).waitFor();
+    expect((await focused()).text).toBe(`Dead letter ${id}`);
+
+    await tabTo((f) => f.id === 'discard-one');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Discard this dead letter?' }).waitFor();
+    expect((await focused()).id).toBe('confirm-cancel');
+    await page.keyboard.press('Escape');
+    expect((await focused()).id).toBe('discard-one');
+    expect((await deadLetters('limit=100')).map((d) => d.id)).toContain(id);
     expect(pageErrors).toEqual([]);
   });
 });
