@@ -10,7 +10,7 @@ export interface DeadLetterFilter {
   from?: Date;
   /** failedAt < to: a bulk redrive passes the time it started, so it never chases new failures. */
   to?: Date;
-  /** Only these deliveries (stored ids), still subject to the other conditions. */
+  /** Only these deliveries (stored ids, at most 100: DynamoDB's IN limit), still subject to the rest. */
   ids?: readonly string[];
 }
 

@@ -290,6 +290,7 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
     }
     if (filter.ids) {
       if (filter.ids.length === 0) return [];
+      if (filter.ids.length > MAX_IDS) throw new RangeError(`at most ${MAX_IDS} ids per filter`);
       names['#deliveryId'] = 'deliveryId';
       const ids = filter.ids.map((id, i) => {
         values[`:id${i}`] = id;
@@ -320,5 +321,8 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
     return items as unknown as FailedItem[];
   }
 }
+
+/** DynamoDB allows 100 operands in an IN list; the API accepts no more. */
+const MAX_IDS = 100;
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
