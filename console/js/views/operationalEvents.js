@@ -1,7 +1,7 @@
 import { api, isMissingRoute } from '../api.js';
 import { h, replace } from '../dom.js';
 import { time } from '../format.js';
-import { navigate } from '../router.js';
+import { href, navigate } from '../router.js';
 import { emptyState, errorBox, field, loading, pageHeading, table } from '../ui.js';
 
 const TYPES = {
@@ -113,6 +113,13 @@ function details(data) {
     'div',
     {},
     reason ? h('span', { class: 'block' }, String(reason)) : null,
+    typeof rest.deliveryId === 'string'
+      ? h(
+          'a',
+          { href: href(`/dead-letters/${encodeURIComponent(rest.deliveryId)}`), class: 'small' },
+          'Open the dead letter',
+        )
+      : null,
     h(
       'span',
       { class: 'small muted block mono' },
