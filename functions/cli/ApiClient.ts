@@ -1,3 +1,4 @@
+import { type Dispatcher, request } from 'undici';
 import { CLI_DEFAULTS, EXIT_CODES, type ExitCode } from './constants.ts';
 import { ApiCallError } from './errors.ts';
 
@@ -53,11 +54,12 @@ export class ApiClient {
     const url = this.urlFor(path, options.query);
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-    let response: Response;
+    let status: number;
     let text: string;
     try {
-      response = await fetch(url, {
-        method,
+      // undici's request rather than fetch: fetch refuses "bad ports" (6000, 10080, ...) an API may use.
+      const response = await request(url, {
+        method: method as Dispatcher.HttpMethod,
         headers: {
           accept: 'application/json',
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
@@ -65,25 +67,28 @@ export class ApiClient {
         },
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal,
+        // One request per process (tail polls once a second): no idle socket keeps the CLI from exiting.
+        reset: true,
       });
-      text = await response.text();
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (error) {
       if (options.signal?.aborted) throw error;
       throw this.unreachable(error, timeout.aborted);
     }
     const json = parseJson(text);
-    if (response.ok) {
+    if (status >= 200 && status < 300) {
       if (text !== '' && json === undefined) {
         throw new ApiCallError(
           EXIT_CODES.unavailable,
-          `${method} ${path} answered ${response.status} with a body that is not JSON; is ${this.baseUrl} a Rowhook API?`,
-          response.status,
+          `${method} ${path} answered ${status} with a body that is not JSON; is ${this.baseUrl} a Rowhook API?`,
+          status,
           undefined,
         );
       }
-      return { status: response.status, json: json as T, text };
+      return { status, json: json as T, text };
     }
-    throw this.refused(method, path, response.status, json);
+    throw this.refused(method, path, status, json);
   }
 
   private urlFor(path: string, query: Record<string, QueryValue> = {}): string {
@@ -133,11 +138,13 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** ECONNREFUSED and friends, which undici hides in `cause`. */
+/** ECONNREFUSED and friends, or the innermost message ("bad port"), which undici hides in `cause`. */
 function networkCode(error: unknown): string | undefined {
+  let innermost: string | undefined;
   for (let current = error; current instanceof Error; current = current.cause) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
+    innermost = current.message;
   }
-  return undefined;
+  return innermost;
 }

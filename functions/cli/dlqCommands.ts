@@ -93,6 +93,7 @@ export const dlqCommands: CommandSpec[] = [
     details: [
       'With ids: redrives each one. With --all: every dead letter matching the filters that failed',
       'before the command started, in batches of --batch (default 100), showing progress.',
+      'With --json: ids print [{id, status, body}] per id; --all prints {count, remaining}.',
       ...FILTER_DETAILS,
     ],
     options: { ...DLQ_FILTER_OPTIONS, all: { type: 'boolean' }, batch: { type: 'string' } },

@@ -3,6 +3,14 @@ import { runCli } from './runCli.ts';
 // The `rowhook` command (functions/cli/rowhook.mjs loads this through tsx).
 let interrupt: AbortController | undefined;
 
+// `rowhook dlq ls | head`: a reader that went away is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

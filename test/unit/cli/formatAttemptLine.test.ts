@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { LiveAttempt } from '../../../functions/cli/apiTypes.ts';
+import { formatAttemptLine } from '../../../functions/cli/tailCommand.ts';
+
+const base: LiveAttempt = {
+  id: 'att_1',
+  deliveryId: 'dlv_1',
+  tenantId: 'acme',
+  endpointId: 'ep_1',
+  webhookId: 'evt_1',
+  eventType: 'orders.created',
+  attempt: 1,
+  startedAt: '2026-12-01T10:00:00.123Z',
+  status: 200,
+  latencyMs: 42,
+  errorClass: null,
+  errorMessage: null,
+};
+
+describe('formatAttemptLine', () => {
+  it('shows a success with its status and latency', () => {
+    expect(formatAttemptLine(base)).toBe(
+      '2026-12-01T10:00:00Z  ok 200' + ' '.repeat(16) + '42ms  #1  acme  ep_1  orders.created  evt_1',
+    );
+  });
+
+  it('shows an HTTP failure by status and a network failure by class, with its message on one line', () => {
+    expect(formatAttemptLine({ ...base, status: 500, errorClass: 'http_500', attempt: 2 })).toMatch(
+      /^\S+ {2}FAIL 500 +42ms {2}#2 {2}acme/,
+    );
+    const timeout = formatAttemptLine({
+      ...base,
+      status: null,
+      latencyMs: null,
+      errorClass: 'timeout',
+      errorMessage: 'no answer\nwithin 15 s',
+    });
+    expect(timeout).toMatch(/ {2}FAIL timeout +- {2}#1 .* {2}evt_1 {2}no answer within 15 s$/);
+  });
+});
