@@ -14,6 +14,9 @@ interface Operation {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** An id attribute may not contain spaces: `Dead letters` → `tag-dead-letters`. */
+const anchor = (tag: string) => `tag-${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+
 const who = (security: Operation['security']) => {
   const names = security.flatMap((s) => Object.keys(s));
   if (names.length === 0) return 'no credentials';
@@ -53,10 +56,10 @@ ${body ? `<details><summary>Request body schema</summary><pre>${escapeHtml(JSON.
     }
   }
   const toc = [...byTag.keys()]
-    .map((tag) => `<li><a href="#tag-${escapeHtml(tag)}">${escapeHtml(tag)}</a></li>`)
+    .map((tag) => `<li><a href="#${anchor(tag)}">${escapeHtml(tag)}</a></li>`)
     .join('');
   const groups = [...byTag.entries()]
-    .map(([tag, sections]) => `<h2 id="tag-${escapeHtml(tag)}">${escapeHtml(tag)}</h2>${sections.join('\n')}`)
+    .map(([tag, sections]) => `<h2 id="${anchor(tag)}">${escapeHtml(tag)}</h2>${sections.join('\n')}`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
