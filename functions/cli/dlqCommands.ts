@@ -126,15 +126,10 @@ export const dlqCommands: CommandSpec[] = [
   },
   {
     words: ['dlq', 'summary'],
-    usage: '[--tenant T] [--endpoint EP] [--event-type T] [--since T] [--until T]',
+    usage: FILTER_USAGE,
     summary: 'dead-letter counts by tenant, endpoint and error class',
-    options: {
-      tenant: DLQ_FILTER_OPTIONS.tenant,
-      endpoint: DLQ_FILTER_OPTIONS.endpoint,
-      'event-type': DLQ_FILTER_OPTIONS['event-type'],
-      since: DLQ_FILTER_OPTIONS.since,
-      until: DLQ_FILTER_OPTIONS.until,
-    },
+    details: FILTER_DETAILS,
+    options: DLQ_FILTER_OPTIONS,
     async run(ctx, { values }) {
       const api = await ctx.api();
       const response = await api.request<{ total: number; groups: SummaryGroup[] }>(

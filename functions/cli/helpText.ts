@@ -5,7 +5,8 @@ const GLOBAL_HELP = [
   'Options for every command:',
   `  --url URL     the Rowhook API (ROWHOOK_URL; default ${CLI_DEFAULTS.url})`,
   '  --token T     admin token or tenant API key (ROWHOOK_TOKEN; default for a local URL:',
-  '                .rowhook/admin-token in this folder, or under ROWHOOK_DATA_DIR). Never printed.',
+  '                .rowhook/admin-token in this folder, or under ROWHOOK_DATA_DIR). Never printed;',
+  '                prefer ROWHOOK_TOKEN, as other local users can see command-line arguments.',
   "  --json        print the API's JSON instead of tables (NDJSON for tail)",
   '  -h, --help    help for rowhook or for one command',
 ];
