@@ -4,15 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { resolveHostWithin } from '../adapters/dns/resolveHostWithin.ts';
 import { UndiciSender } from '../adapters/http/UndiciSender.ts';
+import { meterAttempts } from '../adapters/metrics/meterAttempts.ts';
+import { meterSettlements } from '../adapters/metrics/meterSettlements.ts';
+import { PgGaugeSource } from '../adapters/metrics/PgGaugeSource.ts';
+import { PrometheusMetrics } from '../adapters/metrics/PrometheusMetrics.ts';
 import { Database } from '../adapters/pg/Database.ts';
 import { applyMigrations } from '../adapters/pg/migrate.ts';
 import { PgDeadLetters } from '../adapters/pg/PgDeadLetters.ts';
 import { PgDeliveryLog } from '../adapters/pg/PgDeliveryLog.ts';
-import { PgFailedEvents } from '../adapters/pg/PgFailedEvents.ts';
-import { PgEndpointHealth } from '../adapters/pg/PgEndpointHealth.ts';
-import { PgOperationalEvents } from '../adapters/pg/PgOperationalEvents.ts';
 import { DELIVERY_WAKEUP_CHANNEL, PgDeliveryQueue } from '../adapters/pg/PgDeliveryQueue.ts';
+import { PgEndpointHealth } from '../adapters/pg/PgEndpointHealth.ts';
+import { PgFailedEvents } from '../adapters/pg/PgFailedEvents.ts';
 import { PgListener } from '../adapters/pg/PgListener.ts';
+import { PgOperationalEvents } from '../adapters/pg/PgOperationalEvents.ts';
 import { PgOutboxSource } from '../adapters/pg/PgOutboxSource.ts';
 import { PgSecretStore } from '../adapters/pg/PgSecretStore.ts';
 import { PgSubscriptionStore } from '../adapters/pg/PgSubscriptionStore.ts';
@@ -95,6 +99,7 @@ export async function createLocalRuntime(
     new PgDeliveryQueue(db, { endpointConcurrency: config.endpointConcurrency }),
   );
   const deliveryLog = new PgDeliveryLog(db);
+  const metrics = new PrometheusMetrics(new PgGaugeSource(db));
   const deadLetters = new PgDeadLetters(db);
   const operationalEvents = new PgOperationalEvents(db, {
     operatorEndpoint: await ensureOperatorEndpoint(subscriptions, secrets, config.operatorWebhook),
@@ -124,10 +129,11 @@ export async function createLocalRuntime(
   );
   const worker = new DeliveryWorker(
     {
-      queue,
+      // Metered here, not in the worker: deliveries by outcome and attempt latency for /metrics.
+      queue: meterSettlements(queue, metrics),
       subscriptions,
       secrets,
-      log: deliveryLog,
+      log: meterAttempts(deliveryLog, metrics),
       sender,
       schedule: config.retrySchedule,
       now: options.now ?? (() => new Date()),
@@ -173,6 +179,7 @@ export async function createLocalRuntime(
     secretOverlapMs: config.secretOverlapMs,
     onOutboxWrite: () => relay.nudge(),
     log,
+    metrics: { exposition: metrics, public: config.metricsPublic },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -20,7 +20,7 @@ const base: LiveAttempt = {
 describe('formatAttemptLine', () => {
   it('shows a success with its status and latency', () => {
     expect(formatAttemptLine(base)).toBe(
-      '2026-12-01T10:00:00Z  ok 200' + ' '.repeat(16) + '42ms  #1  acme  ep_1  orders.created  evt_1',
+      `2026-12-01T10:00:00Z  ok 200${' '.repeat(16)}42ms  #1  acme  ep_1  orders.created  evt_1`,
     );
   });
 

@@ -28,7 +28,8 @@ async function scriptedApi(answers: { status: number; body: unknown }[]) {
     });
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server?.address() as AddressInfo).port}`, requests };
+  const address = server?.address() as AddressInfo | undefined;
+  return { url: `http://127.0.0.1:${address?.port}`, requests };
 }
 
 function io(url: string, tty: boolean) {
