@@ -20,6 +20,8 @@ export interface StartEmbeddedPostgresOptions {
   /** Delete the cluster when stopped (tests). */
   ephemeral?: boolean;
   log?: (line: string) => void;
+  /** A fixed port, e.g. to restart a server where its clients expect it (tests); default: a free one. */
+  port?: number;
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -44,7 +46,7 @@ export async function startEmbeddedPostgres(
   const password = initialised
     ? (await readFile(passwordFile, 'utf8')).trim()
     : randomBytes(18).toString('base64url');
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
 
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

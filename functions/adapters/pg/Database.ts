@@ -57,6 +57,12 @@ export class Database {
       throw toStoreError(error, 'connecting');
     }
     let broken = false;
+    // A checked-out client has no pool listener: without ours, a connection lost mid-transaction
+    // (server restart) would be an unhandled 'error' event and end the process.
+    const onLost = () => {
+      broken = true;
+    };
+    client.on('error', onLost);
     try {
       await client.query('begin').catch((error) => {
         throw toStoreError(error, 'beginning a transaction');
@@ -73,6 +79,8 @@ export class Database {
       // Errors from `work` keep their own type: business errors must not turn into store errors.
       throw error;
     } finally {
+      // A broken client is discarded with our listener still on, for any error it has left to emit.
+      if (!broken) client.off('error', onLost);
       client.release(broken);
     }
   }
