@@ -26,14 +26,24 @@ export class PgListener {
       application_name: 'rowhook-listener',
     });
     client.on('notification', (message) => this.handlers[message.channel]?.(message.payload ?? ''));
+    // A client that failed or was replaced may still report its end: only the live one reconnects.
+    const lost = () => {
+      if (this.client === undefined || this.client === client) this.scheduleReconnect();
+    };
     client.on('error', (error) => {
       this.onError(error);
-      this.scheduleReconnect();
+      lost();
     });
-    client.on('end', () => this.scheduleReconnect());
-    await client.connect();
-    for (const channel of Object.keys(this.handlers))
-      await client.query(`listen ${client.escapeIdentifier(channel)}`);
+    client.on('end', lost);
+    try {
+      await client.connect();
+      for (const channel of Object.keys(this.handlers))
+        await client.query(`listen ${client.escapeIdentifier(channel)}`);
+    } catch (error) {
+      // The server went away between connecting and listening: don't leave the half-set-up client open.
+      await client.end().catch(() => {});
+      throw error;
+    }
     this.client = client;
   }
 
