@@ -206,6 +206,28 @@ describe('unusual column types produce exact JSON', () => {
     );
   });
 
+  it('keeps floats exact for a writer that lowered extra_float_digits, and leaves its setting alone', async () => {
+    const db = harness.database.db;
+    await db.query('create table floats (id int primary key, tenant_id text not null, d float8, r real)');
+    await db.query(`select rowhook.track_table('floats', 'tenant_id')`);
+    const client = await harness.database.client();
+    await client.query('set extra_float_digits = 0');
+    await client.query('begin');
+    await client.query(`insert into floats values (1, 't', pi(), 1.1)`);
+    const setting = await client.query('show extra_float_digits');
+    await client.query('commit');
+    expect(setting.rows[0]?.extra_float_digits).toBe('0');
+    const [body] = await bodiesOf('floats');
+    if (body === undefined) throw new Error('no event captured');
+    expect(body).toBe(
+      expectedBody(
+        'floats.created',
+        timestampOf(body),
+        '{"d": 3.141592653589793, "r": 1.1, "id": 1, "tenant_id": "t"}',
+      ),
+    );
+  });
+
   it('shows the same instant in every writer time zone, with that zone’s offset', async () => {
     const db = harness.database.db;
     await db.query('create table zoned (id int primary key, tenant_id text not null, at timestamptz)');

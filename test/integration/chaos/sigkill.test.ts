@@ -148,7 +148,7 @@ describe('SIGKILL chaos', () => {
       };
       await expect
         .poll(undelivered, {
-          timeout: 120_000,
+          timeout: 120_000 + KILLS * 500,
           interval: 250,
         })
         .toBe(0);
