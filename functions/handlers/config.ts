@@ -32,7 +32,12 @@ export const ENV = {
   dedicatedDlqArn: 'ROWHOOK_DEDICATED_DLQ_ARN',
   attemptRetentionDays: 'ROWHOOK_ATTEMPT_RETENTION_DAYS',
   disableAfterMs: 'ROWHOOK_DISABLE_AFTER_MS',
+  /** `enabled` when an operator webhook is configured: deliver publishes operational events to it. */
+  operatorWebhook: 'ROWHOOK_OPERATOR_WEBHOOK',
 } as const;
+
+/** The value of ROWHOOK_OPERATOR_WEBHOOK that turns publishing on. */
+export const OPERATOR_WEBHOOK_ENABLED = 'enabled';
 
 export const required = z.string().trim().min(1, 'is required');
 export const arn = required.regex(/^arn:aws[a-z-]*:/, 'must be an ARN (arn:aws:...)');

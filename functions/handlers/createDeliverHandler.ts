@@ -34,8 +34,9 @@ export interface DeliverDependencies extends AttemptContext {
    */
   rejectMessage?: RejectedMessageSink;
   /**
-   * Endpoint health (auto-disable) and operational events, recorded in the table. Without it a 410
-   * still disables the endpoint, but nothing else is tracked.
+   * Endpoint health (auto-disable) and operational events, recorded in the table (and published to
+   * the operator endpoint when one is configured). Without it a 410 still disables the endpoint,
+   * but nothing else is tracked.
    */
   health?: Omit<HealthContext, 'now'>;
 }
@@ -210,11 +211,14 @@ async function attemptAll(
     }),
   );
   // Only settled results: a record SQS hands over again is counted when it is settled then. A
-  // failure here costs operational events (logged), never a delivery, so the batch is not failed.
+  // failure here costs operational events (logged, counted), never a delivery. The batch is not
+  // failed: its records are settled, so SQS would attempt them again (a second retry chain or dead
+  // letter each), and the health transitions already made would not be raised a second time anyway.
   if (deps.health && settled.length > 0) {
-    await settleEndpointHealth({ ...deps.health, now: deps.now }, settled).catch((error: unknown) =>
-      deps.logger.error('could not record endpoint health or operational events', describeError(error)),
-    );
+    await settleEndpointHealth({ ...deps.health, now: deps.now }, settled).catch((error: unknown) => {
+      deps.metrics.addMetric('OperationalEventsFailed', MetricUnit.Count, 1);
+      deps.logger.error('could not record endpoint health or operational events', describeError(error));
+    });
   }
 }
 

@@ -8,8 +8,9 @@ import { createDeliverHandler, sqsRejectedMessageSink } from './createDeliverHan
 import { createObservability } from './observability.ts';
 import { sqsClient } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';
-import { endpointHealth, operationalEvents } from './wiring/health.ts';
+import { endpointHealth } from './wiring/health.ts';
 import { lazy } from './wiring/lazy.ts';
+import { deliverOperationalEvents } from './wiring/operatorEvents.ts';
 import { secretStore } from './wiring/secrets.ts';
 import { sender } from './wiring/sender.ts';
 import { deliverySettler, loggingRecorder } from './wiring/settler.ts';
@@ -43,10 +44,10 @@ const wired = lazy(() => {
     random: Math.random,
     logger,
     metrics,
-    // Recorded in the table; sending them to an operator webhook is not wired on AWS yet.
+    // Recorded in the table, and published to the operator endpoint when the stack configured one.
     health: {
       health: endpointHealth(),
-      operationalEvents: operationalEvents(),
+      operationalEvents: deliverOperationalEvents(logger),
       disableAfterMs: env[ENV.disableAfterMs],
     },
   });

@@ -26,9 +26,9 @@ import { SecretCipher } from '../core/crypto/SecretCipher.ts';
 import { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
+import { ensureOperatorEndpoint } from '../pipeline/ensureOperatorEndpoint.ts';
 import { RelayLoop } from '../pipeline/RelayLoop.ts';
 import { armKillPoints } from './chaos/armKillPoints.ts';
-import { ensureOperatorEndpoint } from './ensureOperatorEndpoint.ts';
 import { InvalidConfigError } from './errors.ts';
 import type { RuntimeConfig } from './loadConfig.ts';
 

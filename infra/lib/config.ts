@@ -65,6 +65,16 @@ export const rowhookConfigSchema = z
     auroraMaxAcu: acu(1).default(4),
     /** Defaults to true for the stage named prod. */
     deletionProtection: booleanFromContext.optional(),
+    /**
+     * Where operational events (endpoint.disabled, message.attempt.exhausted, endpoint.recovered)
+     * are delivered as signed webhooks; https, like every endpoint on AWS. Unset: only recorded.
+     */
+    operatorWebhookUrl: z
+      .url({ error: 'must be a URL such as https://ops.example.com/rowhook' })
+      .refine((v) => v.startsWith('https://'), {
+        error: 'must be an https:// URL (receivers on AWS are https)',
+      })
+      .optional(),
   })
   .refine((c) => c.auroraMaxAcu >= c.auroraMinAcu, {
     path: ['auroraMaxAcu'],

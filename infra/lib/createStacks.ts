@@ -7,6 +7,7 @@ import { Bus } from './constructs/Bus.ts';
 import { Database } from './constructs/Database.ts';
 import { DeliveryQueues } from './constructs/DeliveryQueues.ts';
 import { DELIVER_TIMEOUT, Functions } from './constructs/Functions.ts';
+import { OperatorEndpoint } from './constructs/OperatorEndpoint.ts';
 import { Secrets } from './constructs/Secrets.ts';
 import { SubscriptionsTable } from './constructs/SubscriptionsTable.ts';
 import { acknowledgeNagFindings } from './nagSuppressions.ts';
@@ -54,6 +55,8 @@ export class RowhookStack extends Stack {
   readonly functions: Functions;
   readonly api: Api;
   readonly alarms: Alarms;
+  /** Present when rowhook:operatorWebhookUrl is set. */
+  readonly operatorEndpoint: OperatorEndpoint | undefined;
 
   constructor(scope: App, id: string, props: RowhookStackProps) {
     super(scope, id, props);
@@ -87,9 +90,21 @@ export class RowhookStack extends Stack {
       secrets: this.secrets,
       deliverMaxConcurrency: config.deliverMaxConcurrency,
       attemptRetentionDays: config.attemptRetentionDays,
+      operatorWebhook: config.operatorWebhookUrl !== undefined,
       ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
     });
     this.database.addMigrations(this.functions.relay, RetentionDays.ONE_MONTH);
+    this.operatorEndpoint =
+      config.operatorWebhookUrl === undefined
+        ? undefined
+        : new OperatorEndpoint(this, 'OperatorEndpoint', {
+            stage,
+            url: config.operatorWebhookUrl,
+            table: this.table,
+            secrets: this.secrets,
+            logRetention: RetentionDays.ONE_MONTH,
+            ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+          });
 
     this.api = new Api(this, 'Api', {
       stage,
@@ -109,6 +124,13 @@ export class RowhookStack extends Stack {
     new CfnOutput(this, 'DatabaseClusterArn', { value: this.database.cluster.clusterArn });
     new CfnOutput(this, 'DataApiSecretArn', { value: this.database.dataApiSecretArn });
     new CfnOutput(this, 'AdminTokenSecretArn', { value: this.secrets.adminToken.secretArn });
+    if (this.operatorEndpoint) {
+      new CfnOutput(this, 'OperatorWebhookSecretName', {
+        value: this.operatorEndpoint.secretName,
+        description:
+          'Secrets Manager name of the operator webhook signing secret (secrets[0].secret in its JSON)',
+      });
+    }
 
     acknowledgeNagFindings(this);
   }

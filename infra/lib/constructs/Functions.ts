@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { ITEM_TYPES, TYPE_ATTRIBUTE } from '../../../functions/adapters/aws/dynamo/tableDesign.ts';
+import { OPERATOR_WEBHOOK_ENABLED } from '../../../functions/handlers/config.ts';
 import { ENV } from '../environment.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { Bus } from './Bus.ts';
@@ -26,6 +27,8 @@ export interface FunctionsProps {
   readonly secrets: Secrets;
   readonly deliverMaxConcurrency: number;
   readonly attemptRetentionDays: number;
+  /** An operator webhook is configured: deliver publishes operational events on the bus. */
+  readonly operatorWebhook?: boolean;
   /** Folder holding relay.ts, deliver.ts, api.ts, sync.ts, sweeper.ts; default functions/handlers. */
   readonly handlersDir?: string;
 }
@@ -119,6 +122,7 @@ export class Functions extends Construct {
         [ENV.deliveryQueueUrl]: queues.deliveryQueue.queueUrl,
         [ENV.deadLetterQueueUrl]: queues.deadLetterQueue.queueUrl,
         [ENV.attemptRetentionDays]: String(props.attemptRetentionDays),
+        ...(props.operatorWebhook ? { [ENV.operatorWebhook]: OPERATOR_WEBHOOK_ENABLED } : {}),
       },
     });
     for (const queue of [queues.deliveryQueue, queues.dedicatedDlq]) {
@@ -135,6 +139,8 @@ export class Functions extends Construct {
     queues.deadLetterQueue.grantSendMessages(this.deliver); // exhausted deliveries
     table.grantItemReadWrite(this.deliver); // attempt log, failed records, endpoint lookups
     this.deliver.addToRolePolicy(readEndpointSecrets);
+    // Operational events go to the operator endpoint through the bus, like any pooled delivery.
+    if (props.operatorWebhook) bus.bus.grantPutEventsTo(this.deliver);
 
     // api -------------------------------------------------------------------------------------
     this.api = nodeFunction(this, 'Api', {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { OPERATIONAL_EVENT_TYPES, OPERATOR_ENDPOINT } from '../core/health/constants.ts';
+import { generateSecret } from '../core/signing/generateSecret.ts';
 import type { EndpointRef } from '../ports/EndpointHealth.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
@@ -8,14 +9,16 @@ const EVENT_TYPES = Object.values(OPERATIONAL_EVENT_TYPES);
 const NOT_CONFIGURED = 'ROWHOOK_OPERATOR_WEBHOOK_URL is not set';
 
 /**
- * Makes the reserved operator tenant's endpoint match the configuration at start-up: created or
- * updated (URL, current secret) when an operator webhook is configured, disabled when it no longer
- * is. Returns the endpoint to send operational events to, if any.
+ * Makes the reserved operator tenant's endpoint match the configuration (local start-up, AWS deploy):
+ * created or updated (URL, current secret) when an operator webhook is configured, disabled when it
+ * no longer is. Without a `secret` (AWS, where it is never in the template) a new endpoint gets a
+ * generated one and an existing endpoint keeps its own, so redeploying does not break the receiver.
+ * Returns the endpoint to send operational events to, if any.
  */
 export async function ensureOperatorEndpoint(
   subscriptions: SubscriptionStore,
   secrets: SecretStore,
-  webhook: { url: string; secret: string } | null,
+  webhook: { url: string; secret?: string } | null,
 ): Promise<EndpointRef | undefined> {
   const { tenantId, endpointId } = OPERATOR_ENDPOINT;
   const existing = (await subscriptions.getTenant(tenantId))
@@ -44,7 +47,7 @@ export async function ensureOperatorEndpoint(
       enabled: true,
       transport: 'pooled',
     });
-    await secrets.create(endpointId, webhook.secret);
+    await secrets.create(endpointId, webhook.secret ?? generateSecret());
   } else {
     await subscriptions.updateEndpoint(tenantId, endpointId, {
       url: webhook.url,
@@ -53,8 +56,9 @@ export async function ensureOperatorEndpoint(
       enabled: true,
     });
     const [current] = (await secrets.activeSecrets([endpointId])).get(endpointId) ?? [];
+    const wanted = webhook.secret ?? current ?? generateSecret();
     // A changed secret takes over at once: the operator's receiver now verifies with the new one.
-    if (current !== webhook.secret) await secrets.rotate(endpointId, webhook.secret, 0);
+    if (current !== wanted) await secrets.rotate(endpointId, wanted, 0);
   }
   return { tenantId, endpointId };
 }
