@@ -4,7 +4,8 @@ import { TEST_ADMIN_TOKEN, useTestRuntime } from '../../support/startTestRuntime
 import { TestReceiver } from '../../support/TestReceiver.ts';
 
 // A retry an hour out stays "scheduled" for the whole file, so the queue depth can be checked.
-const harness = useTestRuntime({ ROWHOOK_RETRY_SCHEDULE: '1h' });
+// A long attempt timeout: the held attempt must stay in flight however slow a loaded machine is.
+const harness = useTestRuntime({ ROWHOOK_RETRY_SCHEDULE: '1h', ROWHOOK_DELIVERY_TIMEOUT: '120s' });
 const receivers: TestReceiver[] = [];
 afterAll(async () => {
   for (const r of receivers) await r.stop();
