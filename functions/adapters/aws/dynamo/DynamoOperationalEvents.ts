@@ -16,8 +16,8 @@ export interface DynamoOperationalEventsOptions {
 
 /**
  * Operational events in the single table, listed through GSI1 (eventually consistent: an event may
- * show up a moment after it was recorded). Recording only: on AWS the operator webhook is not sent
- * from here (see docs/deploy.md).
+ * show up a moment after it was recorded). Recording only: PublishingOperationalEvents wraps it to
+ * also send each event to the operator webhook.
  */
 export class DynamoOperationalEvents implements OperationalEvents {
   private readonly client: DynamoDBDocumentClient;
