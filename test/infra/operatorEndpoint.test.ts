@@ -105,7 +105,6 @@ describe('stack with an operator webhook', () => {
     expect(secretStatements).toHaveLength(1);
     expect(actionsOf(secretStatements).sort()).toEqual([
       'secretsmanager:CreateSecret',
-      'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
       'secretsmanager:PutSecretValue',
     ]);

@@ -53,12 +53,12 @@ export class OperatorEndpoint extends Construct {
     table.grantItemReadWrite(this.function);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
-        // This one secret only: Secrets Manager appends `-` and six characters to every name.
+        // This one secret only (Secrets Manager appends `-` and six characters to every name), and
+        // only what SecretsManagerSecretStore calls to create, read and rotate it: never delete.
         actions: [
           'secretsmanager:CreateSecret',
           'secretsmanager:PutSecretValue',
           'secretsmanager:GetSecretValue',
-          'secretsmanager:DescribeSecret',
         ],
         resources: [
           Stack.of(this).formatArn({
