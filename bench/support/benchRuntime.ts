@@ -8,15 +8,21 @@ export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 
 /** `npm start`'s entry point in its own process, as a user runs it, so its peak RSS is its own. */
 export async function spawnBenchRuntime(databaseUrl: string, env: Record<string, string> = {}) {
-  const script = await spawnScript(path.join(ROOT, 'functions/local/main.ts'), /API:\s+(http:\/\/\S+)/, {
-    DATABASE_URL: databaseUrl,
-    ROWHOOK_PORT: '0',
-    ROWHOOK_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-    ROWHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
-    // A key of its own, so a bench run never touches the key file of a local `npm start`.
-    ROWHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
-    ...env,
-  });
+  const script = await spawnScript(
+    path.join(ROOT, 'functions/local/main.ts'),
+    /API:\s+(http:\/\/\S+)/,
+    {
+      DATABASE_URL: databaseUrl,
+      ROWHOOK_PORT: '0',
+      ROWHOOK_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+      ROWHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+      // A key of its own, so a bench run never touches the key file of a local `npm start`.
+      ROWHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+      ...env,
+    },
+    // BENCH_CPU_PROF=<dir>: the runtime writes a V8 CPU profile there when it stops (--cpu-prof).
+    process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [],
+  );
   return { ...script, apiUrl: script.ready };
 }
 

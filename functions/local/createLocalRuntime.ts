@@ -78,6 +78,16 @@ export async function createLocalRuntime(
   }
   const db = new Database({ connectionString: config.databaseUrl, maxConnections: 20 });
   await prepareDatabase(db, config.nudgeIntervalMs);
+  // The relay's and the worker's bookkeeping (publish, claim, attempt log, settle): commits that do
+  // not wait for the WAL flush. A PostgreSQL crash can lose the last fraction of a second of it,
+  // which only means deliveries are sent again with the same webhook-id (at-least-once); the
+  // writers' events and everything the API changes stay on synchronous commits.
+  const pipelineDb = new Database({
+    connectionString: config.databaseUrl,
+    maxConnections: 10,
+    applicationName: 'rowhook-pipeline',
+    synchronousCommit: false,
+  });
 
   const subscriptions = new PgSubscriptionStore(db);
   const secrets = new PgSecretStore(db, {
@@ -88,15 +98,15 @@ export async function createLocalRuntime(
   });
   // Before the pipeline starts: a wrong key stops start-up here, with a message saying which key.
   const sealing = await secrets.sealAtRest().catch(async (error: unknown) => {
-    await db.close();
+    await Promise.all([db.close(), pipelineDb.close()]);
     throw error;
   });
   if (sealing.sealed + sealing.resealed > 0) log({ msg: 'encrypted stored signing secrets', ...sealing });
   // Identity unless a chaos test set ROWHOOK_CHAOS_KILL_AT.
   const killPoints = armKillPoints(process.env);
-  const outbox = killPoints.outbox(new PgOutboxSource(db));
+  const outbox = killPoints.outbox(new PgOutboxSource(pipelineDb));
   const queue = killPoints.queue(
-    new PgDeliveryQueue(db, { endpointConcurrency: config.endpointConcurrency }),
+    new PgDeliveryQueue(pipelineDb, { endpointConcurrency: config.endpointConcurrency }),
   );
   const deliveryLog = new PgDeliveryLog(db);
   const metrics = new PrometheusMetrics(new PgGaugeSource(db));
@@ -133,7 +143,7 @@ export async function createLocalRuntime(
       queue: meterSettlements(queue, metrics),
       subscriptions,
       secrets,
-      log: meterAttempts(deliveryLog, metrics),
+      log: meterAttempts(new PgDeliveryLog(pipelineDb), metrics),
       sender,
       schedule: config.retrySchedule,
       now: options.now ?? (() => new Date()),
@@ -171,7 +181,7 @@ export async function createLocalRuntime(
     deliveryLog,
     failedEvents: new PgFailedEvents(db),
     operationalEvents,
-    outbox,
+    outbox: new PgOutboxSource(db),
     adminTokenHash: hashSecret(config.adminToken),
     addressPolicy,
     resolveHost: resolveHostWithin(2_000),
@@ -210,7 +220,7 @@ export async function createLocalRuntime(
   }).catch(async (error: unknown) => {
     await Promise.all([relay.stop(), worker.stop(), listener.stop()]);
     await sender.close();
-    await db.close();
+    await Promise.all([db.close(), pipelineDb.close()]);
     throw error;
   });
   const address = server.address() as AddressInfo;
@@ -227,7 +237,7 @@ export async function createLocalRuntime(
       await worker.stop();
       await listener.stop();
       await sender.close();
-      await db.close();
+      await Promise.all([db.close(), pipelineDb.close()]);
     },
   };
 }

@@ -136,7 +136,9 @@ export class DeliveryWorker {
     this.flushTimer = undefined;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() => this.write(batch));
+    // Settling frees the endpoints' caps in the queue (a claim counts unsettled attempts as in
+    // flight), so claim again now rather than at the next poll.
+    this.flushing = this.flushing.then(() => this.write(batch)).then(() => this.wake());
     return this.flushing;
   }
 

@@ -8,6 +8,12 @@ export interface DatabaseOptions {
   connectionString: string;
   maxConnections?: number;
   applicationName?: string;
+  /**
+   * false: this pool's commits do not wait for the WAL flush. Only for writes whose loss in a
+   * PostgreSQL crash is harmless under at-least-once delivery (a lost claim or settlement means the
+   * delivery is sent again with the same webhook-id); never for the API's or the writers' data.
+   */
+  synchronousCommit?: boolean;
 }
 
 /**
@@ -25,6 +31,7 @@ export class Database {
       max: options.maxConnections ?? 10,
       application_name: options.applicationName ?? 'rowhook',
       connectionTimeoutMillis: 10_000,
+      ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
     });
     // An idle client losing its connection (server restart) must not crash the process.
     this.pool.on('error', () => {});

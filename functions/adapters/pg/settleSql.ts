@@ -36,11 +36,14 @@ streaks as (
     from settled s join last_success ls on ls.endpoint_id = s.endpoint_id
    group by s.endpoint_id, ls.ord
 ),
+-- A success on a lane without a streak changes nothing: skipping it keeps the common settlement
+-- from queueing behind a claim that holds the lane.
 locked as (
   select l.endpoint_id from rowhook.delivery_lanes l
-   where l.endpoint_id in (select endpoint_id from streaks where recovered or failures > 0)
+    join streaks st on st.endpoint_id = l.endpoint_id
+   where st.failures > 0 or (st.recovered and l.consecutive_failures <> 0)
    order by l.endpoint_id
-   for update
+   for update of l
 )
 update rowhook.delivery_lanes l
    set consecutive_failures = case when st.recovered then st.failures
