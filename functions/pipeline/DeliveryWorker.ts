@@ -44,6 +44,8 @@ export class DeliveryWorker {
   private running = false;
   private pumping = false;
   private wakeRequested = false;
+  /** The last claim filled every free slot: a finished attempt may be all that holds the next one back. */
+  private boundByConcurrency = true;
   private timer: NodeJS.Timeout | undefined;
   private pending: AttemptResult[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -87,7 +89,8 @@ export class DeliveryWorker {
         if (free <= 0) break;
         const claimed = await this.deps.queue.claim(free, this.options.leaseMs);
         if (claimed.length > 0) await this.launch(claimed);
-        if (claimed.length === free) this.wakeRequested = true;
+        this.boundByConcurrency = claimed.length === free;
+        if (this.boundByConcurrency) this.wakeRequested = true;
       } while (this.running && this.wakeRequested);
     } catch (error) {
       this.deps.onError(error);
@@ -120,7 +123,10 @@ export class DeliveryWorker {
         .finally(() => {
           this.inFlight--;
           if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-          this.wake();
+          // Otherwise the queue held the last claim back (endpoint caps count attempts until they
+          // are settled), and the flush that settles this attempt wakes the worker instead: a claim
+          // per finished attempt would mostly come back empty.
+          if (this.boundByConcurrency) this.wake();
         });
     }
   }

@@ -59,6 +59,7 @@ export class PgDeliveryLog implements DeliveryLog {
         attempts.map((a) => storableText(a.errorMessage)),
         attempts.map((a) => storableText(a.responseSnippet)),
       ],
+      'rowhook_record_attempts',
     );
   }
 

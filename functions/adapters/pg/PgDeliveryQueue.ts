@@ -71,6 +71,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
         deliveries.map((d) => d.tenantId),
         this.options.now?.() ?? null,
       ],
+      'rowhook_enqueue',
     );
     // One wake-up per batch, not per delivery; workers also poll, so a lost one only delays.
     await this.db.query('select pg_notify($1, $2)', [DELIVERY_WAKEUP_CHANNEL, '']);
@@ -86,13 +87,17 @@ export class PgDeliveryQueue implements DeliveryQueue {
     const now = this.options.now?.() ?? null;
     const shared = [now, limit, this.options.endpointConcurrency, this.options.breakerFailures];
     const rows = await this.db.transaction(async () => {
-      const lanes = await this.db.query<{ endpoint_id: string }>(LOCK_LANES_SQL, shared);
+      const lanes = await this.db.query<{ endpoint_id: string }>(
+        LOCK_LANES_SQL,
+        shared,
+        'rowhook_lock_lanes',
+      );
       if (lanes.length === 0) return [];
-      return this.db.query<ClaimRow>(CLAIM_FROM_LANES_SQL, [
-        ...shared,
-        lanes.map((lane) => lane.endpoint_id),
-        leaseMs,
-      ]);
+      return this.db.query<ClaimRow>(
+        CLAIM_FROM_LANES_SQL,
+        [...shared, lanes.map((lane) => lane.endpoint_id), leaseMs],
+        'rowhook_claim_from_lanes',
+      );
     });
     return rows.map((row) => ({
       id: row.id,
@@ -109,14 +114,18 @@ export class PgDeliveryQueue implements DeliveryQueue {
   async settle(settlements: readonly Settlement[]): Promise<void> {
     if (settlements.length === 0) return;
     const state = (s: Settlement) => (s.kind === 'retry' ? 'pending' : s.kind);
-    await this.db.query(SETTLE_SQL, [
-      this.options.now?.() ?? null,
-      settlements.map((s) => s.delivery.id),
-      settlements.map((s) => s.delivery.receipt),
-      settlements.map(state),
-      settlements.map((s) => (s.kind === 'retry' ? Math.round(s.delayMs) : 0)),
-      settlements.map((s) => ('status' in s ? s.status : null)),
-      settlements.map((s) => ('error' in s ? storableText(s.error) : null)),
-    ]);
+    await this.db.query(
+      SETTLE_SQL,
+      [
+        this.options.now?.() ?? null,
+        settlements.map((s) => s.delivery.id),
+        settlements.map((s) => s.delivery.receipt),
+        settlements.map(state),
+        settlements.map((s) => (s.kind === 'retry' ? Math.round(s.delayMs) : 0)),
+        settlements.map((s) => ('status' in s ? s.status : null)),
+        settlements.map((s) => ('error' in s ? storableText(s.error) : null)),
+      ],
+      'rowhook_settle',
+    );
   }
 }
