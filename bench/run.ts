@@ -11,7 +11,7 @@ import { measureBaseline } from './baselines/graphileWorker/runBaseline.ts';
 import { measureCaptureOverhead } from './captureOverhead.ts';
 import { startBenchReceiver } from './receiver/startBenchReceiver.ts';
 import { measureCeiling } from './scenarios/ceiling.ts';
-import { measureEndToEnd } from './scenarios/endToEnd.ts';
+import { measureLatency, measureThroughput } from './scenarios/endToEnd.ts';
 import { measureFairness } from './scenarios/fairness.ts';
 import { summarizeResults } from './support/summarizeResults.ts';
 import { writeResultsMarkdown } from './support/writeResultsMarkdown.ts';
@@ -89,15 +89,23 @@ async function main() {
   };
   try {
     await step('ceiling', () => measureCeiling(receiver, ceilingSecret, SIZES.ceilingSeconds));
-    await step('endToEnd', async () =>
-      measureEndToEnd(await freshDatabase(adminUrl, 'bench_e2e'), receiver, {
+    await step('endToEnd', async () => {
+      const throughput = await measureThroughput(await freshDatabase(adminUrl, 'bench_e2e'), receiver, {
         rows: SIZES.rows,
         tenants: 10,
         endpointsPerTenant: 5,
+      });
+      const latency = await measureLatency(await freshDatabase(adminUrl, 'bench_latency'), receiver, {
+        endpointsPerTenant: 5,
         latencyRatePerSecond: 1000,
         latencySeconds: SIZES.latencySeconds,
-      }),
-    );
+      });
+      return {
+        throughput: throughput.throughput,
+        latency: latency.latency,
+        peakRssMiB: { throughput: throughput.peakRssMiB, latency: latency.peakRssMiB },
+      };
+    });
     await step('captureOverhead', async () =>
       measureCaptureOverhead(await freshDatabase(adminUrl, 'bench_capture'), {
         clients: 8,

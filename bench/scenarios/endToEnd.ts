@@ -11,32 +11,39 @@ export interface EndToEndOptions {
   latencySeconds: number;
 }
 
+async function setUp(
+  databaseUrl: string,
+  receiver: BenchReceiver,
+  apiUrl: string,
+  options: Pick<EndToEndOptions, 'tenants' | 'endpointsPerTenant'>,
+) {
+  const endpoints = await createTenants(apiUrl, receiver.url, {
+    prefix: 'tp',
+    tenants: options.tenants,
+    endpointsPerTenant: options.endpointsPerTenant,
+  });
+  await receiver.setSecrets(Object.fromEntries(endpoints.map((e) => [e.path, e.secret])));
+  await createBenchTable(databaseUrl, TABLE);
+  return [...new Set(endpoints.map((e) => e.tenantId))].map((tenantId) => ({
+    tenantId,
+    buckets: options.endpointsPerTenant,
+  }));
+}
+
 const TABLE = 'bench_orders';
 
 /**
  * 2. Throughput: `rows` committed in 500-row statements from 4 clients; deliveries/s from the first
- * commit to the last verified delivery. 3. Latency: a steady load on one tenant, commit → receiver.
- * 7. Memory: the runtime's peak RSS across both.
+ * commit to the last verified delivery. 7. Memory: the runtime's peak RSS.
  */
-export async function measureEndToEnd(
+export async function measureThroughput(
   databaseUrl: string,
   receiver: BenchReceiver,
-  options: EndToEndOptions,
+  options: Pick<EndToEndOptions, 'rows' | 'tenants' | 'endpointsPerTenant'>,
 ) {
   const runtime = await spawnBenchRuntime(databaseUrl);
   try {
-    const endpoints = await createTenants(runtime.apiUrl, receiver.url, {
-      prefix: 'tp',
-      tenants: options.tenants,
-      endpointsPerTenant: options.endpointsPerTenant,
-    });
-    await receiver.setSecrets(Object.fromEntries(endpoints.map((e) => [e.path, e.secret])));
-    await createBenchTable(databaseUrl, TABLE);
-    const targets = [...new Set(endpoints.map((e) => e.tenantId))].map((tenantId) => ({
-      tenantId,
-      buckets: options.endpointsPerTenant,
-    }));
-
+    const targets = await setUp(databaseUrl, receiver, runtime.apiUrl, options);
     await receiver.reset();
     const commits = await writeRows(databaseUrl, TABLE, targets, {
       total: options.rows,
@@ -55,6 +62,28 @@ export async function measureEndToEnd(
       deliveriesPerSecond: Math.round(delivered.unique / seconds),
     };
 
+    return { throughput, peakRssMiB: await runtime.peakRssMiB() };
+  } finally {
+    await runtime.stop();
+  }
+}
+
+/**
+ * 3. Latency: a steady load on one tenant (its endpoints share it), commit → receiver, on a runtime
+ * and database of its own so the throughput run's backlog and dead rows do not weigh on it.
+ * 7. Memory: the runtime's peak RSS.
+ */
+export async function measureLatency(
+  databaseUrl: string,
+  receiver: BenchReceiver,
+  options: Pick<EndToEndOptions, 'endpointsPerTenant' | 'latencyRatePerSecond' | 'latencySeconds'>,
+) {
+  const runtime = await spawnBenchRuntime(databaseUrl);
+  try {
+    const targets = await setUp(databaseUrl, receiver, runtime.apiUrl, {
+      tenants: 1,
+      endpointsPerTenant: options.endpointsPerTenant,
+    });
     await receiver.reset();
     const [first] = targets;
     if (!first) throw new Error('no tenants');
@@ -70,7 +99,7 @@ export async function measureEndToEnd(
       delivered: settled.unique,
       ...summarize(Object.values(settled.latencies).flat()),
     };
-    return { throughput, latency, peakRssMiB: await runtime.peakRssMiB() };
+    return { latency, peakRssMiB: await runtime.peakRssMiB() };
   } finally {
     await runtime.stop();
   }
