@@ -6,6 +6,7 @@ import { ApiCallError, CliError, UsageError } from './errors.ts';
 import { type Column, formatDetails, formatTable, formatTime } from './formatTable.ts';
 import { DLQ_FILTER_OPTIONS, PAGE_OPTIONS } from './globalOptions.ts';
 import { parseIntFlag } from './parseIntFlag.ts';
+import { printableText } from './printableText.ts';
 import { printJson } from './printJson.ts';
 import { redriveAll } from './redriveAll.ts';
 
@@ -169,7 +170,7 @@ function printDetail(ctx: CommandContext, d: DeadLetterDetail): void {
   }
   ctx.out('');
   ctx.out('body');
-  ctx.out(d.body);
+  ctx.out(printableText(d.body));
   ctx.out('');
   ctx.out('attempts');
   for (const line of formatTable(ATTEMPT_COLUMNS, d.attemptsLog)) ctx.out(`  ${line}`);

@@ -20,7 +20,7 @@ export function cleanCell(value: CellValue): string {
   if (value === null || value === undefined || value === '') return '-';
   return (
     String(value)
-      .replace(/\p{Cc}+/gu, ' ')
+      .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
       .trim() || '-'
   );
 }
