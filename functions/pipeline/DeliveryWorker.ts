@@ -43,6 +43,7 @@ export class DeliveryWorker {
   private inFlight = 0;
   private running = false;
   private pumping = false;
+  private pumped: Promise<void> = Promise.resolve();
   private wakeRequested = false;
   /** The last claim filled every free slot: a finished attempt may be all that holds the next one back. */
   private boundByConcurrency = true;
@@ -69,12 +70,14 @@ export class DeliveryWorker {
       this.wakeRequested = true;
       return;
     }
-    void this.pump();
+    this.pumped = this.pump();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    // A claim already on its way launches what it took; wait for it, then for those attempts.
+    await this.pumped;
     while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.flush();
   }
@@ -172,11 +175,14 @@ export class DeliveryWorker {
         }
       }
     }
-    await this.deps.queue.settle(batch.map((r) => r.settlement));
+    const { applied } = await this.deps.queue.settle(batch.map((r) => r.settlement));
     // After settling, so a batch re-written one by one (see write) counts each outcome once; a
     // failure here costs at most some operational events, never a delivery.
     if (health) {
-      await settleEndpointHealth({ ...health, now: this.deps.now }, batch).catch((error) =>
+      // Only what the queue applied: a late worker's result for a re-claimed delivery must not raise
+      // operational events or count towards the endpoint's health a second time.
+      const current = batch.filter((r) => applied.has(r.settlement.delivery.id));
+      await settleEndpointHealth({ ...health, now: this.deps.now }, current).catch((error) =>
         this.deps.onError(error),
       );
     }

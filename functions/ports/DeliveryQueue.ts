@@ -28,6 +28,11 @@ export type Settlement =
   /** The endpoint is gone: nothing to deliver to and nothing to redrive. */
   | { delivery: ClaimedDelivery; kind: 'discarded'; error: string };
 
+export interface SettleResult {
+  /** Ids of the deliveries whose settlement was stored. */
+  applied: ReadonlySet<string>;
+}
+
 /** A delivery the transport refused and will refuse again as it is (e.g. over its size limit). */
 export interface RejectedDelivery {
   eventId: string;
@@ -60,7 +65,12 @@ export interface DeliveryQueue {
    * keeps each endpoint within its concurrency cap and rate limit and takes turns across tenants).
    */
   claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
-  settle(settlements: readonly Settlement[]): Promise<void>;
+  /**
+   * Stores outcomes. A settlement from a claim that is no longer current (its lease ran out and the
+   * delivery was claimed again, or it was settled already) is ignored: only the applied ones are
+   * returned, so nothing else (endpoint health, operational events, metrics) acts on a stale one.
+   */
+  settle(settlements: readonly Settlement[]): Promise<SettleResult>;
 }
 
 /** What the relay needs: hand new deliveries to the transport. */

@@ -95,7 +95,9 @@ export function deadLettersThroughQueue(
   return {
     deliveries: {
       takeDue: () => queue.claim(10, LONG_LEASE),
-      giveUp: (delivery, status, error) => queue.settle([{ delivery, kind: 'dead', status, error }]),
+      giveUp: async (delivery, status, error) => {
+        await queue.settle([{ delivery, kind: 'dead', status, error }]);
+      },
     },
     seed: {
       endpoint: (tenantId, endpointId) => seed.endpoint(tenantId, endpointId),
@@ -446,5 +448,27 @@ export function deadLettersContract(
       await queue.settle([{ delivery: c, kind: 'delivered', status: 200 }]);
       expect((await listAll({ endpointId: e3 })).map((l) => l.eventId)).not.toContain(eventId);
     });
+
+    leaseTest(
+      'a repeated copy of the settlement that dead-lettered a delivery cannot undo its redrive',
+      async () => {
+        if (!ctx.leased) throw new Error('the context must provide `leased` when run with { leases: true }');
+        const { queue, seed } = ctx.leased;
+        const body = bodyOf('order.created');
+        const eventId = await seed.event({ tenantId: t2, type: 'order.created', body });
+        await queue.enqueue([{ eventId, endpointId: e3, tenantId: t2, eventType: 'order.created', body }]);
+        const claimed = (await queue.claim(10, LONG_LEASE)).find((c) => c.eventId === eventId);
+        if (!claimed) throw new Error('the delivery was not claimed');
+        const dead = { delivery: claimed, kind: 'dead', status: 500, error: 'HTTP 500' } as const;
+        await queue.settle([dead]);
+        const letter = (await listAll({ endpointId: e3 })).find((l) => l.eventId === eventId) as DeadLetter;
+        expect(await deadLetters.redrive(letter.id)).toBe(true);
+
+        // The worker writes the same batch again (its first write looked failed): nothing applies.
+        expect((await queue.settle([dead])).applied.size).toBe(0);
+        expect((await listAll({ endpointId: e3 })).map((l) => l.eventId)).not.toContain(eventId);
+        expect((await queue.claim(10, LONG_LEASE)).map((c) => c.eventId)).toContain(eventId);
+      },
+    );
   });
 }

@@ -223,7 +223,7 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
       });
 
       it('accepts an empty batch', async () => {
-        await expect(queue.settle([])).resolves.toBeUndefined();
+        expect((await queue.settle([])).applied.size).toBe(0);
       });
 
       it('ignores a stale settlement from an attempt whose lease ran out', async () => {
@@ -235,13 +235,19 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
         expect(fresh.receipt).not.toBe(stale.receipt);
 
         // The slow first worker reports late; the second attempt is the one that decides.
-        await queue.settle([{ delivery: stale, kind: 'retry', delayMs: 0, status: 503, error: 'late' }]);
+        const late = await queue.settle([
+          { delivery: stale, kind: 'retry', delayMs: 0, status: 503, error: 'late' },
+        ]);
+        expect(late.applied.has(stale.id)).toBe(false);
         expect(await queue.claim(10, LONG_LEASE)).toEqual([]);
         await queue.settle([{ delivery: stale, kind: 'delivered', status: 200 }]);
         await queue.settle([{ delivery: stale, kind: 'dead', status: 500, error: 'late' }]);
 
         // Still in the queue under the second attempt: a fresh retry brings it straight back.
-        await queue.settle([{ delivery: fresh, kind: 'retry', delayMs: 0, status: 503, error: 'HTTP 503' }]);
+        const current = await queue.settle([
+          { delivery: fresh, kind: 'retry', delayMs: 0, status: 503, error: 'HTTP 503' },
+        ]);
+        expect([...current.applied]).toEqual([fresh.id]);
         expect(await queue.claim(10, LONG_LEASE)).toEqual([
           { ...stale, attempt: 3, receipt: expect.any(String) },
         ]);

@@ -196,7 +196,9 @@ async function dynamoDeadLetters() {
   };
   const deliveries: RedeliveryProbe = {
     takeDue: async () => sqs.receiveDue(DELIVERY_QUEUE),
-    giveUp: (delivery, status, error) => settler.settle([{ delivery, kind: 'dead', status, error }]),
+    giveUp: async (delivery, status, error) => {
+      await settler.settle([{ delivery, kind: 'dead', status, error }]);
+    },
   };
   return { deadLetters, seed, deliveries, cleanup };
 }

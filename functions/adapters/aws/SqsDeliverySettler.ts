@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeliverySettler, Settlement } from '../../ports/DeliveryQueue.ts';
+import type { DeliverySettler, Settlement, SettleResult } from '../../ports/DeliveryQueue.ts';
 import {
   type DeliveryMessage,
   deliveryIdFor,
@@ -42,8 +42,10 @@ export class SqsDeliverySettler implements DeliverySettler {
     this.now = options.now ?? (() => new Date());
   }
 
-  async settle(settlements: readonly Settlement[]): Promise<void> {
+  /** Each message reaches one invocation at a time (SQS visibility), so every settlement applies. */
+  async settle(settlements: readonly Settlement[]): Promise<SettleResult> {
     await Promise.all(settlements.map((settlement) => this.settleOne(settlement)));
+    return { applied: new Set(settlements.map((settlement) => settlement.delivery.id)) };
   }
 
   /** Sends a not-yet-due message back with the next hop of its wait. Returns the delay used, in s. */

@@ -1,5 +1,5 @@
 import { METRICS } from '../../core/metrics/constants.ts';
-import type { DeliverySettler, Settlement } from '../../ports/DeliveryQueue.ts';
+import type { DeliverySettler, Settlement, SettleResult } from '../../ports/DeliveryQueue.ts';
 import type { Metrics } from '../../ports/Metrics.ts';
 
 /** Counts settlements by outcome; one increment per outcome present in the batch. */
@@ -16,9 +16,14 @@ export function countSettlements(metrics: Metrics, settlements: readonly Settlem
  * ones added to it later.
  */
 export function meterSettlements<S extends DeliverySettler>(inner: S, metrics: Metrics): S {
-  const settle = async (settlements: readonly Settlement[]): Promise<void> => {
-    await inner.settle(settlements);
-    countSettlements(metrics, settlements);
+  const settle = async (settlements: readonly Settlement[]): Promise<SettleResult> => {
+    const result = await inner.settle(settlements);
+    // A stale settlement (its claim was superseded) changed nothing and counts as nothing.
+    countSettlements(
+      metrics,
+      settlements.filter((settlement) => result.applied.has(settlement.delivery.id)),
+    );
+    return result;
   };
   return new Proxy(inner, {
     get(target, property) {

@@ -115,8 +115,10 @@ export class PgDeadLetters implements DeadLetters {
 
   async redrive(id: string) {
     const rows = await this.db.query(
+      // The receipt goes too: a late copy of the settlement that dead-lettered it must not match
+      // the redriven delivery and undo the redrive.
       `update rowhook.deliveries set state = 'pending', attempts = 0, next_attempt_at = now(),
-              finished_at = null, updated_at = now()
+              finished_at = null, receipt = null, updated_at = now()
         where id = $1 and state = 'dead' returning id`,
       [id],
     );
@@ -137,7 +139,7 @@ export class PgDeadLetters implements DeadLetters {
             for update of d skip locked
        )
        update rowhook.deliveries d set state = 'pending', attempts = 0, next_attempt_at = now(),
-              finished_at = null, updated_at = now()
+              finished_at = null, receipt = null, updated_at = now()
          from picked
         where d.id = picked.id
        returning d.id`,

@@ -5,6 +5,7 @@ import type {
   EnqueueResult,
   NewDelivery,
   Settlement,
+  SettleResult,
 } from '../../ports/DeliveryQueue.ts';
 import type { Database } from './Database.ts';
 import { CLAIM_FROM_LANES_SQL, LOCK_LANES_SQL } from './fairClaimSql.ts';
@@ -111,10 +112,10 @@ export class PgDeliveryQueue implements DeliveryQueue {
     }));
   }
 
-  async settle(settlements: readonly Settlement[]): Promise<void> {
-    if (settlements.length === 0) return;
+  async settle(settlements: readonly Settlement[]): Promise<SettleResult> {
+    if (settlements.length === 0) return { applied: new Set() };
     const state = (s: Settlement) => (s.kind === 'retry' ? 'pending' : s.kind);
-    await this.db.query(
+    const rows = await this.db.query<{ id: string }>(
       SETTLE_SQL,
       [
         this.options.now?.() ?? null,
@@ -127,5 +128,6 @@ export class PgDeliveryQueue implements DeliveryQueue {
       ],
       'rowhook_settle',
     );
+    return { applied: new Set(rows.map((row) => row.id)) };
   }
 }

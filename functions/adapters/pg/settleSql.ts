@@ -6,6 +6,7 @@
  * applied move their lanes' failure streaks: a success resets it, failures after the batch's last
  * success add to it (retries and dead letters are failures; discarded deliveries say nothing about
  * the endpoint). Lanes are locked in key order so concurrent settlers cannot deadlock on them.
+ * Returns the ids of the settlements that applied.
  */
 export const SETTLE_SQL = `
 with clock as (select coalesce($1::timestamptz, now()) as now),
@@ -24,7 +25,7 @@ settled as (
          with ordinality as s(id, receipt, state, delay_ms, status, error, ord),
          clock c
    where d.id = s.id and d.receipt = s.receipt and d.state = 'pending'
-  returning d.endpoint_id, s.state, s.ord
+  returning d.id, d.endpoint_id, s.state, s.ord
 ),
 last_success as (
   select endpoint_id, max(ord) filter (where state = 'delivered') as ord
@@ -44,9 +45,12 @@ locked as (
    where st.failures > 0 or (st.recovered and l.consecutive_failures <> 0)
    order by l.endpoint_id
    for update of l
+),
+streaks_kept as (
+  update rowhook.delivery_lanes l
+     set consecutive_failures = case when st.recovered then st.failures
+                                     else l.consecutive_failures + st.failures end
+    from streaks st, locked k
+   where l.endpoint_id = st.endpoint_id and k.endpoint_id = l.endpoint_id
 )
-update rowhook.delivery_lanes l
-   set consecutive_failures = case when st.recovered then st.failures
-                                   else l.consecutive_failures + st.failures end
-  from streaks st, locked k
- where l.endpoint_id = st.endpoint_id and k.endpoint_id = l.endpoint_id`;
+select id from settled`;

@@ -43,8 +43,9 @@ export function armKillPoints(env: Record<string, string | undefined>): KillPoin
         },
         settle: async (settlements: Parameters<DeliveryQueue['settle']>[0]) => {
           if (settlements.length > 0) hit(KILL_POINT.beforeSettle);
-          await queue.settle(settlements);
+          const result = await queue.settle(settlements);
           if (settlements.length > 0) hit(KILL_POINT.settled);
+          return result;
         },
       }),
     sender: (sender) =>

@@ -112,6 +112,7 @@ function harness(endpoints: Endpoint[] = [endpoint('ep_1')]) {
     settler: {
       settle: vi.fn(async (list: readonly Settlement[]) => {
         settled.push(...list);
+        return { applied: new Set(list.map((s) => s.delivery.id)) };
       }),
       redelay: vi.fn(async () => 900),
     },
@@ -217,6 +218,7 @@ describe('deliver handler', () => {
     const { handler, deps } = harness([endpoint('ep_1'), endpoint('ep_2')]);
     vi.mocked(deps.settler.settle).mockImplementation(async (list) => {
       if (list[0]?.delivery.endpointId === 'ep_2') throw new Error('sqs down');
+      return { applied: new Set(list.map((s) => s.delivery.id)) };
     });
     const result = await handler(
       sqsEvent(

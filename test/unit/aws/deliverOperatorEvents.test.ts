@@ -116,6 +116,7 @@ beforeEach(async () => {
     settler: {
       settle: async (list: readonly Settlement[]) => {
         settled.push(...list);
+        return { applied: new Set(list.map((s) => s.delivery.id)) };
       },
       redelay: async () => 900,
     },

@@ -10,7 +10,7 @@ function fakeQueue(): DeliveryQueue & { extra(): string } {
   return {
     enqueue: async () => ({ enqueued: 0, rejected: [] }),
     claim: async () => [delivery],
-    settle: async () => {},
+    settle: async () => ({ applied: new Set<string>() }),
     extra: () => 'kept',
   };
 }

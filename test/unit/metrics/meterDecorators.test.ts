@@ -75,7 +75,12 @@ describe('meterSettlements', () => {
 
   it('counts stored settlements by outcome and keeps the settler’s other methods (SQS redelay)', async () => {
     const metrics = fakeMetrics();
-    const inner = { settle: vi.fn(async (_s: readonly Settlement[]) => {}), redelay: vi.fn(async () => 42) };
+    const inner = {
+      settle: vi.fn(async (list: readonly Settlement[]) => ({
+        applied: new Set(list.map((s) => s.delivery.id)),
+      })),
+      redelay: vi.fn(async () => 42),
+    };
     const settler = meterSettlements(inner, metrics);
     await settler.settle(settlements);
     expect(inner.settle).toHaveBeenCalledWith(settlements);
@@ -85,6 +90,19 @@ describe('meterSettlements', () => {
       [expect.anything(), { outcome: 'dead' }, 1],
     ]);
     expect(await settler.redelay()).toBe(42);
+  });
+
+  it('counts only the settlements the store applied (a superseded claim changed nothing)', async () => {
+    const metrics = fakeMetrics();
+    const distinct = settlements.map((s, i) => ({ ...s, delivery: { ...s.delivery, id: `dlv-${i}` } }));
+    const settler = meterSettlements(
+      { settle: vi.fn(async (_s: readonly Settlement[]) => ({ applied: new Set(['dlv-3']) })) },
+      metrics,
+    );
+    await settler.settle(distinct);
+    expect(metrics.increment.mock.calls).toEqual([
+      [expect.objectContaining({ name: 'rowhook_deliveries_total' }), { outcome: 'dead' }, 1],
+    ]);
   });
 
   it('counts nothing when settling failed', async () => {
