@@ -36,7 +36,8 @@ export function createOperatorEndpointHandler(deps: OperatorEndpointDependencies
     deps.logger.info('operator endpoint reconciled', {
       requestType: event.RequestType,
       endpointId: OPERATOR_ENDPOINT.endpointId,
-      ...(url ? { url } : { enabled: false }),
+      // The origin only: receivers that carry a token in the path (Slack-style) stay out of the logs.
+      ...(url ? { origin: new URL(url).origin } : { enabled: false }),
     });
     return {
       PhysicalResourceId: OPERATOR_ENDPOINT_PHYSICAL_ID,
