@@ -131,7 +131,8 @@ describe('GET /v1/attempts (tail)', () => {
     const eventA = await sendTest(a.apiKey, endpointA.id);
     const eventB = await sendTest(b.apiKey, endpointB.id);
     await r.waitForCount(2);
-    const poll = async (token: string, query: string) => {
+    // Attempts are recorded just after the receiver answers: poll until all the expected ones are in.
+    const poll = async (token: string, query: string, expected: number) => {
       let items: { webhookId: string; tenantId: string }[] = [];
       await expect
         .poll(
@@ -141,11 +142,11 @@ describe('GET /v1/attempts (tail)', () => {
           },
           { timeout: 10_000 },
         )
-        .toBeGreaterThan(0);
+        .toBeGreaterThanOrEqual(expected);
       return items;
     };
 
-    const forA = await poll(a.apiKey, `after=${encodeURIComponent(cursorA)}`);
+    const forA = await poll(a.apiKey, `after=${encodeURIComponent(cursorA)}`, 1);
     expect(forA).toEqual([
       expect.objectContaining({
         webhookId: eventA,
@@ -170,7 +171,11 @@ describe('GET /v1/attempts (tail)', () => {
       errorMessage: null,
     });
     // The operator sees both tenants' attempts after its own cursor; filtered by tenant, only one.
-    const forAdmin = await poll(TEST_ADMIN_TOKEN, `after=${encodeURIComponent(startAdmin.json.nextCursor)}`);
+    const forAdmin = await poll(
+      TEST_ADMIN_TOKEN,
+      `after=${encodeURIComponent(startAdmin.json.nextCursor)}`,
+      2,
+    );
     expect(forAdmin.map((x) => x.webhookId).sort()).toEqual([eventA, eventB].sort());
     const onlyB = await admin('GET', `/v1/attempts?tenantId=${b.id}&limit=100`);
     expect(onlyB.json.items.map((x: { webhookId: string }) => x.webhookId)).toEqual([eventB]);

@@ -75,7 +75,10 @@ describe('GET /metrics on the local runtime', () => {
       ({ text }) =>
         sample(text, 'rowhook_deliveries_total{outcome="delivered"}') === 1 &&
         sample(text, 'rowhook_deliveries_total{outcome="dead"}') === 1 &&
-        sample(text, 'rowhook_deliveries_total{outcome="retry"}') === 1,
+        sample(text, 'rowhook_deliveries_total{outcome="retry"}') === 1 &&
+        // Gauges are read from the database as a scrape starts, counters as it ends: wait for both.
+        sample(text, 'rowhook_dead_letters{tenant="metrics-gone"}') === 1 &&
+        sample(text, 'rowhook_queue_depth{state="scheduled"}') === 1,
     );
     expect(sample(text, 'rowhook_deliveries_total{outcome="discarded"}')).toBe(0);
 
