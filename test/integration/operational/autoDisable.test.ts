@@ -93,7 +93,9 @@ describe('auto-disable after the default 5 days of continuous failure', () => {
             )
           )[0]?.n,
       )
-      .toBe(1);
+      // At least the test event; a retry of the earlier failures that was still queued when the
+      // endpoint came back may be delivered too (re-enabling resumes what is queued).
+      .toBeGreaterThanOrEqual(1);
     expect(await healthOf(endpoint.id)).toMatchObject({ enabled: true, failing_since: null });
     expect(ops.find(OPERATIONAL_EVENT_TYPES.endpointDisabled, endpoint.id)).toHaveLength(1);
     offset = 0;
