@@ -1,36 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseRetrySchedule } from '../../../functions/core/retry/parseRetrySchedule.ts';
 import { generateSecret } from '../../../functions/core/signing/generateSecret.ts';
-import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts';
 import {
   DeliveryWorker,
   type DeliveryWorkerDependencies,
 } from '../../../functions/pipeline/DeliveryWorker.ts';
-import type { ClaimedDelivery, DeliveryQueue, Settlement } from '../../../functions/ports/DeliveryQueue.ts';
-
-const now = new Date('2026-12-01T10:00:00.000Z');
-const delivery: ClaimedDelivery = {
-  id: '01937a4c-0000-7000-8000-000000000001',
-  eventId: '01937a4c-9b2e-7c3d-8f1a-2b3c4d5e6f70',
-  endpointId: 'ep_1',
-  tenantId: 'acme',
-  eventType: 'orders.created',
-  body: '{"type":"orders.created","data":{}}',
-  attempt: 1,
-  receipt: 'r1',
-};
-const endpoint: Endpoint = {
-  id: 'ep_1',
-  tenantId: 'acme',
-  url: 'https://receiver.example/hooks',
-  description: '',
-  eventTypes: null,
-  filter: null,
-  enabled: true,
-  disabledReason: null,
-  createdAt: now,
-  updatedAt: now,
-};
+import type { DeliveryQueue, Settlement } from '../../../functions/ports/DeliveryQueue.ts';
+import { delivery, endpoint, now } from './fixtures.ts';
 
 /** One claimed delivery answered 410 Gone; the queue applies the settlement or not, as told. */
 async function runOnce(applies: boolean) {

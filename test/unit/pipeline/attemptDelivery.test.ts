@@ -2,35 +2,11 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it, vi } from 'vitest';
 import { parseRetrySchedule } from '../../../functions/core/retry/parseRetrySchedule.ts';
 import { generateSecret } from '../../../functions/core/signing/generateSecret.ts';
-import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts';
 import { attemptDelivery } from '../../../functions/pipeline/attemptDelivery.ts';
-import type { ClaimedDelivery } from '../../../functions/ports/DeliveryQueue.ts';
 import type { OutgoingWebhook, SendResult, WebhookSender } from '../../../functions/ports/WebhookSender.ts';
+import { delivery, endpoint, now } from './fixtures.ts';
 
-const now = new Date('2026-11-28T10:00:00.000Z');
 const secret = generateSecret();
-const delivery: ClaimedDelivery = {
-  id: '01937a4c-0000-7000-8000-000000000001',
-  eventId: '01937a4c-9b2e-7c3d-8f1a-2b3c4d5e6f70',
-  endpointId: 'ep_1',
-  tenantId: 'acme',
-  eventType: 'orders.created',
-  body: '{"type":"orders.created","data":{"id": 9007199254740993}}',
-  attempt: 1,
-  receipt: 'r1',
-};
-const endpoint: Endpoint = {
-  id: 'ep_1',
-  tenantId: 'acme',
-  url: 'https://receiver.example/hooks',
-  description: '',
-  eventTypes: null,
-  filter: null,
-  enabled: true,
-  disabledReason: null,
-  createdAt: now,
-  updatedAt: now,
-};
 
 /** A sender that records what it was asked to send and answers as told. */
 function fakeSender(result: SendResult): WebhookSender & { sent: OutgoingWebhook[] } {
