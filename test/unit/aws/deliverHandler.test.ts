@@ -6,9 +6,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DeliveryMessage, deliveryIdFor } from '../../../functions/adapters/aws/DeliveryMessage.ts';
-import { UndiciSender } from '../../../functions/adapters/http/UndiciSender.ts';
-import { AddressPolicy } from '../../../functions/core/network/AddressPolicy.ts';
-import { parseRetrySchedule } from '../../../functions/core/retry/parseRetrySchedule.ts';
 import { generateSecret } from '../../../functions/core/signing/generateSecret.ts';
 import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts';
 import {
@@ -18,6 +15,7 @@ import {
 } from '../../../functions/handlers/createDeliverHandler.ts';
 import type { AttemptRecord } from '../../../functions/ports/DeliveryLog.ts';
 import type { Settlement } from '../../../functions/ports/DeliveryQueue.ts';
+import { deliverTestDependencies } from './deliverTestDependencies.ts';
 
 const SECRET = generateSecret();
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -109,26 +107,7 @@ function harness(endpoints: Endpoint[] = [endpoint('ep_1')]) {
         attempts.push(...list);
       }),
     } as unknown as DeliverDependencies['log'],
-    settler: {
-      settle: vi.fn(async (list: readonly Settlement[]) => {
-        settled.push(...list);
-        return { applied: new Set(list.map((s) => s.delivery.id)) };
-      }),
-      redelay: vi.fn(async () => 900),
-    },
-    sender: new UndiciSender({
-      policy: new AddressPolicy(['127.0.0.0/8']),
-      connectTimeoutMs: 2_000,
-      totalTimeoutMs: 5_000,
-      snippetBytes: 100,
-      connectionsPerOrigin: 4,
-      userAgent: 'rowhook-test',
-    }),
-    schedule: parseRetrySchedule('5s,5m'),
-    now: () => NOW,
-    random: () => 0.5,
-    logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
-    metrics: { addMetric: vi.fn(), publishStoredMetrics: vi.fn() },
+    ...deliverTestDependencies(settled, () => NOW),
     rejectMessage: vi.fn(async () => {}),
   };
   return { deps, settled, attempts, handler: createDeliverHandler(deps) };

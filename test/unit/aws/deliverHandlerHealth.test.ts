@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../../functions/adapters/aws/DeliveryMessage.ts';
 import { DynamoEndpointHealth } from '../../../functions/adapters/aws/dynamo/DynamoEndpointHealth.ts';
 import { DynamoOperationalEvents } from '../../../functions/adapters/aws/dynamo/DynamoOperationalEvents.ts';
 import { DynamoSubscriptionStore } from '../../../functions/adapters/aws/dynamo/DynamoSubscriptionStore.ts';
-import { UndiciSender } from '../../../functions/adapters/http/UndiciSender.ts';
 import { OPERATIONAL_EVENT_TYPES } from '../../../functions/core/health/constants.ts';
 import { HEALTHY } from '../../../functions/core/health/EndpointHealthState.ts';
-import { AddressPolicy } from '../../../functions/core/network/AddressPolicy.ts';
-import { parseRetrySchedule } from '../../../functions/core/retry/parseRetrySchedule.ts';
 import { generateSecret } from '../../../functions/core/signing/generateSecret.ts';
 import {
   createDeliverHandler,
@@ -18,6 +15,7 @@ import {
 import type { Settlement } from '../../../functions/ports/DeliveryQueue.ts';
 import { type Dynalite, startDynalite } from '../../support/dynalite.ts';
 import { TestReceiver } from '../../support/TestReceiver.ts';
+import { deliverTestDependencies } from './deliverTestDependencies.ts';
 
 // The deliver Lambda with the real DynamoDB health and operational-event adapters (on dynalite), a
 // real receiver on 127.0.0.1, and a clock the test sets.
@@ -74,26 +72,7 @@ beforeEach(async () => {
       activeSecrets: async (ids: readonly string[]) => new Map(ids.map((id) => [id, [SECRET]])),
     } as unknown as DeliverDependencies['secrets'],
     log: { record: async () => {} } as unknown as DeliverDependencies['log'],
-    settler: {
-      settle: async (list: readonly Settlement[]) => {
-        settled.push(...list);
-        return { applied: new Set(list.map((s) => s.delivery.id)) };
-      },
-      redelay: async () => 900,
-    },
-    sender: new UndiciSender({
-      policy: new AddressPolicy(['127.0.0.0/8']),
-      connectTimeoutMs: 2_000,
-      totalTimeoutMs: 5_000,
-      snippetBytes: 100,
-      connectionsPerOrigin: 4,
-      userAgent: 'rowhook-test',
-    }),
-    schedule: parseRetrySchedule('5s,5m'),
-    now: () => now,
-    random: () => 0.5,
-    logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
-    metrics: { addMetric: vi.fn(), publishStoredMetrics: vi.fn() },
+    ...deliverTestDependencies(settled, () => now),
     health: { health, operationalEvents: events, disableAfterMs: 5 * DAY },
   };
   handler = createDeliverHandler(deps);

@@ -11,10 +11,7 @@ import { DynamoOperationalEvents } from '../../../functions/adapters/aws/dynamo/
 import { DynamoSubscriptionStore } from '../../../functions/adapters/aws/dynamo/DynamoSubscriptionStore.ts';
 import { EventBridgeDeliveryPublisher } from '../../../functions/adapters/aws/EventBridgeDeliveryPublisher.ts';
 import { PublishingOperationalEvents } from '../../../functions/adapters/aws/PublishingOperationalEvents.ts';
-import { UndiciSender } from '../../../functions/adapters/http/UndiciSender.ts';
 import { OPERATIONAL_EVENT_TYPES, OPERATOR_ENDPOINT } from '../../../functions/core/health/constants.ts';
-import { AddressPolicy } from '../../../functions/core/network/AddressPolicy.ts';
-import { parseRetrySchedule } from '../../../functions/core/retry/parseRetrySchedule.ts';
 import { generateSecret } from '../../../functions/core/signing/generateSecret.ts';
 import {
   createDeliverHandler,
@@ -26,6 +23,7 @@ import type { Settlement } from '../../../functions/ports/DeliveryQueue.ts';
 import type { SecretStore } from '../../../functions/ports/SecretStore.ts';
 import { type Dynalite, startDynalite } from '../../support/dynalite.ts';
 import { TestReceiver } from '../../support/TestReceiver.ts';
+import { deliverTestDependencies } from './deliverTestDependencies.ts';
 
 // The deliver Lambda as wired on AWS with an operator webhook: real DynamoDB adapters (dynalite),
 // real receivers on 127.0.0.1 for a tenant and for the operator, the bus and the queue mocked.
@@ -113,26 +111,7 @@ beforeEach(async () => {
     subscriptions,
     secrets,
     log: { record: async () => {} } as unknown as DeliverDependencies['log'],
-    settler: {
-      settle: async (list: readonly Settlement[]) => {
-        settled.push(...list);
-        return { applied: new Set(list.map((s) => s.delivery.id)) };
-      },
-      redelay: async () => 900,
-    },
-    sender: new UndiciSender({
-      policy: new AddressPolicy(['127.0.0.0/8']),
-      connectTimeoutMs: 2_000,
-      totalTimeoutMs: 5_000,
-      snippetBytes: 100,
-      connectionsPerOrigin: 4,
-      userAgent: 'rowhook-test',
-    }),
-    schedule: parseRetrySchedule('5s,5m'),
-    now: () => T,
-    random: () => 0.5,
-    logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
-    metrics: { addMetric: vi.fn(), publishStoredMetrics: vi.fn() },
+    ...deliverTestDependencies(settled, () => T),
     health: {
       health: new DynamoEndpointHealth({ client, tableName }),
       operationalEvents: new PublishingOperationalEvents({
