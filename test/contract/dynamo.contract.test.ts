@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import {
   type DeliveryMessage,
   parseDeliveryMessage,
@@ -13,7 +13,7 @@ import type { EventTypeLookup } from '../../functions/adapters/aws/dynamo/EventT
 import { SqsDeliverySettler } from '../../functions/adapters/aws/SqsDeliverySettler.ts';
 import { sqsDeliverySender } from '../../functions/handlers/wiring/deadLetters.ts';
 import type { ClaimedDelivery } from '../../functions/ports/DeliveryQueue.ts';
-import { type Dynalite, startDynalite } from '../support/dynalite.ts';
+import { useDynaliteTables } from '../support/dynalite.ts';
 import { type EventSeeder, seedThroughPorts } from './contractSupport.ts';
 import { type DeadLetterSeeder, deadLettersContract, type RedeliveryProbe } from './DeadLettersContract.ts';
 import { deadLetterViewsContract } from './DeadLetterViewsContract.ts';
@@ -22,22 +22,7 @@ import { deliveryLogViewsContract } from './DeliveryLogViewsContract.ts';
 import { subscriptionStoreContract } from './SubscriptionStoreContract.ts';
 
 // One dynalite for the file; every context gets a fresh, empty table (the contracts require it).
-let dynamo: Dynalite;
-let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-
-afterAll(async () => {
-  await dynamo?.close();
-});
-
-async function freshTable() {
-  const tableName = `rowhook-contract-${++tables}`;
-  await dynamo.createTable(tableName);
-  return { tableName, cleanup: () => dynamo.deleteTable(tableName) };
-}
+const { freshTable } = useDynaliteTables('rowhook-contract');
 
 /**
  * On AWS the events live in Aurora's outbox, not in DynamoDB: this stands in for it, as the
@@ -58,15 +43,15 @@ function inMemoryOutbox(): EventSeeder & EventTypeLookup {
 }
 
 subscriptionStoreContract('DynamoSubscriptionStore', async () => {
-  const { tableName, cleanup } = await freshTable();
-  return { store: new DynamoSubscriptionStore({ client: dynamo.client, tableName }), cleanup };
+  const { client, tableName, cleanup } = await freshTable();
+  return { store: new DynamoSubscriptionStore({ client, tableName }), cleanup };
 });
 
 deliveryLogContract('DynamoDeliveryLog', async () => {
-  const { tableName, cleanup } = await freshTable();
+  const { client, tableName, cleanup } = await freshTable();
   const outbox = inMemoryOutbox();
   const log = new DynamoDeliveryLog({
-    client: dynamo.client,
+    client,
     tableName,
     retentionMs: 30 * 24 * 3600_000,
     eventTypes: outbox,
@@ -75,17 +60,17 @@ deliveryLogContract('DynamoDeliveryLog', async () => {
 });
 
 deliveryLogViewsContract('DynamoDeliveryLog', async () => {
-  const { tableName, cleanup } = await freshTable();
+  const { client, tableName, cleanup } = await freshTable();
   const outbox = inMemoryOutbox();
   const log = new DynamoDeliveryLog({
-    client: dynamo.client,
+    client,
     tableName,
     retentionMs: 30 * 24 * 3600_000,
     eventTypes: outbox,
   });
   // Endpoints in the same table: the tail finds a tenant's attempts through its endpoints.
   const endpoints = seedThroughPorts({
-    subscriptions: new DynamoSubscriptionStore({ client: dynamo.client, tableName }),
+    subscriptions: new DynamoSubscriptionStore({ client, tableName }),
     outbox: { append: async () => randomUUID() },
   });
   return { log, seed: { event: outbox.event, endpoint: endpoints.endpoint }, cleanup };
@@ -131,10 +116,10 @@ function fakeSqs() {
 
 /** Dynamo dead letters as the API and the deliver Lambda see them (both contracts run on it). */
 async function dynamoDeadLetters() {
-  const { tableName, cleanup } = await freshTable();
+  const { client, tableName, cleanup } = await freshTable();
   const sqs = fakeSqs();
   const deadLetters = new DynamoDeadLetters({
-    client: dynamo.client,
+    client,
     tableName,
     sender: sqsDeliverySender(sqs.client, DELIVERY_QUEUE),
   });
@@ -142,10 +127,10 @@ async function dynamoDeadLetters() {
   const settler = new SqsDeliverySettler(sqs.client, {
     deliveryQueueUrl: DELIVERY_QUEUE,
     deadLetterQueueUrl: DEAD_LETTER_QUEUE,
-    recorder: new DynamoDeadLetters({ client: dynamo.client, tableName }),
+    recorder: new DynamoDeadLetters({ client, tableName }),
   });
   const endpoints = seedThroughPorts({
-    subscriptions: new DynamoSubscriptionStore({ client: dynamo.client, tableName }),
+    subscriptions: new DynamoSubscriptionStore({ client, tableName }),
     outbox: { append: async () => randomUUID() },
   });
   /** A delivery as the deliver Lambda receives it for `attempt`, of a new event. */

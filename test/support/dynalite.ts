@@ -8,6 +8,7 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { tableDefinition } from '../../functions/adapters/aws/dynamo/tableDefinition.ts';
 
 // dynalite ships no types; this is the one call we make.
@@ -73,6 +74,33 @@ export async function startDynalite(tableName = 'rowhook-test'): Promise<Dynalit
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       );
+    },
+  };
+}
+
+/**
+ * For a contract file: one dynalite for the whole file, and `freshTable()` for each context that
+ * needs an empty table of its own (named `<prefix>-<n>`, deleted by its `cleanup`).
+ */
+export function useDynaliteTables(prefix: string) {
+  let dynamo: Dynalite | undefined;
+  let tables = 0;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+  const started = () => {
+    if (!dynamo) throw new Error('dynalite is not started yet: call freshTable() inside a test or hook');
+    return dynamo;
+  };
+  return {
+    async freshTable() {
+      const server = started();
+      const tableName = `${prefix}-${++tables}`;
+      await server.createTable(tableName);
+      return { client: server.client, tableName, cleanup: () => server.deleteTable(tableName) };
     },
   };
 }
