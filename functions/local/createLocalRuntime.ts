@@ -118,15 +118,6 @@ export async function createLocalRuntime(
   const onError = (error: unknown) =>
     log({ level: 'error', msg: String((error as Error)?.message ?? error) });
 
-  const relay = new RelayLoop(
-    { outbox, subscriptions, queue, matcher: new EndpointMatcher(), onError },
-    {
-      batchSize: config.relayBatchSize,
-      maxEventBytes: config.maxEventBytes,
-      sweepIntervalMs: config.sweepIntervalMs,
-      lingerMs: Math.max(2 * config.nudgeIntervalMs, 20),
-    },
-  );
   const sender = killPoints.sender(
     new UndiciSender({
       policy: addressPolicy,
@@ -150,15 +141,36 @@ export async function createLocalRuntime(
       random: Math.random,
       onError,
       health: { health: new PgEndpointHealth(db), operationalEvents, disableAfterMs: config.disableAfterMs },
+      onRoom: () => relay.nudge(),
     },
     {
       concurrency: config.concurrency,
       // Longer than the attempt timeout, so a live attempt is never handed out twice; after a
       // crash, its deliveries are retried once the lease runs out.
       leaseMs: 2 * config.deliveryTimeoutMs + 1_000,
+      // An attempt started this late still ends (timeout) a second before its lease.
+      startWithinMs: config.deliveryTimeoutMs,
       pollIntervalMs: config.pollIntervalMs,
       flushSize: 200,
       flushDelayMs: 5,
+      endpointConcurrency: config.endpointConcurrency,
+    },
+  );
+  const relay = new RelayLoop(
+    {
+      outbox,
+      subscriptions,
+      queue,
+      matcher: new EndpointMatcher(),
+      onError,
+      // Fresh deliveries go to this process's worker in memory, leased to it in the relay's commit.
+      handoff: worker.handoff(),
+    },
+    {
+      batchSize: config.relayBatchSize,
+      maxEventBytes: config.maxEventBytes,
+      sweepIntervalMs: config.sweepIntervalMs,
+      lingerMs: Math.max(2 * config.nudgeIntervalMs, 20),
     },
   );
   const listener = new PgListener(

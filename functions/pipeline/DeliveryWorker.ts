@@ -1,5 +1,6 @@
+import { CIRCUIT_BREAKER_FAILURES, ENDPOINT_CONCURRENCY } from '../core/scheduling/constants.ts';
 import type { DeliveryLog } from '../ports/DeliveryLog.ts';
-import type { ClaimedDelivery, DeliveryQueue } from '../ports/DeliveryQueue.ts';
+import type { ClaimedDelivery, DeliveryQueue, NewDelivery } from '../ports/DeliveryQueue.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
 import {
@@ -8,18 +9,37 @@ import {
   attemptDelivery,
   settleAfterInternalError,
 } from './attemptDelivery.ts';
+import type { RelayHandoff } from './RelayLoop.ts';
+import { type ReadyDelivery, ReadyDeliveries } from './ReadyDeliveries.ts';
 import { type HealthContext, settleEndpointHealth } from './settleEndpointHealth.ts';
 
-export interface DeliveryWorkerOptions {
+export interface DeliveryWorkerOptions extends Partial<WorkerHoldOptions> {
   /** Attempts in flight at once. */
   concurrency: number;
   /** How long a claimed delivery stays hidden; must exceed the attempt timeout. */
   leaseMs: number;
-  /** Polling interval when idle: wake-ups make it faster, never required. */
+  /** Polling interval for the queue (retries, redrives, expired leases): wake-ups make it faster. */
   pollIntervalMs: number;
   /** Results are written in batches of at most this many, or after flushDelayMs. */
   flushSize: number;
   flushDelayMs: number;
+}
+
+/** Defaults: see DeliveryWorker's constructor. */
+interface WorkerHoldOptions {
+  /**
+   * How long after its claim a delivery may still be started: its attempt must end before the
+   * lease does, or another worker could claim it meanwhile. Later, it is handed back to the queue.
+   */
+  startWithinMs: number;
+  /** Deliveries held in memory waiting for a slot; past it the relay waits (the outbox holds the rest). */
+  holdLimit: number;
+  /** Past this many waiting for one endpoint, its new deliveries wait in the queue instead of memory. */
+  holdPerEndpoint: number;
+  /** Attempts in flight per endpoint when the endpoint sets no maxConcurrency. */
+  endpointConcurrency: number;
+  /** Failures in a row after which an endpoint gets one probe in flight until one succeeds. */
+  breakerFailures: number;
 }
 
 export interface DeliveryWorkerDependencies extends AttemptContext {
@@ -33,105 +53,239 @@ export interface DeliveryWorkerDependencies extends AttemptContext {
    * nothing is auto-disabled and no operational event is recorded.
    */
   health?: Omit<HealthContext, 'now'>;
+  /** Called when the worker has room again after the relay found it full. */
+  onRoom?: () => void;
+  /** Called with each set of deliveries the worker takes on, claimed or handed over (test seam). */
+  onTaken?: (deliveries: readonly ClaimedDelivery[]) => void;
 }
 
 /**
- * Keeps up to `concurrency` attempts in flight: claims due deliveries in batches as slots free up,
- * and writes attempt records and outcomes in batches. A slow endpoint holds only its own slots.
+ * Keeps up to `concurrency` attempts in flight. Fresh deliveries come from the relay in this
+ * process already leased (no claim round trip); retries, redrives and deliveries whose lease ran
+ * out come from claims on the queue. Either way they wait in a fair in-memory schedule
+ * (ReadyDeliveries) for a slot, and results are written in batches.
  */
 export class DeliveryWorker {
+  private readonly ready: ReadyDeliveries;
   private inFlight = 0;
   private running = false;
-  private pumping = false;
-  private pumped: Promise<void> = Promise.resolve();
-  private wakeRequested = false;
-  /** The last claim filled every free slot: a finished attempt may be all that holds the next one back. */
-  private boundByConcurrency = true;
-  private timer: NodeJS.Timeout | undefined;
+  /** Deliveries being prepared (endpoint and secrets read) before they join `ready`. */
+  private preparing = 0;
+  private readonly preparations = new Set<Promise<void>>();
+  private claiming: Promise<void> | undefined;
+  private claimAgain = false;
+  /** The queue may hold due deliveries this worker has not claimed: claim when a slot frees. */
+  private queueMayHaveMore = true;
+  private relayWaiting = false;
+  /** Since the last handover, the relay left some deliveries in the queue (a slow endpoint). */
+  private leftInQueue = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private retryTimer: { timer: NodeJS.Timeout; at: number } | undefined;
+  private rateTimer: { timer: NodeJS.Timeout; at: number } | undefined;
   private pending: AttemptResult[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly idleWaiters: (() => void)[] = [];
 
+  private readonly options: Required<DeliveryWorkerOptions>;
+
   constructor(
     private readonly deps: DeliveryWorkerDependencies,
-    private readonly options: DeliveryWorkerOptions,
-  ) {}
+    options: DeliveryWorkerOptions,
+  ) {
+    this.options = {
+      startWithinMs: Math.max(options.leaseMs / 2, 1_000),
+      holdLimit: Math.max(2 * options.concurrency, 1_000),
+      holdPerEndpoint: 200,
+      endpointConcurrency: ENDPOINT_CONCURRENCY.default,
+      breakerFailures: CIRCUIT_BREAKER_FAILURES,
+      ...options,
+    };
+    this.ready = new ReadyDeliveries({
+      endpointConcurrency: this.options.endpointConcurrency,
+      breakerFailures: this.options.breakerFailures,
+    });
+  }
 
   start(): void {
     this.running = true;
     this.wake();
   }
 
-  /** Something may be due now (NOTIFY, a redrive, a retry timer). */
+  /** The relay's side of the in-memory handover (see RelayLoop). */
+  handoff(): RelayHandoff {
+    return {
+      leaseMs: this.options.leaseMs,
+      wants: (delivery: NewDelivery) => {
+        const wanted =
+          this.running &&
+          this.held() < this.options.holdLimit &&
+          !this.ready.isTripped(delivery.endpointId) &&
+          this.ready.waitingFor(delivery.endpointId) < this.options.holdPerEndpoint;
+        if (!wanted) this.leftInQueue = true;
+        return wanted;
+      },
+      hasRoom: () => {
+        const room = this.running && this.held() < this.options.holdLimit;
+        if (!room) this.relayWaiting = true;
+        return room;
+      },
+      accept: (deliveries) => {
+        // Some of the batch went to the queue instead (a slow endpoint): claim those in turn.
+        if (this.leftInQueue) this.queueMayHaveMore = true;
+        this.leftInQueue = false;
+        void this.take(deliveries);
+      },
+    };
+  }
+
+  /** Something may be due in the queue now (NOTIFY, a redrive, a retry's delay ran out, the poll). */
   wake(): void {
     if (!this.running) return;
-    if (this.pumping) {
-      this.wakeRequested = true;
+    if (this.claiming) {
+      this.claimAgain = true;
       return;
     }
-    this.pumped = this.pump();
+    this.claiming = this.claim().finally(() => {
+      this.claiming = undefined;
+    });
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.timer);
-    // A claim already on its way launches what it took; wait for it, then for those attempts.
-    await this.pumped;
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.retryTimer?.timer);
+    clearTimeout(this.rateTimer?.timer);
+    await this.claiming;
+    await Promise.all(this.preparations);
+    // What never started goes back to the queue now, not when its lease runs out.
+    await this.release(this.ready.drain().map((r) => r.delivery));
     while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.flush();
   }
 
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    clearTimeout(this.timer);
+  private held(): number {
+    return this.ready.size + this.preparing;
+  }
+
+  private async claim(): Promise<void> {
+    clearTimeout(this.pollTimer);
     try {
       do {
-        this.wakeRequested = false;
-        const free = this.options.concurrency - this.inFlight;
+        this.claimAgain = false;
+        const free = this.options.concurrency - this.inFlight - this.held();
         if (free <= 0) break;
         const claimed = await this.deps.queue.claim(free, this.options.leaseMs);
-        if (claimed.length > 0) await this.launch(claimed);
-        this.boundByConcurrency = claimed.length === free;
-        if (this.boundByConcurrency) this.wakeRequested = true;
-      } while (this.running && this.wakeRequested);
+        this.queueMayHaveMore = claimed.length > 0;
+        if (claimed.length > 0) await this.take(claimed);
+        if (claimed.length === free) this.claimAgain = true;
+      } while (this.running && this.claimAgain);
     } catch (error) {
       this.deps.onError(error);
     } finally {
-      this.pumping = false;
-      if (this.running) this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs);
+      if (this.running) this.pollTimer = setTimeout(() => this.wake(), this.options.pollIntervalMs);
     }
   }
 
-  private async launch(claimed: ClaimedDelivery[]): Promise<void> {
+  /** Reads what the attempts need (endpoints, secrets) once per batch, then schedules them. */
+  private take(claimed: ClaimedDelivery[]): Promise<void> {
+    this.deps.onTaken?.(claimed);
+    const takenAt = this.deps.now().getTime();
+    this.preparing += claimed.length;
+    const preparation = this.prepare(claimed, takenAt)
+      .catch(async (error) => {
+        // Without the endpoint or its secrets nothing can be attempted: back to the queue.
+        this.deps.onError(error);
+        await this.release(claimed);
+      })
+      .finally(() => {
+        this.preparing -= claimed.length;
+        this.preparations.delete(preparation);
+        this.dispatch();
+      });
+    this.preparations.add(preparation);
+    return preparation;
+  }
+
+  private async prepare(claimed: ClaimedDelivery[], takenAt: number): Promise<void> {
     const endpointIds = [...new Set(claimed.map((d) => d.endpointId))];
     const [endpoints, secrets] = await Promise.all([
       this.deps.subscriptions.getEndpointsByIds(endpointIds),
       this.deps.secrets.activeSecrets(endpointIds),
     ]);
     const byId = new Map(endpoints.map((e) => [e.id, e]));
+    const sendBy = takenAt + this.options.startWithinMs;
     for (const delivery of claimed) {
-      this.inFlight++;
-      attemptDelivery(
-        this.deps,
+      this.ready.add({
         delivery,
-        byId.get(delivery.endpointId),
-        secrets.get(delivery.endpointId) ?? [],
-      )
-        .catch((error) => {
-          this.deps.onError(error);
-          return settleAfterInternalError(this.deps, delivery, error);
-        })
-        .then((result) => this.collect(result))
-        .finally(() => {
-          this.inFlight--;
-          if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-          // Otherwise the queue held the last claim back (endpoint caps count attempts until they
-          // are settled), and the flush that settles this attempt wakes the worker instead: a claim
-          // per finished attempt would mostly come back empty.
-          if (this.boundByConcurrency) this.wake();
-        });
+        endpoint: byId.get(delivery.endpointId),
+        secrets: secrets.get(delivery.endpointId) ?? [],
+        sendBy,
+      });
     }
+  }
+
+  /** Starts attempts while there are free slots and deliveries their endpoints may take now. */
+  private dispatch(): void {
+    const now = this.deps.now().getTime();
+    const late: ClaimedDelivery[] = [];
+    while (this.inFlight < this.options.concurrency) {
+      const { ready, wakeAt } = this.ready.take(now);
+      if (wakeAt !== undefined) this.dispatchAt(wakeAt);
+      if (!ready) break;
+      if (now > ready.sendBy) {
+        this.ready.finished(ready.delivery, null);
+        late.push(ready.delivery);
+        continue;
+      }
+      this.launch(ready);
+    }
+    if (late.length > 0) void this.release(late);
+    if (this.relayWaiting && this.running && this.held() < this.options.holdLimit / 2) {
+      this.relayWaiting = false;
+      this.deps.onRoom?.();
+    }
+  }
+
+  private dispatchAt(at: number): void {
+    if (this.rateTimer && this.rateTimer.at <= at) return;
+    clearTimeout(this.rateTimer?.timer);
+    const timer = setTimeout(
+      () => {
+        this.rateTimer = undefined;
+        this.dispatch();
+      },
+      Math.max(0, at - this.deps.now().getTime()),
+    );
+    this.rateTimer = { timer, at };
+  }
+
+  private launch({ delivery, endpoint, secrets }: ReadyDelivery): void {
+    this.inFlight++;
+    attemptDelivery(this.deps, delivery, endpoint, secrets)
+      .catch((error) => {
+        this.deps.onError(error);
+        return settleAfterInternalError(this.deps, delivery, error);
+      })
+      .then((result) => {
+        const kind = result.settlement.kind;
+        this.ready.finished(delivery, result.attempt ? kind === 'delivered' : null);
+        this.collect(result);
+      })
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+        this.dispatch();
+        // Claims happen only when the queue may have due work (see claim and handoff.accept).
+        if (this.queueMayHaveMore && this.ready.size === 0) this.wake();
+      });
+  }
+
+  /** Deliveries this worker will not attempt go back to the queue at once (not at lease end). */
+  private async release(deliveries: ClaimedDelivery[]): Promise<void> {
+    if (deliveries.length === 0 || !this.deps.queue.release) return;
+    await this.deps.queue.release(deliveries).catch((error) => this.deps.onError(error));
+    this.queueMayHaveMore = true;
   }
 
   private collect(result: AttemptResult): void {
@@ -145,9 +299,7 @@ export class DeliveryWorker {
     this.flushTimer = undefined;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return this.flushing;
-    // Settling frees the endpoints' caps in the queue (a claim counts unsettled attempts as in
-    // flight), so claim again now rather than at the next poll.
-    this.flushing = this.flushing.then(() => this.write(batch)).then(() => this.wake());
+    this.flushing = this.flushing.then(() => this.write(batch));
     return this.flushing;
   }
 
@@ -176,6 +328,12 @@ export class DeliveryWorker {
       }
     }
     const { applied } = await this.deps.queue.settle(batch.map((r) => r.settlement));
+    // Settled retries come back through a claim once their delay has passed.
+    for (const r of batch) {
+      if (r.settlement.kind === 'retry' && applied.has(r.settlement.delivery.id)) {
+        this.claimAfter(r.settlement.delayMs);
+      }
+    }
     // After settling, so a batch re-written one by one (see write) counts each outcome once; a
     // failure here costs at most some operational events, never a delivery.
     if (health) {
@@ -186,5 +344,22 @@ export class DeliveryWorker {
         this.deps.onError(error),
       );
     }
+  }
+
+  private claimAfter(delayMs: number): void {
+    if (!this.running) return;
+    // Real time: the queue's due times are the database's clock, not a test's moved one.
+    const at = Date.now() + Math.max(0, delayMs);
+    if (this.retryTimer && this.retryTimer.at <= at) return;
+    clearTimeout(this.retryTimer?.timer);
+    const timer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.queueMayHaveMore = true;
+        this.wake();
+      },
+      at - Date.now(),
+    );
+    this.retryTimer = { timer, at };
   }
 }

@@ -1,4 +1,15 @@
+import type { ClaimedDelivery } from '../ports/DeliveryQueue.ts';
 import { type RelayDependencies, type RelayOptions, type RelayResult, relayOutbox } from './relayOutbox.ts';
+
+/** The deliverer in this process, when there is one: it takes committed deliveries in memory. */
+export interface RelayHandoff {
+  leaseMs: number;
+  /** Whether the deliverer takes this one in memory (else it waits in the queue for a claim). */
+  wants: NonNullable<RelayDependencies['handoff']>['wants'];
+  /** False while the deliverer holds all it should: the relay waits (the outbox is the backlog). */
+  hasRoom(): boolean;
+  accept(deliveries: ClaimedDelivery[]): void;
+}
 
 export interface RelayLoopOptions extends RelayOptions {
   /** Safety-net interval: a lost or coalesced-away nudge delays events by at most this. */
@@ -18,13 +29,19 @@ export class RelayLoop {
   private sweepTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
 
+  private readonly relayDeps: RelayDependencies;
+
   constructor(
-    private readonly deps: RelayDependencies & {
+    private readonly deps: Omit<RelayDependencies, 'handoff'> & {
       onError: (error: unknown) => void;
       onRelayed?: (result: RelayResult) => void;
+      handoff?: RelayHandoff;
     },
     private readonly options: RelayLoopOptions,
-  ) {}
+  ) {
+    const handoff = deps.handoff;
+    this.relayDeps = handoff ? { ...deps, handoff: { leaseMs: handoff.leaseMs, wants: handoff.wants } } : deps;
+  }
 
   start(): void {
     this.running = true;
@@ -56,7 +73,10 @@ export class RelayLoop {
       this.again = false;
       try {
         for (;;) {
-          const result = await relayOutbox(this.deps, this.options);
+          // The deliverer nudges the relay again once it has room.
+          if (this.deps.handoff && !this.deps.handoff.hasRoom()) return;
+          const result = await relayOutbox(this.relayDeps, this.options);
+          if (result.handedOff?.length) this.deps.handoff?.accept(result.handedOff);
           if (result.claimed > 0) {
             moved = true;
             this.deps.onRelayed?.(result);

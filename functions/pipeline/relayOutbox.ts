@@ -1,6 +1,12 @@
 import type { OutboxEvent } from '../core/events/OutboxEvent.ts';
 import type { Endpoint } from '../core/subscriptions/Endpoint.ts';
-import type { DeliveryPublisher, NewDelivery, RejectedDelivery } from '../ports/DeliveryQueue.ts';
+import type {
+  ClaimedDelivery,
+  DeliveryPublisher,
+  EnqueueOptions,
+  NewDelivery,
+  RejectedDelivery,
+} from '../ports/DeliveryQueue.ts';
 import type { OutboxSource, PublishOutcome } from '../ports/OutboxSource.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
 import type { EndpointMatcher } from './EndpointMatcher.ts';
@@ -10,6 +16,11 @@ export interface RelayDependencies {
   subscriptions: Pick<SubscriptionStore, 'listEnabledEndpoints' | 'getEndpointsByIds'>;
   queue: DeliveryPublisher;
   matcher: EndpointMatcher;
+  /**
+   * Set where the deliverer runs in this process: the deliveries it wants are written leased to it
+   * and returned in `handedOff`, to be attempted once the batch has committed.
+   */
+  handoff?: EnqueueOptions['lease'];
 }
 
 export interface RelayOptions {
@@ -28,6 +39,8 @@ export interface RelayResult {
    * is the relay lag (how long a committed change waited to be relayed), reported by the handlers.
    */
   oldestOccurredAt: Date | null;
+  /** Deliveries leased to this process's deliverer (see RelayDependencies.handoff), committed. */
+  handedOff?: ClaimedDelivery[];
 }
 
 /**
@@ -47,6 +60,7 @@ export async function relayOutbox(deps: RelayDependencies, options: RelayOptions
   let enqueued = 0;
   let rejected: PublishOutcome['rejected'] = [];
   let oldestOccurredAt: Date | null = null;
+  let handedOff: ClaimedDelivery[] = [];
   const claimed = await deps.outbox.claimUnpublished(options.batchSize, async (events) => {
     for (const event of events) {
       if (oldestOccurredAt === null || event.occurredAt < oldestOccurredAt)
@@ -86,14 +100,15 @@ export async function relayOutbox(deps: RelayDependencies, options: RelayOptions
       }
     }
     if (deliveries.length > 0) {
-      const result = await deps.queue.enqueue(deliveries);
+      const result = await deps.queue.enqueue(deliveries, deps.handoff ? { lease: deps.handoff } : undefined);
       enqueued = result.enqueued;
+      handedOff = result.leased ?? [];
       outcome.rejected.push(...rejectionsByEvent(deliveries, result.rejected));
     }
     rejected = outcome.rejected;
     return outcome;
   });
-  return { claimed, enqueued, rejected, oldestOccurredAt };
+  return { claimed, enqueued, rejected, oldestOccurredAt, ...(deps.handoff ? { handedOff } : {}) };
 }
 
 /** One reason per event from the transport's per-delivery rejections. */

@@ -45,6 +45,22 @@ export interface EnqueueResult {
   enqueued: number;
   /** Deliveries the transport will never take as they are; the relay records them on the event. */
   rejected: RejectedDelivery[];
+  /**
+   * The deliveries written already claimed by the caller (see EnqueueOptions.leaseMs), with their
+   * receipts: the caller attempts them without a claim. Absent when none were asked for or the
+   * transport cannot do that.
+   */
+  leased?: ClaimedDelivery[];
+}
+
+export interface EnqueueOptions {
+  /**
+   * Write the deliveries this returns true for already claimed by the caller for `leaseMs`, as a
+   * claim would (attempt 1, a new receipt): a relay that runs beside its deliverer hands fresh work
+   * over in memory instead of a round trip through the queue. If the caller dies, the lease runs out
+   * and the deliveries are claimed like any other.
+   */
+  lease?: { leaseMs: number; wants: (delivery: NewDelivery) => boolean };
 }
 
 /**
@@ -58,7 +74,7 @@ export interface DeliveryQueue {
    * refuse individual deliveries (returned in `rejected`, the rest still enqueued); a failure that a
    * later call could overcome is thrown instead, so the relay leaves the batch for the next run.
    */
-  enqueue(deliveries: readonly NewDelivery[]): Promise<EnqueueResult>;
+  enqueue(deliveries: readonly NewDelivery[], options?: EnqueueOptions): Promise<EnqueueResult>;
   /**
    * Takes up to `limit` due deliveries and hides them for `leaseMs` (visibility timeout). An adapter
    * may hand out fewer than are due, in an order of its choosing, to be fair (the PostgreSQL queue
@@ -71,6 +87,12 @@ export interface DeliveryQueue {
    * returned, so nothing else (endpoint health, operational events, metrics) acts on a stale one.
    */
   settle(settlements: readonly Settlement[]): Promise<SettleResult>;
+  /**
+   * Hands claimed deliveries back unattempted (a worker stopping, or one that could not start them
+   * in time), due at once and with the attempt not counted; a stale receipt is ignored. Without it,
+   * they come back when their lease runs out.
+   */
+  release?(deliveries: readonly ClaimedDelivery[]): Promise<void>;
 }
 
 /** What the relay needs: hand new deliveries to the transport. */

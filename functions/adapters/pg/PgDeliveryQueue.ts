@@ -2,6 +2,7 @@ import { CIRCUIT_BREAKER_FAILURES, ENDPOINT_CONCURRENCY } from '../../core/sched
 import type {
   ClaimedDelivery,
   DeliveryQueue,
+  EnqueueOptions,
   EnqueueResult,
   NewDelivery,
   Settlement,
@@ -13,6 +14,31 @@ import { SETTLE_SQL } from './settleSql.ts';
 import { storableText } from './storableText.ts';
 
 export const DELIVERY_WAKEUP_CHANNEL = 'rowhook_deliveries';
+
+/**
+ * $1-$3 the deliveries, $4 the clock (null: now()), $5 the lease in ms, $6 which ones are leased to
+ * the caller: those start as a claim leaves them (attempt 1, a receipt, hidden until the lease ends).
+ */
+const ENQUEUE_SQL = `
+with clock as (select coalesce($4::timestamptz, now()) as now),
+added as (
+  insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at, attempts, receipt, leased)
+  select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id,
+         case when d.leased then c.now + $5::bigint * interval '1 millisecond' else c.now end,
+         case when d.leased then 1 else 0 end,
+         case when d.leased then gen_random_uuid() end,
+         d.leased
+    from unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[]) as d(event_id, endpoint_id, tenant_id, leased),
+         clock c
+  on conflict (event_id, endpoint_id) do nothing
+  returning id, event_id, endpoint_id, tenant_id, receipt
+),
+lanes as (
+  insert into rowhook.delivery_lanes (endpoint_id, tenant_id)
+  select distinct endpoint_id, tenant_id from added
+  on conflict do nothing
+)
+select id, event_id, endpoint_id, receipt from added`;
 
 interface ClaimRow {
   id: string;
@@ -48,35 +74,44 @@ export class PgDeliveryQueue implements DeliveryQueue {
     };
   }
 
-  /** Never rejects a delivery: the table stores bodies by reference to the outbox row, of any size. */
-  async enqueue(deliveries: readonly NewDelivery[]): Promise<EnqueueResult> {
-    if (deliveries.length === 0) return { enqueued: 0, rejected: [] };
+  /**
+   * Never rejects a delivery: the table stores bodies by reference to the outbox row, of any size.
+   * Deliveries the caller leases (options.lease) are written claimed, as `claim` would leave them,
+   * and returned with their receipts; the rest are due now, and other workers are woken for them.
+   */
+  async enqueue(deliveries: readonly NewDelivery[], options: EnqueueOptions = {}): Promise<EnqueueResult> {
+    if (deliveries.length === 0) return { enqueued: 0, rejected: [], ...(options.lease ? { leased: [] } : {}) };
+    const lease = options.lease;
+    const leasedFlags = deliveries.map((d) => (lease ? lease.wants(d) : false));
     // The endpoint's lane (its scheduling state) comes with its first delivery.
-    const rows = await this.db.query(
-      `with added as (
-         insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at)
-         select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id, coalesce($4::timestamptz, now())
-           from unnest($1::uuid[], $2::text[], $3::text[]) as d(event_id, endpoint_id, tenant_id)
-         on conflict (event_id, endpoint_id) do nothing
-         returning id, endpoint_id, tenant_id
-       ),
-       lanes as (
-         insert into rowhook.delivery_lanes (endpoint_id, tenant_id)
-         select distinct endpoint_id, tenant_id from added
-         on conflict do nothing
-       )
-       select id from added`,
+    const rows = await this.db.query<{ id: string; event_id: string; endpoint_id: string; receipt: string | null }>(
+      ENQUEUE_SQL,
       [
         deliveries.map((d) => d.eventId),
         deliveries.map((d) => d.endpointId),
         deliveries.map((d) => d.tenantId),
         this.options.now?.() ?? null,
+        lease?.leaseMs ?? 0,
+        leasedFlags,
       ],
-      'rowhook_enqueue',
+      'rowhook_enqueue_leasing',
     );
-    // One wake-up per batch, not per delivery; workers also poll, so a lost one only delays.
-    await this.db.query('select pg_notify($1, $2)', [DELIVERY_WAKEUP_CHANNEL, '']);
-    return { enqueued: rows.length, rejected: [] };
+    const leased: ClaimedDelivery[] = [];
+    if (lease) {
+      const byKey = new Map(deliveries.map((d) => [`${d.eventId}/${d.endpointId}`, d]));
+      for (const row of rows) {
+        const delivery = row.receipt === null ? undefined : byKey.get(`${row.event_id}/${row.endpoint_id}`);
+        if (delivery && row.receipt !== null) {
+          leased.push({ ...delivery, id: row.id, attempt: 1, receipt: row.receipt });
+        }
+      }
+    }
+    // One wake-up per batch for what is due now, not per delivery; workers also poll, so a lost one
+    // only delays. Deliveries leased to the caller need no wake-up.
+    if (rows.length > leased.length) {
+      await this.db.query('select pg_notify($1, $2)', [DELIVERY_WAKEUP_CHANNEL, '']);
+    }
+    return { enqueued: rows.length, rejected: [], ...(lease ? { leased } : {}) };
   }
 
   /**
@@ -129,5 +164,18 @@ export class PgDeliveryQueue implements DeliveryQueue {
       'rowhook_settle',
     );
     return { applied: new Set(rows.map((row) => row.id)) };
+  }
+
+  async release(deliveries: readonly ClaimedDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.db.query(
+      `update rowhook.deliveries d
+          set leased = false, attempts = greatest(d.attempts - 1, 0), receipt = null,
+              next_attempt_at = coalesce($3::timestamptz, now()), updated_at = now()
+         from unnest($1::uuid[], $2::uuid[]) as r(id, receipt)
+        where d.id = r.id and d.receipt = r.receipt and d.state = 'pending'`,
+      [deliveries.map((d) => d.id), deliveries.map((d) => d.receipt), this.options.now?.() ?? null],
+    );
+    await this.db.query('select pg_notify($1, $2)', [DELIVERY_WAKEUP_CHANNEL, '']);
   }
 }
