@@ -125,8 +125,9 @@ export class DeliveryWorker {
         if (!wanted) this.leftInQueue = true;
         return wanted;
       },
+      // A stopped worker takes nothing in memory: the relay then leaves everything to the queue.
       hasRoom: () => {
-        const room = this.running && this.held() < this.options.holdLimit;
+        const room = !this.running || this.held() < this.options.holdLimit;
         if (!room) this.relayWaiting = true;
         return room;
       },
@@ -162,6 +163,11 @@ export class DeliveryWorker {
     await this.release(this.ready.drain().map((r) => r.delivery));
     while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.flush();
+  }
+
+  /** Attempts running now for one endpoint (deliveries held in memory but not started excluded). */
+  attemptsInFlight(endpointId: string): number {
+    return this.ready.inFlightFor(endpointId);
   }
 
   private held(): number {

@@ -64,6 +64,10 @@ export class ReadyDeliveries {
     return lane ? lane.waiting.length - lane.head : 0;
   }
 
+  inFlightFor(endpointId: string): number {
+    return this.lanes.get(endpointId)?.inFlight ?? 0;
+  }
+
   /** Whether the endpoint's circuit breaker is open as far as this process has seen. */
   isTripped(endpointId: string): boolean {
     return (this.lanes.get(endpointId)?.failures ?? 0) >= this.options.breakerFailures;
