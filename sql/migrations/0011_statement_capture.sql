@@ -1,0 +1,194 @@
+-- Capture of INSERT and DELETE statements, set-based: a statement-level trigger with a transition
+-- table writes a 100-row statement's outbox rows in one INSERT ... SELECT instead of 100 trigger
+-- calls and 100 single-row inserts. UPDATE stays row-level (its "previous" pairs old and new rows,
+-- which transition tables do not). Bodies are byte-for-byte what capture() builds.
+
+-- rows_json: the transition rows (to_jsonb of each, in statement order); args: capture()'s trigger
+-- arguments (tg_argv). The first event of a transaction is inserted on its own, marked 'first', so
+-- exactly one deferred nudge is queued per transaction (see outbox_nudge and capture()).
+create function rowhook.capture_set(
+  rows_json jsonb[],
+  args text[],
+  suffix text,
+  source text
+) returns void
+language plpgsql as $$
+declare
+  -- tg_argv as passed by the trigger functions: subscripts from 0.
+  v_tenant_column text := args[0];
+  v_type text := args[1] || suffix;
+  v_include text[] := nullif(args[2], '')::text[];
+  v_exclude text[] := coalesce(nullif(args[3], '')::text[], '{}');
+  v_now timestamptz := statement_timestamp();
+  v_head text;
+  v_tenants text[];
+  v_bodies text[];
+begin
+  v_head := '{"type":' || to_json(v_type)::text
+    || ',"timestamp":"' || to_char(v_now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+    || '","data":';
+  select array_agg(e.tenant order by e.n), array_agg(v_head || e.data::text || '}' order by e.n)
+    into v_tenants, v_bodies
+    from (
+      select r.value ->> v_tenant_column as tenant,
+             case when v_include is null then r.value - v_exclude
+                  else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
+                          from jsonb_each(r.value - v_exclude) c where c.key = any(v_include)) end as data,
+             r.n
+        from unnest(rows_json) with ordinality as r(value, n)
+    ) e
+   -- No tenant owns the row, so nobody may receive it; track_table warned about nullable columns.
+   where e.tenant is not null;
+  if v_tenants is null then
+    return;
+  end if;
+  if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
+    perform set_config('rowhook.nudge_state', 'first', true);
+    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+    values (rowhook.uuidv7(), v_tenants[1], v_type, v_bodies[1], v_now, source);
+    perform set_config('rowhook.nudge_state', 'queued', true);
+    v_tenants := v_tenants[2:];
+    v_bodies := v_bodies[2:];
+  end if;
+  insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+  select rowhook.uuidv7(), e.tenant, v_type, e.body, v_now, source
+    from unnest(v_tenants, v_bodies) as e(tenant, body);
+end
+$$;
+
+-- The statement-level trigger functions: one per transition table name (a plpgsql function can
+-- only name the transition table its trigger declares). Float columns exact as in 0010.
+create function rowhook.capture_inserted() returns trigger
+language plpgsql as $$
+declare
+  v_float_digits text := current_setting('extra_float_digits');
+  v_rows jsonb[];
+begin
+  if v_float_digits::int < 1 then perform set_config('extra_float_digits', '1', true); end if;
+  select array_agg(to_jsonb(n)) into v_rows from rowhook_new n;
+  if v_float_digits::int < 1 then perform set_config('extra_float_digits', v_float_digits, true); end if;
+  if v_rows is not null then
+    perform rowhook.capture_set(v_rows, tg_argv, '.created', tg_table_schema || '.' || tg_table_name);
+  end if;
+  return null;
+end
+$$;
+
+create function rowhook.capture_deleted() returns trigger
+language plpgsql as $$
+declare
+  v_float_digits text := current_setting('extra_float_digits');
+  v_rows jsonb[];
+begin
+  if v_float_digits::int < 1 then perform set_config('extra_float_digits', '1', true); end if;
+  select array_agg(to_jsonb(o)) into v_rows from rowhook_old o;
+  if v_float_digits::int < 1 then perform set_config('extra_float_digits', v_float_digits, true); end if;
+  if v_rows is not null then
+    perform rowhook.capture_set(v_rows, tg_argv, '.deleted', tg_table_schema || '.' || tg_table_name);
+  end if;
+  return null;
+end
+$$;
+
+-- Creates the capture triggers on a table: statement-level for INSERT and DELETE, row-level for
+-- UPDATE; row-level for everything where PostgreSQL refuses transition tables (e.g. a partition or
+-- an inheritance child). Drops what an earlier version made first.
+create function rowhook.create_capture_triggers(tbl regclass, args text[]) returns void
+language plpgsql as $$
+declare
+  v_args text := format('%L, %L, %L, %L', args[1], args[2], args[3], args[4]);
+begin
+  perform rowhook.drop_capture_triggers(tbl);
+  begin
+    execute format(
+      'create trigger rowhook_capture_insert after insert on %s referencing new table as rowhook_new '
+      'for each statement execute function rowhook.capture_inserted(%s)', tbl, v_args);
+    execute format(
+      'create trigger rowhook_capture_delete after delete on %s referencing old table as rowhook_old '
+      'for each statement execute function rowhook.capture_deleted(%s)', tbl, v_args);
+    execute format(
+      'create trigger rowhook_capture after update on %s for each row execute function rowhook.capture(%s)',
+      tbl, v_args);
+  exception when feature_not_supported or wrong_object_type then
+    execute format(
+      'create trigger rowhook_capture after insert or update or delete on %s for each row '
+      'execute function rowhook.capture(%s)', tbl, v_args);
+  end;
+end
+$$;
+
+create function rowhook.drop_capture_triggers(tbl regclass) returns void
+language plpgsql as $$
+declare
+  v_name text;
+begin
+  foreach v_name in array array['rowhook_capture', 'rowhook_capture_insert', 'rowhook_capture_delete'] loop
+    if exists (select 1 from pg_trigger where tgrelid = tbl and tgname = v_name) then
+      execute format('drop trigger %I on %s', v_name, tbl);
+    end if;
+  end loop;
+end
+$$;
+
+-- As in 0001, with the triggers made by create_capture_triggers.
+create or replace function rowhook.track_table(
+  tbl regclass,
+  tenant_column name,
+  event_prefix text default null,
+  include_columns text[] default null,
+  exclude_columns text[] default null
+) returns void
+language plpgsql as $$
+declare
+  v_prefix text := coalesce(event_prefix, (select c.relname from pg_class c where c.oid = tbl));
+  v_column text;
+  v_tenant_nullable boolean;
+begin
+  select not a.attnotnull into v_tenant_nullable
+    from pg_attribute a
+   where a.attrelid = tbl and a.attname = tenant_column and a.attnum > 0 and not a.attisdropped;
+  if not found then
+    raise exception 'rowhook.track_table: table % has no column "%" to use as the tenant column', tbl, tenant_column
+      using errcode = 'undefined_column';
+  end if;
+  if v_prefix !~ '^[A-Za-z0-9_][A-Za-z0-9_.-]*$' then
+    raise exception 'rowhook.track_table: event_prefix "%" may contain only letters, digits, "_", "." and "-"', v_prefix
+      using errcode = 'invalid_parameter_value';
+  end if;
+  foreach v_column in array coalesce(include_columns, '{}') || coalesce(exclude_columns, '{}') loop
+    perform 1 from pg_attribute a
+     where a.attrelid = tbl and a.attname = v_column and a.attnum > 0 and not a.attisdropped;
+    if not found then
+      raise exception 'rowhook.track_table: table % has no column "%" (named in include_columns or exclude_columns)', tbl, v_column
+        using errcode = 'undefined_column';
+    end if;
+  end loop;
+  if v_tenant_nullable then
+    raise notice 'rowhook.track_table: %.% allows NULL; rows with a NULL tenant produce no events', tbl, tenant_column;
+  end if;
+
+  perform rowhook.create_capture_triggers(tbl, array[
+    tenant_column::text, v_prefix, coalesce(include_columns::text, ''), coalesce(exclude_columns::text, '')]);
+
+  insert into rowhook.tracked_tables (tbl, tenant_column, event_prefix, include_columns, exclude_columns)
+  values (tbl, tenant_column, v_prefix, include_columns, exclude_columns)
+  on conflict on constraint tracked_tables_pkey do update
+    set tenant_column = excluded.tenant_column, event_prefix = excluded.event_prefix,
+        include_columns = excluded.include_columns, exclude_columns = excluded.exclude_columns,
+        tracked_at = now();
+end
+$$;
+
+create or replace function rowhook.untrack_table(tbl regclass) returns void
+language plpgsql as $$
+begin
+  perform rowhook.drop_capture_triggers(tbl);
+  delete from rowhook.tracked_tables t where t.tbl = untrack_table.tbl;
+end
+$$;
+
+-- Tables tracked before this migration get the new triggers.
+select rowhook.create_capture_triggers(t.tbl, array[
+         t.tenant_column::text, t.event_prefix,
+         coalesce(t.include_columns::text, ''), coalesce(t.exclude_columns::text, '')])
+  from rowhook.tracked_tables t;
