@@ -3,72 +3,58 @@
 -- calls and 100 single-row inserts. UPDATE stays row-level (its "previous" pairs old and new rows,
 -- which transition tables do not). Bodies are byte-for-byte what capture() builds.
 
--- rows_json: the transition rows (to_jsonb of each, in statement order); args: capture()'s trigger
--- arguments (tg_argv). The first event of a transaction is inserted on its own, marked 'first', so
--- exactly one deferred nudge is queued per transaction (see outbox_nudge and capture()).
-create function rowhook.capture_set(
-  rows_json jsonb[],
-  args text[],
-  suffix text,
-  source text
-) returns void
-language plpgsql as $$
-declare
-  -- tg_argv as passed by the trigger functions: subscripts from 0.
-  v_tenant_column text := args[0];
-  v_type text := args[1] || suffix;
-  v_include text[] := nullif(args[2], '')::text[];
-  v_exclude text[] := coalesce(nullif(args[3], '')::text[], '{}');
-  v_now timestamptz := statement_timestamp();
-  v_head text;
-  v_tenants text[];
-  v_bodies text[];
-begin
-  v_head := '{"type":' || to_json(v_type)::text
-    || ',"timestamp":"' || to_char(v_now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-    || '","data":';
-  select array_agg(e.tenant order by e.n), array_agg(v_head || e.data::text || '}' order by e.n)
-    into v_tenants, v_bodies
-    from (
-      select r.value ->> v_tenant_column as tenant,
-             case when v_include is null then r.value - v_exclude
-                  else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
-                          from jsonb_each(r.value - v_exclude) c where c.key = any(v_include)) end as data,
-             r.n
-        from unnest(rows_json) with ordinality as r(value, n)
-    ) e
-   -- No tenant owns the row, so nobody may receive it; track_table warned about nullable columns.
-   where e.tenant is not null;
-  if v_tenants is null then
-    return;
-  end if;
-  if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
-    perform set_config('rowhook.nudge_state', 'first', true);
-    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
-    values (rowhook.uuidv7(), v_tenants[1], v_type, v_bodies[1], v_now, source);
-    perform set_config('rowhook.nudge_state', 'queued', true);
-    v_tenants := v_tenants[2:];
-    v_bodies := v_bodies[2:];
-  end if;
-  insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
-  select rowhook.uuidv7(), e.tenant, v_type, e.body, v_now, source
-    from unnest(v_tenants, v_bodies) as e(tenant, body);
-end
-$$;
-
--- The statement-level trigger functions: one per transition table name (a plpgsql function can
--- only name the transition table its trigger declares). Float columns exact as in 0010.
+-- The statement-level trigger functions, one per transition table name (a plpgsql function can only
+-- name the transition table its trigger declares). Arguments as capture()'s. The first event of a
+-- transaction is inserted on its own, marked 'first', so exactly one deferred nudge is queued per
+-- transaction (see outbox_nudge and capture()); the rest of the statement follows in one insert.
+-- No tenant owns a row with a NULL tenant, so nobody receives it (track_table warned). Floats exact
+-- whatever the writer's extra_float_digits (see 0010).
 create function rowhook.capture_inserted() returns trigger
 language plpgsql as $$
 declare
+  v_tenant_column text := tg_argv[0];
+  v_type text := tg_argv[1] || '.created';
+  v_include text[] := nullif(tg_argv[2], '')::text[];
+  v_exclude text[] := coalesce(nullif(tg_argv[3], '')::text[], '{}');
+  v_now timestamptz := statement_timestamp();
+  v_source text := tg_table_schema || '.' || tg_table_name;
   v_float_digits text := current_setting('extra_float_digits');
-  v_rows jsonb[];
+  v_head text;
+  v_skip int := 0;
 begin
-  if v_float_digits::int < 1 then perform set_config('extra_float_digits', '1', true); end if;
-  select array_agg(to_jsonb(n)) into v_rows from rowhook_new n;
-  if v_float_digits::int < 1 then perform set_config('extra_float_digits', v_float_digits, true); end if;
-  if v_rows is not null then
-    perform rowhook.capture_set(v_rows, tg_argv, '.created', tg_table_schema || '.' || tg_table_name);
+  if v_float_digits::int < 1 then
+    perform set_config('extra_float_digits', '1', true);
+  end if;
+  v_head := '{"type":' || to_json(v_type)::text
+    || ',"timestamp":"' || to_char(v_now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+    || '","data":';
+  if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
+    perform set_config('rowhook.nudge_state', 'first', true);
+    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+    select rowhook.uuidv7(), e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
+      from (select x.r ->> v_tenant_column as tenant,
+                   case when v_include is null and v_exclude = '{}' then x.r when v_include is null then x.r - v_exclude
+                        else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
+                                from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
+              from (select to_jsonb(t) as r from rowhook_new t) x) e
+     where e.tenant is not null
+     limit 1;
+    if found then
+      perform set_config('rowhook.nudge_state', 'queued', true);
+      v_skip := 1;
+    end if;
+  end if;
+  insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+  select rowhook.uuidv7(), e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
+    from (select x.r ->> v_tenant_column as tenant,
+                 case when v_include is null and v_exclude = '{}' then x.r when v_include is null then x.r - v_exclude
+                      else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
+                              from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
+            from (select to_jsonb(t) as r from rowhook_new t) x) e
+   where e.tenant is not null
+  offset v_skip;
+  if v_float_digits::int < 1 then
+    perform set_config('extra_float_digits', v_float_digits, true);
   end if;
   return null;
 end
@@ -77,14 +63,49 @@ $$;
 create function rowhook.capture_deleted() returns trigger
 language plpgsql as $$
 declare
+  v_tenant_column text := tg_argv[0];
+  v_type text := tg_argv[1] || '.deleted';
+  v_include text[] := nullif(tg_argv[2], '')::text[];
+  v_exclude text[] := coalesce(nullif(tg_argv[3], '')::text[], '{}');
+  v_now timestamptz := statement_timestamp();
+  v_source text := tg_table_schema || '.' || tg_table_name;
   v_float_digits text := current_setting('extra_float_digits');
-  v_rows jsonb[];
+  v_head text;
+  v_skip int := 0;
 begin
-  if v_float_digits::int < 1 then perform set_config('extra_float_digits', '1', true); end if;
-  select array_agg(to_jsonb(o)) into v_rows from rowhook_old o;
-  if v_float_digits::int < 1 then perform set_config('extra_float_digits', v_float_digits, true); end if;
-  if v_rows is not null then
-    perform rowhook.capture_set(v_rows, tg_argv, '.deleted', tg_table_schema || '.' || tg_table_name);
+  if v_float_digits::int < 1 then
+    perform set_config('extra_float_digits', '1', true);
+  end if;
+  v_head := '{"type":' || to_json(v_type)::text
+    || ',"timestamp":"' || to_char(v_now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+    || '","data":';
+  if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
+    perform set_config('rowhook.nudge_state', 'first', true);
+    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+    select rowhook.uuidv7(), e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
+      from (select x.r ->> v_tenant_column as tenant,
+                   case when v_include is null and v_exclude = '{}' then x.r when v_include is null then x.r - v_exclude
+                        else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
+                                from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
+              from (select to_jsonb(t) as r from rowhook_old t) x) e
+     where e.tenant is not null
+     limit 1;
+    if found then
+      perform set_config('rowhook.nudge_state', 'queued', true);
+      v_skip := 1;
+    end if;
+  end if;
+  insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+  select rowhook.uuidv7(), e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
+    from (select x.r ->> v_tenant_column as tenant,
+                 case when v_include is null and v_exclude = '{}' then x.r when v_include is null then x.r - v_exclude
+                      else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
+                              from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
+            from (select to_jsonb(t) as r from rowhook_old t) x) e
+   where e.tenant is not null
+  offset v_skip;
+  if v_float_digits::int < 1 then
+    perform set_config('extra_float_digits', v_float_digits, true);
   end if;
   return null;
 end
