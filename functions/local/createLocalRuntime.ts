@@ -28,9 +28,9 @@ import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
 import { ensureOperatorEndpoint } from '../pipeline/ensureOperatorEndpoint.ts';
 import { RelayLoop } from '../pipeline/RelayLoop.ts';
-import { armKillPoints } from './chaos/armKillPoints.ts';
 import { InvalidConfigError } from './errors.ts';
 import type { RuntimeConfig } from './loadConfig.ts';
+import { NO_SEAMS, type PipelineSeams } from './PipelineSeams.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const MIGRATIONS_DIR = path.join(ROOT, 'sql/migrations');
@@ -69,8 +69,12 @@ export async function prepareDatabase(db: Database, nudgeIntervalMs: number): Pr
 export async function createLocalRuntime(
   config: RuntimeConfig & { databaseUrl: string; adminToken: string },
   log: Logger,
-  /** Tests move the deliverer's clock (e.g. days ahead, for auto-disable) without waiting. */
-  options: { now?: () => Date } = {},
+  options: {
+    /** Tests move the deliverer's clock (e.g. days ahead, for auto-disable) without waiting. */
+    now?: () => Date;
+    /** Tests wrap the pipeline's parts (chaos: crash between two steps). */
+    seams?: PipelineSeams;
+  } = {},
 ): Promise<LocalRuntime> {
   // main.ts falls back to the key file; a caller without either has nothing to seal secrets with.
   if (!config.secretKey) {
@@ -102,10 +106,9 @@ export async function createLocalRuntime(
     throw error;
   });
   if (sealing.sealed + sealing.resealed > 0) log({ msg: 'encrypted stored signing secrets', ...sealing });
-  // Identity unless a chaos test set ROWHOOK_CHAOS_KILL_AT.
-  const killPoints = armKillPoints(process.env);
-  const outbox = killPoints.outbox(new PgOutboxSource(pipelineDb));
-  const queue = killPoints.queue(
+  const seams = options.seams ?? NO_SEAMS;
+  const outbox = seams.outbox(new PgOutboxSource(pipelineDb));
+  const queue = seams.queue(
     new PgDeliveryQueue(pipelineDb, { endpointConcurrency: config.endpointConcurrency }),
   );
   const deliveryLog = new PgDeliveryLog(db);
@@ -118,7 +121,7 @@ export async function createLocalRuntime(
   const onError = (error: unknown) =>
     log({ level: 'error', msg: String((error as Error)?.message ?? error) });
 
-  const sender = killPoints.sender(
+  const sender = seams.sender(
     new UndiciSender({
       policy: addressPolicy,
       connectTimeoutMs: config.connectTimeoutMs,
@@ -142,6 +145,7 @@ export async function createLocalRuntime(
       onError,
       health: { health: new PgEndpointHealth(db), operationalEvents, disableAfterMs: config.disableAfterMs },
       onRoom: () => relay.nudge(),
+      onTaken: (deliveries) => seams.taken(deliveries),
     },
     {
       concurrency: config.concurrency,

@@ -9,8 +9,8 @@ import {
   attemptDelivery,
   settleAfterInternalError,
 } from './attemptDelivery.ts';
+import { ReadyDeliveries, type ReadyDelivery } from './ReadyDeliveries.ts';
 import type { RelayHandoff } from './RelayLoop.ts';
-import { type ReadyDelivery, ReadyDeliveries } from './ReadyDeliveries.ts';
 import { type HealthContext, settleEndpointHealth } from './settleEndpointHealth.ts';
 
 export interface DeliveryWorkerOptions extends Partial<WorkerHoldOptions> {
@@ -358,14 +358,11 @@ export class DeliveryWorker {
     const at = Date.now() + Math.max(0, delayMs);
     if (this.retryTimer && this.retryTimer.at <= at) return;
     clearTimeout(this.retryTimer?.timer);
-    const timer = setTimeout(
-      () => {
-        this.retryTimer = undefined;
-        this.queueMayHaveMore = true;
-        this.wake();
-      },
-      at - Date.now(),
-    );
+    const timer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.queueMayHaveMore = true;
+      this.wake();
+    }, at - Date.now());
     this.retryTimer = { timer, at };
   }
 }

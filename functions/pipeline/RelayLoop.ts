@@ -40,7 +40,9 @@ export class RelayLoop {
     private readonly options: RelayLoopOptions,
   ) {
     const handoff = deps.handoff;
-    this.relayDeps = handoff ? { ...deps, handoff: { leaseMs: handoff.leaseMs, wants: handoff.wants } } : deps;
+    this.relayDeps = handoff
+      ? { ...deps, handoff: { leaseMs: handoff.leaseMs, wants: handoff.wants } }
+      : deps;
   }
 
   start(): void {

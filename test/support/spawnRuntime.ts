@@ -27,9 +27,17 @@ export async function spawnRuntime(
   return { ...started, apiUrl: await started.ready };
 }
 
+/** `npm start`'s entry point; the chaos tests run theirs, which wraps the pipeline in kill points. */
+export const RUNTIME_ENTRY = path.join(ROOT, 'functions/local/main.ts');
+export const CHAOS_RUNTIME_ENTRY = path.join(ROOT, 'test/support/chaos/chaosMain.ts');
+
 /** Like spawnRuntime without waiting: for tests that may kill it while it is still starting. */
-export function startRuntimeProcess(databaseUrl: string, env: Record<string, string> = {}): RuntimeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'functions/local/main.ts')], {
+export function startRuntimeProcess(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  entry = RUNTIME_ENTRY,
+): RuntimeProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
       ...process.env,

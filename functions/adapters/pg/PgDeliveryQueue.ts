@@ -80,11 +80,17 @@ export class PgDeliveryQueue implements DeliveryQueue {
    * and returned with their receipts; the rest are due now, and other workers are woken for them.
    */
   async enqueue(deliveries: readonly NewDelivery[], options: EnqueueOptions = {}): Promise<EnqueueResult> {
-    if (deliveries.length === 0) return { enqueued: 0, rejected: [], ...(options.lease ? { leased: [] } : {}) };
+    if (deliveries.length === 0)
+      return { enqueued: 0, rejected: [], ...(options.lease ? { leased: [] } : {}) };
     const lease = options.lease;
     const leasedFlags = deliveries.map((d) => (lease ? lease.wants(d) : false));
     // The endpoint's lane (its scheduling state) comes with its first delivery.
-    const rows = await this.db.query<{ id: string; event_id: string; endpoint_id: string; receipt: string | null }>(
+    const rows = await this.db.query<{
+      id: string;
+      event_id: string;
+      endpoint_id: string;
+      receipt: string | null;
+    }>(
       ENQUEUE_SQL,
       [
         deliveries.map((d) => d.eventId),

@@ -1,4 +1,4 @@
-import { KILL_POINT, type KillPoint } from '../../../functions/local/chaos/constants.ts';
+import { KILL_POINT, type KillPoint } from '../../support/chaos/constants.ts';
 import { randomInt } from './seededRandom.ts';
 
 export type KillPlan =

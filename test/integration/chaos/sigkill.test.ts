@@ -1,8 +1,9 @@
 import { randomInt as cryptoRandomInt } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { KILL_AT_VARIABLE } from '../../../functions/local/chaos/constants.ts';
+import { KILL_AT_VARIABLE } from '../../support/chaos/constants.ts';
 import {
+  CHAOS_RUNTIME_ENTRY,
   killHard,
   type RuntimeProcess,
   spawnRuntime,
@@ -54,7 +55,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function runUntilKilled(plan: KillPlan): Promise<'self' | 'external'> {
   const env =
     plan.kind === 'point' ? { ...RUNTIME_ENV, [KILL_AT_VARIABLE]: `${plan.point}:${plan.n}` } : RUNTIME_ENV;
-  const runtime = startRuntimeProcess(database.url, env);
+  const runtime = startRuntimeProcess(database.url, env, CHAOS_RUNTIME_ENTRY);
   processes.push(runtime);
   if (plan.kind === 'startup') {
     await sleep(plan.delayMs);

@@ -1,25 +1,18 @@
-import type { DeliveryQueue } from '../../ports/DeliveryQueue.ts';
-import type { OutboxSource } from '../../ports/OutboxSource.ts';
-import type { WebhookSender } from '../../ports/WebhookSender.ts';
-import { InvalidConfigError } from '../errors.ts';
+import { InvalidConfigError } from '../../../functions/local/errors.ts';
+import { NO_SEAMS, type PipelineSeams } from '../../../functions/local/PipelineSeams.ts';
+import type { DeliveryQueue } from '../../../functions/ports/DeliveryQueue.ts';
+import type { OutboxSource } from '../../../functions/ports/OutboxSource.ts';
+import type { WebhookSender } from '../../../functions/ports/WebhookSender.ts';
 import { KILL_AT_VARIABLE, KILL_POINT, type KillPoint } from './constants.ts';
-
-export interface KillPoints {
-  outbox<T extends OutboxSource>(outbox: T): T;
-  queue<T extends DeliveryQueue>(queue: T): T;
-  sender<T extends WebhookSender>(sender: T): T;
-}
-
-const UNARMED: KillPoints = { outbox: (o) => o, queue: (q) => q, sender: (s) => s };
 
 /**
  * Test-only crash injection for the chaos tests: with ROWHOOK_CHAOS_KILL_AT=<point>:<n> the
  * process SIGKILLs itself the n-th time it reaches <point> (see KILL_POINT). Without it the parts
  * are returned as they are, so the pipeline pays nothing.
  */
-export function armKillPoints(env: Record<string, string | undefined>): KillPoints {
+export function armKillPoints(env: Record<string, string | undefined>): PipelineSeams {
   const spec = env[KILL_AT_VARIABLE];
-  if (!spec) return UNARMED;
+  if (!spec) return NO_SEAMS;
   const hit = killSwitch(spec);
   return {
     outbox: (outbox) =>
@@ -36,11 +29,6 @@ export function armKillPoints(env: Record<string, string | undefined>): KillPoin
       }),
     queue: (queue) =>
       override(queue, {
-        claim: async (limit: number, leaseMs: number) => {
-          const claimed = await queue.claim(limit, leaseMs);
-          if (claimed.length > 0) hit(KILL_POINT.claimed);
-          return claimed;
-        },
         settle: async (settlements: Parameters<DeliveryQueue['settle']>[0]) => {
           if (settlements.length > 0) hit(KILL_POINT.beforeSettle);
           const result = await queue.settle(settlements);
@@ -48,6 +36,10 @@ export function armKillPoints(env: Record<string, string | undefined>): KillPoin
           return result;
         },
       }),
+    // Claimed from the queue or handed over by the relay: leased to this worker, nothing sent.
+    taken: (deliveries) => {
+      if (deliveries.length > 0) hit(KILL_POINT.claimed);
+    },
     sender: (sender) =>
       override(sender, {
         send: async (request: Parameters<WebhookSender['send']>[0]) => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { armKillPoints } from '../../../functions/local/chaos/armKillPoints.ts';
 import { InvalidConfigError } from '../../../functions/local/errors.ts';
 import type { ClaimedDelivery, DeliveryQueue } from '../../../functions/ports/DeliveryQueue.ts';
 import type { WebhookSender } from '../../../functions/ports/WebhookSender.ts';
+import { armKillPoints } from '../../support/chaos/armKillPoints.ts';
 
 const delivery = { id: 'd1' } as ClaimedDelivery;
 
@@ -46,13 +46,16 @@ describe('armKillPoints', () => {
     const queue = points.queue(fakeQueue());
     const armedSender = points.sender(sender);
 
+    // 'claimed' is reached when the worker takes deliveries on, claimed or handed over.
+    points.taken([delivery]);
     expect(await queue.claim(1, 1000)).toEqual([delivery]);
     expect(await armedSender.send({ url: 'http://x', headers: {}, body: '' })).toMatchObject({ ok: true });
     expect(queue.extra()).toBe('kept');
+    points.taken([]);
     expect(kill).not.toHaveBeenCalled();
-    await queue.claim(1, 1000);
+    points.taken([delivery]);
     expect(kill).toHaveBeenCalledExactlyOnceWith(process.pid, 'SIGKILL');
-    await queue.claim(1, 1000);
+    points.taken([delivery]);
     expect(kill).toHaveBeenCalledTimes(1);
   });
 });
