@@ -146,6 +146,26 @@ describe('the web console in a real browser', () => {
     await expect.poll(async () => (await deadLetters(`endpointId=${acme.endpointId}`)).length).toBe(0);
   });
 
+  it('says a redrive-all stalled, not succeeded, when a batch re-sends nothing while some still match', async () => {
+    // An API that finds 3 matching yet moves none (as when another operator is redriving them).
+    await page.route('**/v1/dead-letters/redrive', (route) =>
+      route.fulfill({ status: 202, contentType: 'application/json', body: '{"count":0,"remaining":3}' }),
+    );
+    try {
+      await page.goto(`${harness.runtime.apiUrl}/console/#/dead-letters?tenantId=acme`);
+      await page.getByRole('button', { name: 'Redrive all matching' }).click();
+      await page.getByRole('button', { name: 'Redrive all', exact: true }).click();
+      await page
+        .getByText(
+          'Stalled after redriving 0 dead letters: 3 still match but could not be redriven now. Try again.',
+        )
+        .waitFor();
+      expect(await page.getByText(/^Redrove /).count()).toBe(0);
+    } finally {
+      await page.unroute('**/v1/dead-letters/redrive');
+    }
+  });
+
   it('discards a selected dead letter after confirmation', async () => {
     await page.goto(`${harness.runtime.apiUrl}/console/#/dead-letters?tenantId=globex`);
     const [only] = await deadLetters(`tenantId=globex`);
