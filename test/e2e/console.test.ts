@@ -111,6 +111,11 @@ describe('the web console in a real browser', () => {
       .getByRole('listitem');
     await expect.poll(() => attempts.count()).toBe(3);
     expect(await attempts.first().textContent()).toContain('HTTP 500');
+    // Each attempt shows when it was made (the API's attemptedAt).
+    const detail = await harness.api.call('GET', `/v1/dead-letters/${first?.id}`, TEST_ADMIN_TOKEN);
+    expect(await attempts.first().locator('time').getAttribute('datetime')).toBe(
+      detail.json.attemptsLog[0].attemptedAt,
+    );
     const body = await page.getByLabel('Event body as sent').textContent();
     expect(JSON.parse(body ?? '')).toMatchObject({ type: 'orders.created', data: { tenant_id: 'acme' } });
     await page.getByText('webhook-signature').waitFor();
