@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { redriveAllMatching } from './shared/redriveAllMatching.js';
 
 const BATCH = 100;
 const MAX_IDS = 100;
@@ -11,24 +12,17 @@ export function compact(filter) {
 }
 
 /**
- * Redrives every dead letter matching `filter`, a batch at a time. `to` is pinned to the moment
- * we started, so deliveries that fail again meanwhile are not redriven twice and the loop ends.
+ * Redrives every dead letter matching `filter`, a batch at a time, with the loop the CLI uses too.
+ * Resolves to `{outcome, done, remaining}`: only outcome `finished` means none still match.
  */
-export async function redriveMatching(filter, { onProgress, isCancelled = () => false }) {
-  const startedAt = new Date();
-  const to = filter.to && new Date(filter.to) < startedAt ? filter.to : startedAt.toISOString();
-  let done = 0;
-  for (;;) {
-    const result = await api('POST', '/v1/dead-letters/redrive', {
-      body: compact({ ...filter, to, limit: BATCH }),
-    });
-    done += result.count;
-    onProgress({ done, remaining: result.remaining });
-    // An API without `remaining` redrives everything in one call; a batch of 0 would loop forever.
-    if (result.remaining === undefined || result.remaining === 0 || result.count === 0) break;
-    if (isCancelled()) return { done, remaining: result.remaining, cancelled: true };
-  }
-  return { done, remaining: 0, cancelled: false };
+export function redriveMatching(filter, { onProgress, isCancelled }) {
+  return redriveAllMatching({
+    filter,
+    limit: BATCH,
+    send: (body) => api('POST', '/v1/dead-letters/redrive', { body: compact(body) }),
+    onProgress,
+    isCancelled,
+  });
 }
 
 /** Redrives the selected dead letters, up to 100 per call. */

@@ -38,6 +38,9 @@ export const presentEndpoint = (e: Endpoint) => ({
     : null,
 });
 
+// An attempt's time is `attemptedAt` and its failure text `errorMessage` on every route. Routes that
+// used `startedAt` or `error` before still send them, equal, for one release (deprecated in OpenAPI).
+
 export const presentAttempt = (a: AttemptView) => ({
   id: a.id,
   deliveryId: toPublicId(ID_PREFIXES.delivery, a.deliveryId),
@@ -50,8 +53,10 @@ export const presentAttempt = (a: AttemptView) => ({
   status: a.status,
   latencyMs: a.latencyMs,
   errorClass: a.errorClass,
-  error: a.errorMessage,
+  errorMessage: a.errorMessage,
   responseSnippet: a.responseSnippet,
+  /** Deprecated: errorMessage's old name on this route, sent for one more release. */
+  error: a.errorMessage,
 });
 
 export const presentDeadLetter = (d: DeadLetter) => ({
@@ -70,13 +75,15 @@ export const presentDeadLetter = (d: DeadLetter) => ({
 /** One entry of a dead letter's timeline. */
 export const presentAttemptLogEntry = (a: AttemptView) => ({
   attempt: a.attempt,
-  startedAt: a.startedAt.toISOString(),
+  attemptedAt: a.startedAt.toISOString(),
   status: a.status,
   latencyMs: a.latencyMs,
   errorClass: a.errorClass,
   errorMessage: a.errorMessage,
   responseSnippet: a.responseSnippet,
   webhookTimestamp: a.webhookTimestamp,
+  /** Deprecated: attemptedAt's old name on this route, sent for one more release. */
+  startedAt: a.startedAt.toISOString(),
 });
 
 /** One line of the attempt tail. */
@@ -89,11 +96,13 @@ export const presentTailAttempt = (a: AttemptView) => ({
   webhookId: toPublicId(ID_PREFIXES.event, a.eventId),
   eventType: a.eventType,
   attempt: a.attempt,
-  startedAt: a.startedAt.toISOString(),
+  attemptedAt: a.startedAt.toISOString(),
   status: a.status,
   latencyMs: a.latencyMs,
   errorClass: a.errorClass,
   errorMessage: a.errorMessage,
+  /** Deprecated: attemptedAt's old name on this route, sent for one more release. */
+  startedAt: a.startedAt.toISOString(),
 });
 
 export const presentHealth = (h: EndpointHealth | undefined) => ({

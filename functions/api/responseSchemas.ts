@@ -66,6 +66,21 @@ export const endpointHealthSchema = z.object({
 
 export const operatorEndpointSchema = endpointSchema.extend({ health: endpointHealthSchema });
 
+// One name each for an attempt's fields on every route; the old names stay one release, deprecated.
+const attemptedAt = time.meta({ description: 'When the attempt was made (its request was sent)' });
+const errorMessage = z.string().nullable().meta({
+  description:
+    'Why no answer came, e.g. a timeout or a refused connection; null when the endpoint answered (see status)',
+});
+const deprecatedStartedAt = time.meta({
+  deprecated: true,
+  description: 'Deprecated: use attemptedAt (same value); removed in the next release',
+});
+const deprecatedError = z.string().nullable().meta({
+  deprecated: true,
+  description: 'Deprecated: use errorMessage (same value); removed in the next release',
+});
+
 export const deliveryAttemptSchema = z.object({
   id: z.string(),
   deliveryId: z.string(),
@@ -73,13 +88,14 @@ export const deliveryAttemptSchema = z.object({
   eventType: z.string(),
   endpointId: z.string(),
   attempt: z.number(),
-  attemptedAt: time,
+  attemptedAt,
   webhookTimestamp: z.number(),
   status: z.number().nullable(),
   latencyMs: z.number(),
   errorClass: z.string().nullable(),
-  error: z.string().nullable(),
+  errorMessage,
   responseSnippet: z.string().nullable(),
+  error: deprecatedError,
 });
 
 export const tailAttemptSchema = z.object({
@@ -91,11 +107,12 @@ export const tailAttemptSchema = z.object({
   webhookId: z.string(),
   eventType: z.string(),
   attempt: z.number(),
-  startedAt: time,
+  attemptedAt,
   status: z.number().nullable(),
   latencyMs: z.number(),
   errorClass: z.string().nullable(),
-  errorMessage: z.string().nullable(),
+  errorMessage,
+  startedAt: deprecatedStartedAt,
 });
 
 export const attemptTailSchema = z.object({
@@ -126,13 +143,14 @@ export const deadLetterDetailSchema = deadLetterSchema.extend({
   attemptsLog: z.array(
     z.object({
       attempt: z.number(),
-      startedAt: time,
+      attemptedAt,
       status: z.number().nullable(),
       latencyMs: z.number(),
       errorClass: z.string().nullable(),
-      errorMessage: z.string().nullable(),
+      errorMessage,
       responseSnippet: z.string().nullable(),
       webhookTimestamp: z.number(),
+      startedAt: deprecatedStartedAt,
     }),
   ),
 });

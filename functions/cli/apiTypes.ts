@@ -21,13 +21,14 @@ export interface DeadLetterItem {
 
 export interface AttemptLogEntry {
   attempt: number;
-  startedAt?: string;
+  /** Absent from servers before attemptedAt was the one name: read `startedAt` then (attemptedAtOf). */
   attemptedAt?: string;
+  /** @deprecated attemptedAt's old name, still sent for one release. */
+  startedAt?: string;
   status: number | null;
   latencyMs: number | null;
   errorClass: string | null;
-  errorMessage?: string | null;
-  error?: string | null;
+  errorMessage: string | null;
   responseSnippet: string | null;
 }
 
@@ -60,12 +61,19 @@ export interface LiveAttempt {
   webhookId: string;
   eventType: string;
   attempt: number;
-  startedAt: string;
+  /** Absent from servers before attemptedAt was the one name: read `startedAt` then (attemptedAtOf). */
+  attemptedAt?: string;
+  /** @deprecated attemptedAt's old name, still sent for one release. */
+  startedAt?: string;
   status: number | null;
   latencyMs: number | null;
   errorClass: string | null;
   errorMessage: string | null;
 }
+
+/** When an attempt was made, from a server of this release or the one before. */
+export const attemptedAtOf = (a: { attemptedAt?: string; startedAt?: string }) =>
+  a.attemptedAt ?? a.startedAt;
 
 export interface TenantItem {
   id: string;

@@ -1,4 +1,11 @@
-import type { AttemptLogEntry, DeadLetterDetail, DeadLetterItem, Page, SummaryGroup } from './apiTypes.ts';
+import {
+  type AttemptLogEntry,
+  attemptedAtOf,
+  type DeadLetterDetail,
+  type DeadLetterItem,
+  type Page,
+  type SummaryGroup,
+} from './apiTypes.ts';
 import type { CommandContext, CommandSpec } from './CommandSpec.ts';
 import { EXIT_CODES, type ExitCode } from './constants.ts';
 import { dlqFilterFrom } from './dlqFilters.ts';
@@ -33,11 +40,11 @@ const DEAD_LETTER_COLUMNS: Column<DeadLetterItem>[] = [
 
 const ATTEMPT_COLUMNS: Column<AttemptLogEntry>[] = [
   { header: '#', value: (a) => a.attempt, align: 'right' },
-  { header: 'started at', value: (a) => formatTime(a.startedAt ?? a.attemptedAt) },
+  { header: 'attempted at', value: (a) => formatTime(attemptedAtOf(a)) },
   { header: 'status', value: (a) => a.status, align: 'right' },
   { header: 'latency', value: (a) => (a.latencyMs === null ? null : `${a.latencyMs} ms`), align: 'right' },
   { header: 'error class', value: (a) => a.errorClass },
-  { header: 'error', value: (a) => a.errorMessage ?? a.error, max: 40 },
+  { header: 'error', value: (a) => a.errorMessage, max: 40 },
   { header: 'response', value: (a) => a.responseSnippet, max: 40 },
 ];
 

@@ -1,4 +1,4 @@
-import type { LiveAttempt } from './apiTypes.ts';
+import { attemptedAtOf, type LiveAttempt } from './apiTypes.ts';
 import type { CommandSpec } from './CommandSpec.ts';
 import { CLI_DEFAULTS } from './constants.ts';
 import { cleanCell, formatTime, truncate } from './formatTable.ts';
@@ -16,7 +16,7 @@ export function formatAttemptLine(a: LiveAttempt): string {
   const outcome = ok ? `ok ${a.status}` : `FAIL ${a.status ?? a.errorClass ?? '?'}`;
   const latency = a.latencyMs === null ? '-' : `${a.latencyMs}ms`;
   const parts = [
-    formatTime(a.startedAt) ?? '-',
+    formatTime(attemptedAtOf(a)) ?? '-',
     outcome.padEnd(17),
     latency.padStart(7),
     `#${a.attempt}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RowhookError } from '../core/errors/RowhookError.ts';
+import { defaultRetrySchedule } from '../core/retry/defaultRetrySchedule.ts';
 import { parseRetrySchedule } from '../core/retry/parseRetrySchedule.ts';
 
 /** A Lambda's environment is missing a variable or holds an unusable value (a deployment bug). */
@@ -51,8 +52,9 @@ export const integer = (fallback: number, min: number, max: number) =>
     .default(fallback);
 export const retrySchedule = z
   .string()
-  .default('5s,5m,30m,2h,5h,10h,10h')
+  .optional()
   .transform((text, ctx) => {
+    if (text === undefined) return defaultRetrySchedule;
     try {
       return parseRetrySchedule(text);
     } catch (error) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseEncryptionKey } from '../core/crypto/parseEncryptionKey.ts';
 import { ENDPOINT_HEALTH } from '../core/health/constants.ts';
 import { parseNetworkList } from '../core/network/AddressPolicy.ts';
-import { RETRY_SCHEDULE } from '../core/retry/constants.ts';
+import { defaultRetrySchedule } from '../core/retry/defaultRetrySchedule.ts';
 import { parseDuration } from '../core/retry/parseDuration.ts';
 import { parseRetrySchedule } from '../core/retry/parseRetrySchedule.ts';
 import type { RetrySchedule } from '../core/retry/RetrySchedule.ts';
@@ -88,7 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
 
   let retrySchedule: RetrySchedule;
   try {
-    retrySchedule = parseRetrySchedule(read('ROWHOOK_RETRY_SCHEDULE') ?? RETRY_SCHEDULE.defaultText);
+    const scheduleText = read('ROWHOOK_RETRY_SCHEDULE');
+    retrySchedule = scheduleText === undefined ? defaultRetrySchedule : parseRetrySchedule(scheduleText);
   } catch (error) {
     throw new InvalidConfigError(`ROWHOOK_RETRY_SCHEDULE: ${(error as Error).message}`, { cause: error });
   }

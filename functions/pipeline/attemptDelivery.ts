@@ -3,7 +3,7 @@ import { toPublicId } from '../core/ids/prefixedId.ts';
 import { decideAfterAttempt } from '../core/retry/decideAfterAttempt.ts';
 import type { RandomSource } from '../core/retry/RandomSource.ts';
 import type { RetrySchedule } from '../core/retry/RetrySchedule.ts';
-import { createSigner } from '../core/signing/createSigner.ts';
+import { signPayload } from '../core/signing/signPayload.ts';
 import { webhookHeaders } from '../core/signing/webhookHeaders.ts';
 import type { Endpoint } from '../core/subscriptions/Endpoint.ts';
 import type { AttemptRecord } from '../ports/DeliveryLog.ts';
@@ -65,7 +65,7 @@ export async function attemptDelivery(
   const startedAt = context.now();
   const id = toPublicId(ID_PREFIXES.event, delivery.eventId);
   const timestamp = Math.floor(startedAt.getTime() / 1000);
-  const signature = createSigner(secrets)({ id, timestamp, body: delivery.body });
+  const signature = signPayload({ id, timestamp, body: delivery.body, secrets });
   const result = await context.sender.send({
     url: endpoint.url,
     headers: { ...webhookHeaders({ id, timestamp, signature }) },

@@ -111,6 +111,11 @@ describe('the web console in a real browser', () => {
       .getByRole('listitem');
     await expect.poll(() => attempts.count()).toBe(3);
     expect(await attempts.first().textContent()).toContain('HTTP 500');
+    // Each attempt shows when it was made (the API's attemptedAt).
+    const detail = await harness.api.call('GET', `/v1/dead-letters/${first?.id}`, TEST_ADMIN_TOKEN);
+    expect(await attempts.first().locator('time').getAttribute('datetime')).toBe(
+      detail.json.attemptsLog[0].attemptedAt,
+    );
     const body = await page.getByLabel('Event body as sent').textContent();
     expect(JSON.parse(body ?? '')).toMatchObject({ type: 'orders.created', data: { tenant_id: 'acme' } });
     await page.getByText('webhook-signature').waitFor();
@@ -144,6 +149,26 @@ describe('the web console in a real browser', () => {
     await page.getByText('Redrove 2 dead letters.').waitFor();
     await acme.receiver.waitForCount(3 * 3 + 1 + 2);
     await expect.poll(async () => (await deadLetters(`endpointId=${acme.endpointId}`)).length).toBe(0);
+  });
+
+  it('says a redrive-all stalled, not succeeded, when a batch re-sends nothing while some still match', async () => {
+    // An API that finds 3 matching yet moves none (as when another operator is redriving them).
+    await page.route('**/v1/dead-letters/redrive', (route) =>
+      route.fulfill({ status: 202, contentType: 'application/json', body: '{"count":0,"remaining":3}' }),
+    );
+    try {
+      await page.goto(`${harness.runtime.apiUrl}/console/#/dead-letters?tenantId=acme`);
+      await page.getByRole('button', { name: 'Redrive all matching' }).click();
+      await page.getByRole('button', { name: 'Redrive all', exact: true }).click();
+      await page
+        .getByText(
+          'Stalled after redriving 0 dead letters: 3 still match but could not be redriven now. Try again.',
+        )
+        .waitFor();
+      expect(await page.getByText(/^Redrove /).count()).toBe(0);
+    } finally {
+      await page.unroute('**/v1/dead-letters/redrive');
+    }
   });
 
   it('discards a selected dead letter after confirmation', async () => {

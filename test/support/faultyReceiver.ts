@@ -63,7 +63,7 @@ export interface AttemptView {
   attempt: number;
   status: number | null;
   errorClass: string | null;
-  error: string | null;
+  errorMessage: string | null;
   responseSnippet: string | null;
 }
 

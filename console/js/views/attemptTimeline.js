@@ -17,7 +17,6 @@ export function attemptTimeline(attempts) {
 
 export function timelineItem(attempt, { fresh = false } = {}) {
   const ok = attempt.status >= 200 && attempt.status < 300;
-  const error = attempt.errorMessage ?? attempt.error;
   return h(
     'li',
     { class: `timeline-item ${ok ? 'ok' : 'failed'}${fresh ? ' fresh' : ''}` },
@@ -27,13 +26,14 @@ export function timelineItem(attempt, { fresh = false } = {}) {
       h('span', { class: 'attempt-number' }, `Attempt ${attempt.attempt}`),
       statusBadge(attempt.status),
       attempt.errorClass ? errorClassBadge(attempt.errorClass) : null,
-      h('span', { class: 'muted' }, time(attempt.startedAt ?? attempt.attemptedAt)),
+      // startedAt: the name before attemptedAt, from an API one release older.
+      h('span', { class: 'muted' }, time(attempt.attemptedAt ?? attempt.startedAt)),
       attempt.latencyMs === null || attempt.latencyMs === undefined
         ? null
         : h('span', { class: 'muted' }, `${attempt.latencyMs} ms`),
       fresh ? h('span', { class: 'badge info' }, 'after redrive') : null,
     ),
-    error ? h('p', { class: 'timeline-error' }, error) : null,
+    attempt.errorMessage ? h('p', { class: 'timeline-error' }, attempt.errorMessage) : null,
     attempt.responseSnippet
       ? h(
           'details',

@@ -3,6 +3,7 @@ import { announce, h, replace } from '../dom.js';
 import { count, errorClassBadge, time } from '../format.js';
 import { compact, discardSelected, redriveMatching, redriveSelected } from '../redrive.js';
 import { href, navigate } from '../router.js';
+import { REDRIVE_OUTCOMES } from '../shared/redriveAllMatching.js';
 import { confirmDialog, emptyState, errorBox, loading, pageHeading, table } from '../ui.js';
 import { filterForm } from './deadLetterFilters.js';
 
@@ -76,9 +77,7 @@ export function deadLettersView(view, { query }) {
         onProgress: ({ done, remaining }) =>
           showProgress(done, done + (remaining ?? 0), `Redriven ${done} of ${done + (remaining ?? 0)}…`),
       });
-      return result.cancelled
-        ? `Stopped after redriving ${count(result.done, 'dead letter')}; ${result.remaining} still match.`
-        : `Redrove ${count(result.done, 'dead letter')}.`;
+      return redriveAllMessage(result);
     });
   });
 
@@ -162,6 +161,16 @@ export function deadLettersView(view, { query }) {
     ),
   );
   refresh();
+}
+
+/** Only a finished run is a success; otherwise say how many still match and why they were left. */
+function redriveAllMessage({ outcome, done, remaining }) {
+  const redrove = count(done, 'dead letter');
+  if (outcome === REDRIVE_OUTCOMES.stalled)
+    return `Stalled after redriving ${redrove}: ${remaining} still match but could not be redriven now. Try again.`;
+  if (outcome === REDRIVE_OUTCOMES.cancelled)
+    return `Stopped after redriving ${redrove}; ${remaining} still match.`;
+  return `Redrove ${redrove}.`;
 }
 
 async function loadSummary(section, filter) {

@@ -1,6 +1,6 @@
 import { ID_PREFIXES } from '../../core/ids/constants.ts';
 import { fromPublicId, toPublicId } from '../../core/ids/prefixedId.ts';
-import { createSigner } from '../../core/signing/createSigner.ts';
+import { signPayload } from '../../core/signing/signPayload.ts';
 import { webhookHeaders } from '../../core/signing/webhookHeaders.ts';
 import type { DeadLetterDetail, DeadLetterFilter } from '../../ports/DeadLetters.ts';
 import type { AttemptView } from '../../ports/DeliveryLog.ts';
@@ -167,7 +167,7 @@ async function signedHeaders(deps: ApiDependencies, item: DeadLetterDetail, last
   const secrets = (await deps.secrets.activeSecrets([item.endpointId])).get(item.endpointId) ?? [];
   if (secrets.length === 0) return null;
   const id = toPublicId(ID_PREFIXES.event, item.eventId);
-  const signature = createSigner(secrets)({ id, timestamp: last.webhookTimestamp, body: item.body });
+  const signature = signPayload({ id, timestamp: last.webhookTimestamp, body: item.body, secrets });
   return {
     ...webhookHeaders({ id, timestamp: last.webhookTimestamp, signature }),
     'content-type': 'application/json',

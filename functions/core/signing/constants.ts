@@ -17,7 +17,6 @@ export const ASYMMETRIC_KEY = {
   secretPrefix: 'whsk_',
   publicPrefix: 'whpk_',
   seedBytes: 32,
-  publicBytes: 32,
   secretBytes: 64,
 } as const;
 

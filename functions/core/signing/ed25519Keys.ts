@@ -60,24 +60,6 @@ export function ed25519PublicKeyOf(secret: string): string {
   return `${ASYMMETRIC_KEY.publicPrefix}${publicKeyBytes(decodeEd25519SecretKey(secret)).toString('base64')}`;
 }
 
-/** The verifying key of a `whpk_` public key, for receivers (and tests) verifying v1a signatures. */
-export function decodeEd25519PublicKey(publicKey: string): KeyObject {
-  if (typeof publicKey !== 'string' || !publicKey.startsWith(ASYMMETRIC_KEY.publicPrefix)) {
-    throw new InvalidSecretError(`expected a string starting with "${ASYMMETRIC_KEY.publicPrefix}"`);
-  }
-  const encoded = publicKey.slice(ASYMMETRIC_KEY.publicPrefix.length);
-  const bytes = STANDARD_BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
-  if (bytes.length !== ASYMMETRIC_KEY.publicBytes) {
-    throw new InvalidSecretError(
-      `expected standard base64 of a ${ASYMMETRIC_KEY.publicBytes}-byte public key after "${ASYMMETRIC_KEY.publicPrefix}"`,
-    );
-  }
-  return createPublicKey({
-    key: { kty: 'OKP', crv: 'Ed25519', x: bytes.toString('base64url') },
-    format: 'jwk',
-  });
-}
-
 function publicKeyBytes(key: KeyObject): Buffer {
   return fromBase64Url(createPublicKey(key).export({ format: 'jwk' }).x ?? '');
 }

@@ -7,7 +7,7 @@ import {
 } from '../../adapters/aws/EventBridgeDeliveryPublisher.ts';
 import { ID_PREFIXES } from '../../core/ids/constants.ts';
 import { toPublicId } from '../../core/ids/prefixedId.ts';
-import { createSigner } from '../../core/signing/createSigner.ts';
+import { signPayload } from '../../core/signing/signPayload.ts';
 import { webhookHeaders } from '../../core/signing/webhookHeaders.ts';
 import { isDedicatedActive } from '../../core/subscriptions/Endpoint.ts';
 import type { NewDelivery } from '../../ports/DeliveryQueue.ts';
@@ -47,7 +47,7 @@ export function signAtPublish(secrets: SecretStore, now: () => Date = () => new 
       const keys = active.get(delivery.endpointId);
       if (!keys || keys.length === 0) continue; // the publisher refuses unsigned api-destination entries
       const id = toPublicId(ID_PREFIXES.event, delivery.eventId);
-      const signature = createSigner(keys)({ id, timestamp, body: delivery.body });
+      const signature = signPayload({ id, timestamp, body: delivery.body, secrets: keys });
       headers.set(deliveryKey(delivery), { ...webhookHeaders({ id, timestamp, signature }) });
     }
     return headers;

@@ -130,16 +130,17 @@ describe('dead-letter views', () => {
     for (const entry of detail.attemptsLog) {
       expect(entry).toEqual({
         attempt: expect.any(Number),
-        startedAt: expect.any(String),
+        attemptedAt: expect.any(String),
         status: 500,
         latencyMs: expect.any(Number),
         errorClass: 'http',
         errorMessage: null,
         responseSnippet: expect.any(String),
         webhookTimestamp: expect.any(Number),
+        startedAt: entry.attemptedAt,
       });
     }
-    const starts = detail.attemptsLog.map((a: { startedAt: string }) => a.startedAt);
+    const starts = detail.attemptsLog.map((a: { attemptedAt: string }) => a.attemptedAt);
     expect(starts).toEqual([...starts].sort());
 
     // The headers are what the receiver got on the last attempt, and they verify.

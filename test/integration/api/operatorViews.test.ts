@@ -133,7 +133,7 @@ describe('GET /v1/attempts (tail)', () => {
     await r.waitForCount(2);
     // Attempts are recorded just after the receiver answers: poll until all the expected ones are in.
     const poll = async (token: string, query: string, expected: number) => {
-      let items: { webhookId: string; tenantId: string }[] = [];
+      let items: { webhookId: string; tenantId: string; attemptedAt?: string }[] = [];
       await expect
         .poll(
           async () => {
@@ -164,11 +164,12 @@ describe('GET /v1/attempts (tail)', () => {
       webhookId: eventA,
       eventType: 'webhook.test',
       attempt: 1,
-      startedAt: expect.any(String),
+      attemptedAt: expect.any(String),
       status: 200,
       latencyMs: expect.any(Number),
       errorClass: null,
       errorMessage: null,
+      startedAt: forA[0]?.attemptedAt,
     });
     // The operator sees both tenants' attempts after its own cursor; filtered by tenant, only one.
     const forAdmin = await poll(

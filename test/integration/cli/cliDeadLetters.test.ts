@@ -85,11 +85,12 @@ describe('rowhook dlq', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(shown.stdout).toMatch(/^body\n\{"type":"webhook\.test",.*\}$/m);
     expect(shown.stdout).toMatch(/^ {2}webhook-signature\s+v1,\S+$/m);
     const attempts = shown.stdout.split('\nattempts\n')[1]?.trimEnd().split('\n') ?? [];
-    expect(attempts[0]).toMatch(/^ {2}#\s+STARTED AT\s+STATUS\s+LATENCY\s+ERROR CLASS\s+ERROR\s+RESPONSE$/);
-    expect(attempts.slice(1).map((line) => line.trim().split(/\s+/).slice(0, 1))).toEqual([
-      ['1'],
-      ['2'],
-      ['3'],
+    expect(attempts[0]).toMatch(/^ {2}#\s+ATTEMPTED AT\s+STATUS\s+LATENCY\s+ERROR CLASS\s+ERROR\s+RESPONSE$/);
+    const time = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(attempts.slice(1).map((line) => line.trim().split(/\s+/).slice(0, 2))).toEqual([
+      ['1', time],
+      ['2', time],
+      ['3', time],
     ]);
 
     const json = JSON.parse((await admin(['dlq', 'show', dead.id, '--json'])).stdout);

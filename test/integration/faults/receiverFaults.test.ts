@@ -93,7 +93,7 @@ describe('transport faults', () => {
     expect(row.wait_s).toBeLessThanOrEqual(25);
     const attempt = await onlyAttempt(tenant.apiKey, endpoint.id);
     expect(attempt).toMatchObject({ status: null, errorClass: 'connect', responseSnippet: null });
-    expect(attempt?.error).toMatch(/ECONNREFUSED/);
+    expect(attempt?.errorMessage).toMatch(/ECONNREFUSED/);
   });
 
   it('a receiver that never answers times out after 1 s and waits the 30 s floor', async () => {
@@ -107,7 +107,7 @@ describe('transport faults', () => {
     expect(row.wait_s).toBeLessThanOrEqual(31);
     const attempt = await onlyAttempt(tenant.apiKey, endpoint.id);
     expect(attempt).toMatchObject({ status: null, errorClass: 'timeout', responseSnippet: null });
-    expect(attempt?.error).toMatch(/timeout/i);
+    expect(attempt?.errorMessage).toMatch(/timeout/i);
     expect(r.received).toHaveLength(1);
   });
 
@@ -122,7 +122,7 @@ describe('transport faults', () => {
     expect(row.wait_s).toBeLessThanOrEqual(25);
     const attempt = await onlyAttempt(tenant.apiKey, endpoint.id);
     expect(attempt).toMatchObject({ status: null, errorClass: 'reset', responseSnippet: null });
-    expect(attempt?.error).toMatch(/other side closed/);
+    expect(attempt?.errorMessage).toMatch(/other side closed/);
   });
 
   it('a 200 whose body trickles past the timeout is a timeout, not a delivery', async () => {
@@ -136,7 +136,7 @@ describe('transport faults', () => {
     expect(row.wait_s).toBeLessThanOrEqual(31);
     const attempt = await onlyAttempt(tenant.apiKey, endpoint.id);
     expect(attempt).toMatchObject({ status: null, errorClass: 'timeout', responseSnippet: null });
-    expect(attempt?.error).toMatch(/timeout/i);
+    expect(attempt?.errorMessage).toMatch(/timeout/i);
     expect(r.received).toHaveLength(1);
   });
 });

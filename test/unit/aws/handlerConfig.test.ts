@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isRetryableAwsError, toAwsError } from '../../../functions/adapters/aws/errors.ts';
+import { defaultRetrySchedule } from '../../../functions/core/retry/defaultRetrySchedule.ts';
 import {
   arn,
   ENV,
@@ -26,6 +27,8 @@ describe('loadEnv', () => {
   it('applies defaults and parses values', () => {
     const env = loadEnv({ [ENV.relayBatch]: integer(100, 1, 1000), [ENV.retrySchedule]: retrySchedule }, {});
     expect(env[ENV.relayBatch]).toBe(100);
+    // The one default schedule of functions/core/retry, not a copy of it.
+    expect(env[ENV.retrySchedule]).toBe(defaultRetrySchedule);
     expect(env[ENV.retrySchedule].maxAttempts).toBe(8);
     expect(() => loadEnv({ [ENV.retrySchedule]: retrySchedule }, { [ENV.retrySchedule]: '5x' })).toThrow(
       /ROWHOOK_RETRY_SCHEDULE/,

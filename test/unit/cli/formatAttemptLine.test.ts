@@ -10,7 +10,7 @@ const base: LiveAttempt = {
   webhookId: 'evt_1',
   eventType: 'orders.created',
   attempt: 1,
-  startedAt: '2026-12-01T10:00:00.123Z',
+  attemptedAt: '2026-12-01T10:00:00.123Z',
   status: 200,
   latencyMs: 42,
   errorClass: null,
@@ -21,6 +21,15 @@ describe('formatAttemptLine', () => {
   it('shows a success with its status and latency', () => {
     expect(formatAttemptLine(base)).toBe(
       `2026-12-01T10:00:00Z  ok 200${' '.repeat(16)}42ms  #1  acme  ep_1  orders.created  evt_1`,
+    );
+  });
+
+  it('reads the time from `startedAt` when an API one release older sends only that name', () => {
+    const { attemptedAt: _, ...older } = { ...base, startedAt: '2026-12-01T09:00:00.456Z' };
+    expect(formatAttemptLine(older)).toMatch(/^2026-12-01T09:00:00Z {2}ok 200/);
+    // The new name wins when both are sent (they are equal from this release on).
+    expect(formatAttemptLine({ ...base, startedAt: '1999-01-01T00:00:00.000Z' })).toMatch(
+      /^2026-12-01T10:00:00Z/,
     );
   });
 

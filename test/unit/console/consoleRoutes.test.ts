@@ -95,7 +95,11 @@ describe('consoleRoutes', () => {
     const found = findConsoleDir();
     expect(found && path.basename(found)).toBe('console');
     const files = loadConsoleFiles(found ?? '');
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['index.html', 'styles.css', 'js/app.js']));
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining(['index.html', 'styles.css', 'js/app.js', 'js/shared/redriveAllMatching.js']),
+    );
+    // The shared loop's types are for the CLI's compiler, not for the browser.
+    expect([...files.keys()].filter((name) => name.endsWith('.ts'))).toEqual([]);
     expect(findConsoleDir([path.join(outside, 'nowhere')])).toBeUndefined();
   });
 });

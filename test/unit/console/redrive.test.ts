@@ -5,7 +5,7 @@ interface RedriveModule {
   redriveMatching(
     filter: Record<string, string>,
     options: { onProgress: Progress; isCancelled?: () => boolean },
-  ): Promise<{ done: number; remaining: number; cancelled: boolean }>;
+  ): Promise<{ outcome: string; done: number; remaining: number }>;
   redriveSelected(ids: string[], options: { onProgress: Progress }): Promise<{ done: number }>;
 }
 
@@ -37,8 +37,9 @@ beforeEach(() => {
 
 afterEach(() => vi.unstubAllGlobals());
 
+// The loop itself is tested in redriveAllMatching.test.ts; here, that the console drives it over its API.
 describe('redriving everything matching a filter', () => {
-  it('repeats batches with `to` pinned to the start until nothing remains, reporting progress', async () => {
+  it('POSTs batches of 100 without empty filter values, `to` pinned to the start, until nothing remains', async () => {
     apiAnswering({ count: 100, remaining: 150 }, { count: 100, remaining: 50 }, { count: 50, remaining: 0 });
     const progress: Array<{ done: number; remaining: number }> = [];
     const before = new Date().toISOString();
@@ -46,7 +47,7 @@ describe('redriving everything matching a filter', () => {
       { tenantId: 'acme', endpointId: '', errorClass: 'http_500' },
       { onProgress: (p) => progress.push(p as { done: number; remaining: number }) },
     );
-    expect(result).toEqual({ done: 250, remaining: 0, cancelled: false });
+    expect(result).toEqual({ outcome: 'finished', done: 250, remaining: 0 });
     expect(progress).toEqual([
       { done: 100, remaining: 150 },
       { done: 200, remaining: 50 },
@@ -68,15 +69,17 @@ describe('redriving everything matching a filter', () => {
     expect(calls[0]?.body.to).toBe('2026-01-01T00:00:00.000Z');
   });
 
-  it('stops when asked, and when a batch redrives nothing although some remain', async () => {
+  it('reports a batch that re-sent nothing while some still match as stalled', async () => {
+    apiAnswering({ count: 0, remaining: 5 });
+    const result = await redriveMatching({}, { onProgress: () => {} });
+    expect(result).toEqual({ outcome: 'stalled', done: 0, remaining: 5 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('stops when asked', async () => {
     apiAnswering({ count: 100, remaining: 900 });
     const stopped = await redriveMatching({}, { onProgress: () => {}, isCancelled: () => true });
-    expect(stopped).toEqual({ done: 100, remaining: 900, cancelled: true });
-    expect(calls).toHaveLength(1);
-
-    calls = [];
-    apiAnswering({ count: 0, remaining: 5 });
-    await redriveMatching({}, { onProgress: () => {} });
+    expect(stopped).toEqual({ outcome: 'cancelled', done: 100, remaining: 900 });
     expect(calls).toHaveLength(1);
   });
 });

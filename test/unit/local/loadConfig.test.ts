@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultRetrySchedule } from '../../../functions/core/retry/defaultRetrySchedule.ts';
 import { InvalidConfigError } from '../../../functions/local/errors.ts';
 import { loadConfig } from '../../../functions/local/loadConfig.ts';
 
@@ -38,7 +39,8 @@ describe('loadConfig defaults', () => {
       relayBatchSize: 500,
       logPostgres: false,
     });
-    expect(config.retrySchedule.maxAttempts).toBe(8);
+    // The one default schedule of functions/core/retry, not a copy of it.
+    expect(config.retrySchedule).toBe(defaultRetrySchedule);
     expect(config.retrySchedule.toString()).toBe('5s,5m,30m,2h,5h,10h,10h');
   });
 
@@ -48,7 +50,7 @@ describe('loadConfig defaults', () => {
       CWD,
     );
     expect(config.port).toBe(8080);
-    expect(config.retrySchedule.maxAttempts).toBe(8);
+    expect(config.retrySchedule).toBe(defaultRetrySchedule);
     expect(config.production).toBe(false);
     expect(config.databaseUrl).toBeUndefined();
   });
