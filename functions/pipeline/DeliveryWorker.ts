@@ -53,6 +53,11 @@ export interface DeliveryWorkerDependencies extends AttemptContext {
    * nothing is auto-disabled and no operational event is recorded.
    */
   health?: Omit<HealthContext, 'now'>;
+  /**
+   * Runs the attempt records and the settlements of a batch as one unit where the store can (one
+   * commit instead of two); absent, they are written one after the other.
+   */
+  together?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Called when the worker has room again after the relay found it full. */
   onRoom?: () => void;
   /** Called with each set of deliveries the worker takes on, claimed or handed over (test seam). */
@@ -321,19 +326,22 @@ export class DeliveryWorker {
   }
 
   private async writeResults(batch: AttemptResult[]): Promise<void> {
-    // Attempts first: if we crash before settling, the lease expires and the delivery is tried
-    // again (at-least-once, same webhook-id) with its earlier attempt already on record.
-    await this.deps.log.record(batch.flatMap((r) => (r.attempt ? [r.attempt] : [])));
-    const health = this.deps.health;
-    if (!health) {
-      for (const r of batch) {
-        if (r.disableEndpoint) {
-          const { tenantId, endpointId, reason } = r.disableEndpoint;
-          await this.deps.subscriptions.disableEndpoint(tenantId, endpointId, reason);
+    const store = async () => {
+      // Attempts first: if we crash before settling, the lease expires and the delivery is tried
+      // again (at-least-once, same webhook-id) with its earlier attempt already on record.
+      await this.deps.log.record(batch.flatMap((r) => (r.attempt ? [r.attempt] : [])));
+      if (!this.deps.health) {
+        for (const r of batch) {
+          if (r.disableEndpoint) {
+            const { tenantId, endpointId, reason } = r.disableEndpoint;
+            await this.deps.subscriptions.disableEndpoint(tenantId, endpointId, reason);
+          }
         }
       }
-    }
-    const { applied } = await this.deps.queue.settle(batch.map((r) => r.settlement));
+      return this.deps.queue.settle(batch.map((r) => r.settlement));
+    };
+    const { applied } = await (this.deps.together ? this.deps.together(store) : store());
+    const health = this.deps.health;
     // Settled retries come back through a claim once their delay has passed.
     for (const r of batch) {
       if (r.settlement.kind === 'retry' && applied.has(r.settlement.delivery.id)) {
