@@ -75,3 +75,118 @@ describe('DeliveryWorker', () => {
     expect(record.mock.calls.flat(2)).toEqual([]);
   });
 });
+
+/** A worker whose queue and receiver the test drives: the receiver answers when told to. */
+function handoffHarness(options: { holdLimit: number; startWithinMs?: number; clock?: () => Date }) {
+  const released: string[] = [];
+  const claims: number[] = [];
+  const sent: string[] = [];
+  const answers: (() => void)[] = [];
+  const queue: DeliveryQueue = {
+    enqueue: async () => ({ enqueued: 0, rejected: [] }),
+    claim: async (limit) => {
+      claims.push(limit);
+      return [];
+    },
+    settle: async (list) => ({ applied: new Set(list.map((s) => s.delivery.id)) }),
+    release: async (list) => {
+      released.push(...list.map((d) => d.id));
+    },
+  };
+  const onRoom = vi.fn();
+  const deps = {
+    queue,
+    subscriptions: { getEndpointsByIds: async () => [endpoint] },
+    secrets: { activeSecrets: async () => new Map([['ep_1', [generateSecret()]]]) },
+    log: { record: async () => {} },
+    sender: {
+      send: (request: { body: string }) =>
+        new Promise((resolve) => {
+          sent.push(request.body);
+          answers.push(() => resolve({ ok: true, status: 204, headers: {}, snippet: '', latencyMs: 1 }));
+        }),
+      close: async () => {},
+    },
+    schedule: parseRetrySchedule('5s'),
+    now: options.clock ?? (() => new Date()),
+    random: () => 0.5,
+    onError: (error: unknown) => {
+      throw error;
+    },
+    onRoom,
+  } as unknown as DeliveryWorkerDependencies;
+  const worker = new DeliveryWorker(deps, {
+    concurrency: 2,
+    leaseMs: 60_000,
+    pollIntervalMs: 60_000,
+    flushSize: 1,
+    flushDelayMs: 0,
+    holdLimit: options.holdLimit,
+    startWithinMs: options.startWithinMs ?? 30_000,
+  });
+  const batch = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      ...delivery,
+      id: `d${from + i}`,
+      body: `{"n":${from + i}}`,
+    }));
+  return { worker, released, claims, sent, answers, onRoom, batch };
+}
+
+describe('DeliveryWorker handover from the relay', () => {
+  it('attempts handed-over deliveries without a claim, holding at most holdLimit, and asks for more once it has room', async () => {
+    const h = handoffHarness({ holdLimit: 4 });
+    h.worker.start();
+    await vi.waitFor(() => expect(h.claims).toHaveLength(1)); // the start-up claim only
+    const handoff = h.worker.handoff();
+    expect(handoff.wants({ ...delivery })).toBe(true);
+    handoff.accept(h.batch(0, 5));
+    await vi.waitFor(() => expect(h.sent).toEqual(['{"n":0}', '{"n":1}']));
+    expect(handoff.hasRoom()).toBe(true); // 3 waiting, under the limit
+    handoff.accept(h.batch(5, 2));
+    await vi.waitFor(() => expect(handoff.hasRoom()).toBe(false));
+    expect(handoff.wants({ ...delivery })).toBe(false);
+    expect(h.onRoom).not.toHaveBeenCalled();
+    // Answer until fewer than half the limit wait: the relay is asked for more.
+    for (let answered = 0; answered < 5; answered++) {
+      h.answers.shift()?.();
+      await vi.waitFor(() => expect(h.sent.length).toBe(Math.min(7, 3 + answered)));
+      if (answered < 2) expect(h.onRoom).not.toHaveBeenCalled();
+    }
+    expect(h.onRoom).toHaveBeenCalledTimes(1);
+    expect(h.claims).toHaveLength(1);
+    for (const answer of h.answers.splice(0)) answer();
+    await h.worker.stop();
+    expect(h.released).toEqual([]);
+  });
+
+  it('hands a delivery back to the queue instead of starting it after its start-by time', async () => {
+    let clock = new Date('2026-11-28T10:00:00.000Z').getTime();
+    const h = handoffHarness({ holdLimit: 10, startWithinMs: 1_000, clock: () => new Date(clock) });
+    h.worker.start();
+    await vi.waitFor(() => expect(h.claims).toHaveLength(1));
+    const handoff = h.worker.handoff();
+    handoff.accept(h.batch(0, 3));
+    await vi.waitFor(() => expect(h.sent).toHaveLength(2));
+    clock += 1_001;
+    h.answers.shift()?.();
+    await vi.waitFor(() => expect(h.released).toEqual(['d2']));
+    expect(h.sent).toHaveLength(2);
+    for (const answer of h.answers.splice(0)) answer();
+    await h.worker.stop();
+  });
+
+  it('releases what it still holds when stopped, and waits for the attempts in flight', async () => {
+    const h = handoffHarness({ holdLimit: 10 });
+    h.worker.start();
+    await vi.waitFor(() => expect(h.claims).toHaveLength(1));
+    h.worker.handoff().accept(h.batch(0, 5));
+    await vi.waitFor(() => expect(h.sent).toHaveLength(2));
+    const stopped = h.worker.stop();
+    await vi.waitFor(() => expect(h.released).toEqual(['d2', 'd3', 'd4']));
+    for (const answer of h.answers.splice(0)) answer();
+    await stopped;
+    expect(h.sent).toHaveLength(2);
+    expect(h.worker.handoff().wants({ ...delivery })).toBe(false);
+  });
+});
