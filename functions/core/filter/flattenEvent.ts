@@ -140,7 +140,7 @@ class JsonTextReader {
       this.#next(); // whitespace
       this.#at++; // :
       this.flattener.enter(key);
-      this.#readValue(() => undefined);
+      this.#readValue((visit) => visit());
       this.flattener.leave();
     }
     this.#at++;
