@@ -29,10 +29,13 @@ export function comparableNumber(text: string): bigint | undefined {
 }
 
 /**
- * The text a number in a filter stands for. Filters reach this module already parsed, so a literal's original
- * spelling is gone; this is the shortest text that reads back as the same double, which is exact for every
- * comparable number and for integers up to 2^53.
+ * The text a parsed number stands for. Filters reach this module already parsed, so a literal's original
+ * spelling is gone. This is the shortest text that reads back as the same double, which is exact for every
+ * comparable number, except that an integer past 2^53 is written with all the digits of its exact value
+ * (2 ** 60 as 1152921504606846976, not 1152921504606847000), the digits a database writes for that value.
  */
 export function numberText(value: number): string {
-  return String(value);
+  return Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER
+    ? BigInt(value).toString()
+    : String(value);
 }

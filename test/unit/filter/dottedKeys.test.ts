@@ -48,12 +48,26 @@ describe('dotted keys', () => {
     // ACFinder: fields of one alternative must come from the same array element, however they were spelled.
     const filter = compileFilter({ 'items.sku': ['A-1'], items: { qty: [2] } });
     expect(filter.matches({ items: [{ sku: 'A-1', qty: 2 }] })).toBe(true);
-    expect(filter.matches({ items: [{ sku: 'A-1', qty: 1 }, { sku: 'B-2', qty: 2 }] })).toBe(false);
+    expect(
+      filter.matches({
+        items: [
+          { sku: 'A-1', qty: 1 },
+          { sku: 'B-2', qty: 2 },
+        ],
+      }),
+    ).toBe(false);
   });
 
   it('keeps array consistency across $or branches and the fields beside them', () => {
     const filter = compileFilter({ items: { sku: ['A-1'] }, $or: [{ items: { qty: [2] } }, { z: [1] }] });
-    expect(filter.matches({ items: [{ sku: 'A-1', qty: 1 }, { sku: 'B-2', qty: 2 }] })).toBe(false);
+    expect(
+      filter.matches({
+        items: [
+          { sku: 'A-1', qty: 1 },
+          { sku: 'B-2', qty: 2 },
+        ],
+      }),
+    ).toBe(false);
     expect(filter.matches({ items: [{ sku: 'A-1', qty: 2 }] })).toBe(true);
   });
 });
