@@ -33,12 +33,12 @@ describe('wildcard complexity', () => {
   });
 
   it('adds up the patterns that share a field machine, including anything-but wildcards', () => {
-    // "aaabb" keeps all 7 prefixes of "*a*a*a*" and all 5 of "*b*b*" alive: 12.
+    // "aaa" keeps all 7 prefixes of "*a*a*a*" and all 5 of "*a*a*" alive: 12.
     expect(compileFilter({ v: [{ wildcard: '*b*b*' }] }).matches({ v: 'abba' })).toBe(true);
-    expect(compileError({ v: [{ wildcard: '*a*a*a*' }, { wildcard: '*b*b*' }] }).message).toContain(
+    expect(compileError({ v: [{ wildcard: '*a*a*a*' }, { wildcard: '*a*a*' }] }).message).toContain(
       'too complex',
     );
-    expect(compileError({ v: [{ 'anything-but': { wildcard: ['*a*a*a*', '*b*b*'] } }] }).message).toContain(
+    expect(compileError({ v: [{ 'anything-but': { wildcard: ['*a*a*a*', '*a*a*'] } }] }).message).toContain(
       'too complex',
     );
   });
