@@ -10,12 +10,13 @@ import { matchesEventType } from '../core/subscriptions/matchesEventType.ts';
 export class EndpointMatcher {
   private readonly compiled = new Map<string, { version: number; filter: CompiledFilter }>();
 
-  matches(endpoint: Endpoint, event: OutboxEvent, parsedBody: () => unknown): boolean {
+  matches(endpoint: Endpoint, event: OutboxEvent, _parsedBody: () => unknown): boolean {
     if (event.targetEndpointId !== null) return event.targetEndpointId === endpoint.id;
     if (!endpoint.enabled || endpoint.tenantId !== event.tenantId) return false;
     if (!matchesEventType(endpoint.eventTypes, event.type)) return false;
     if (endpoint.filter === null) return true;
-    return this.filterFor(endpoint).matches(parsedBody());
+    // The body's text, not parsedBody(): EventBridge compares numbers by their digits, which JSON.parse rounds.
+    return this.filterFor(endpoint).matchesJson(event.body);
   }
 
   private filterFor(endpoint: Endpoint): CompiledFilter {
@@ -28,7 +29,7 @@ export class EndpointMatcher {
     try {
       filter = compileFilter(endpoint.filter);
     } catch {
-      filter = { matches: () => false };
+      filter = { matches: () => false, matchesJson: () => false };
     }
     this.compiled.set(endpoint.id, { version, filter });
     return filter;

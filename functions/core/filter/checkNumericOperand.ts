@@ -1,12 +1,13 @@
+import { comparableNumber, numberText } from './comparableNumber.ts';
 import { FILTER_LIMITS } from './constants.ts';
 import { describeValue } from './describeValue.ts';
 import { InvalidFilterError } from './errors.ts';
 
 /**
- * Numbers that `numeric` and `anything-but` compare against must fit EventBridge's comparable range, so a
- * filter accepted here behaves the same if it is ever moved to EventBridge.
+ * Numbers that `numeric` and `anything-but` compare against must be comparable numbers in event-ruler's sense
+ * (comparableNumber.ts); EventBridge refuses the others. Returns the number scaled to an exact integer.
  */
-export function checkNumericOperand(value: unknown, path: string, operator: string): number {
+export function checkNumericOperand(value: unknown, path: string, operator: string): bigint {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     const hint =
       typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
@@ -21,19 +22,12 @@ export function checkNumericOperand(value: unknown, path: string, operator: stri
       `${operator} numbers must be between -${max} and ${max}, got ${value}`,
     );
   }
-  if (decimals(value) > FILTER_LIMITS.maxNumericDecimals) {
+  const scaled = comparableNumber(numberText(value));
+  if (scaled === undefined) {
     throw new InvalidFilterError(
       path,
       `${operator} numbers may have at most ${FILTER_LIMITS.maxNumericDecimals} digits after the decimal point, got ${value}`,
     );
   }
-  return value;
-}
-
-function decimals(value: number): number {
-  const text = String(value);
-  // Within ±5e9, String() only switches to exponent form below 1e-6, i.e. past the allowed decimals.
-  if (text.includes('e')) return Number.POSITIVE_INFINITY;
-  const dot = text.indexOf('.');
-  return dot < 0 ? 0 : text.length - dot - 1;
+  return scaled;
 }

@@ -1,10 +1,12 @@
 import type { ConditionBudget } from './ConditionBudget.ts';
 import { checkNumericOperand } from './checkNumericOperand.ts';
+import { compileIgnoreCase } from './compileIgnoreCase.ts';
 import { compileWildcard } from './compileWildcard.ts';
 import { describeValue } from './describeValue.ts';
 import { InvalidFilterError } from './errors.ts';
+import { eventNumber } from './eventNumber.ts';
 import { isPlainObject } from './isPlainObject.ts';
-import type { EventScalar, ValueTest } from './nodes.ts';
+import type { ValueTest } from './nodes.ts';
 
 type StringTest = (value: string) => boolean;
 
@@ -14,20 +16,29 @@ const EXAMPLE =
   'a string, a number, a list of only strings or only numbers, or one of {"prefix": ...}, {"suffix": ...}, ' +
   '{"equals-ignore-case": ...}, {"wildcard": ...}';
 
+export interface AnythingBut {
+  readonly test: ValueTest;
+  /** The excluded wildcard patterns, which count towards the wildcard complexity limit. */
+  readonly wildcards: readonly string[];
+}
+
 /**
  * Compiles the operand of `anything-but`. It matches any present value the operand does not describe,
- * including values of another type (a number is "anything but" a string), as EventBridge does.
+ * including values of another type (a number is "anything but" a string), as EventBridge does. Numbers are
+ * excluded by comparable value (JsonRuleCompiler turns them into ComparableNumbers), so excluding 5 also
+ * excludes 5.0 and 5e0, and a number too precise or too large to be comparable is never excluded.
  */
-export function compileAnythingBut(operand: unknown, path: string, budget: ConditionBudget): ValueTest {
+export function compileAnythingBut(operand: unknown, path: string, budget: ConditionBudget): AnythingBut {
   if (typeof operand === 'string' || typeof operand === 'number') {
-    const excluded =
-      typeof operand === 'number' ? checkNumericOperand(operand, path, 'anything-but') : operand;
-    return (value) => value !== excluded;
+    return { test: compileExcludedList([operand], path, budget), wildcards: [] };
   }
-  if (Array.isArray(operand)) return compileExcludedList(operand, path, budget);
+  if (Array.isArray(operand)) return { test: compileExcludedList(operand, path, budget), wildcards: [] };
   if (isPlainObject(operand)) {
-    const matchesExcluded = compileInner(operand, path, budget);
-    return (value) => !(typeof value === 'string' && matchesExcluded(value));
+    const inner = compileInner(operand, path, budget);
+    return {
+      test: (value) => !(value.kind === 'string' && inner.matches(value.text)),
+      wildcards: inner.wildcards,
+    };
   }
   throw new InvalidFilterError(path, `anything-but expects ${EXAMPLE}; got ${describeValue(operand)}`);
 }
@@ -38,7 +49,8 @@ function compileExcludedList(list: unknown[], path: string, budget: ConditionBud
   }
   budget.spend(path, list.length - 1);
   const first = list[0];
-  const excluded = new Set<EventScalar>();
+  const strings = new Set<string>();
+  const numbers = new Set<bigint>();
   list.forEach((entry, index) => {
     if (typeof entry !== 'string' && typeof entry !== 'number') {
       throw new InvalidFilterError(
@@ -53,12 +65,21 @@ function compileExcludedList(list: unknown[], path: string, budget: ConditionBud
           `but entry 0 is ${describeValue(first)}`,
       );
     }
-    excluded.add(typeof entry === 'number' ? checkNumericOperand(entry, path, 'anything-but') : entry);
+    if (typeof entry === 'number') numbers.add(checkNumericOperand(entry, path, 'anything-but'));
+    else strings.add(entry);
   });
-  return (value) => !excluded.has(value);
+  return (value) => {
+    if (value.kind === 'string') return !strings.has(value.text);
+    const scaled = eventNumber(value);
+    return scaled === undefined || !numbers.has(scaled);
+  };
 }
 
-function compileInner(operand: Record<string, unknown>, path: string, budget: ConditionBudget): StringTest {
+function compileInner(
+  operand: Record<string, unknown>,
+  path: string,
+  budget: ConditionBudget,
+): { matches: StringTest; wildcards: readonly string[] } {
   const keys = Object.keys(operand);
   const [operator] = keys;
   if (keys.length !== 1 || !isInnerOperator(operator)) {
@@ -75,7 +96,10 @@ function compileInner(operand: Record<string, unknown>, path: string, budget: Co
   }
   budget.spend(path, values.length - 1);
   const tests = values.map((value) => innerTest(operator, value, path, label));
-  return (value) => tests.some((test) => test(value));
+  return {
+    matches: (value) => tests.some((test) => test(value)),
+    wildcards: operator === 'wildcard' ? values : [],
+  };
 }
 
 function innerTest(operator: (typeof INNER_OPERATORS)[number], text: string, path: string, label: string) {
@@ -88,10 +112,8 @@ function innerTest(operator: (typeof INNER_OPERATORS)[number], text: string, pat
       return (value: string) => value.startsWith(text);
     case 'suffix':
       return (value: string) => value.endsWith(text);
-    case 'equals-ignore-case': {
-      const folded = text.toLowerCase();
-      return (value: string) => value.toLowerCase() === folded;
-    }
+    case 'equals-ignore-case':
+      return compileIgnoreCase(text, 'equals');
     case 'wildcard':
       return compileWildcard(text, path, label);
   }

@@ -1,11 +1,15 @@
 import type { ConditionBudget } from './ConditionBudget.ts';
+import { comparableNumber, numberText } from './comparableNumber.ts';
 import { compileAnythingBut } from './compileAnythingBut.ts';
 import { compileCidr } from './compileCidr.ts';
+import { compileIgnoreCase } from './compileIgnoreCase.ts';
 import { compileNumeric } from './compileNumeric.ts';
 import { compileWildcard } from './compileWildcard.ts';
 import { FILTER_OPERATORS, type FilterOperator } from './constants.ts';
 import { describeValue } from './describeValue.ts';
 import { InvalidFilterError } from './errors.ts';
+import { eventNumber } from './eventNumber.ts';
+import { ipAddressBytes } from './ipAddress.ts';
 import { isPlainObject } from './isPlainObject.ts';
 import type { Condition, ValueTest } from './nodes.ts';
 
@@ -14,14 +18,17 @@ type StringTest = (value: string) => boolean;
 /** Compiles one entry of a field's array: a literal to equal, or an object naming one operator. */
 export function compileCondition(entry: unknown, path: string, budget: ConditionBudget): Condition {
   budget.spend(path);
-  if (entry === null || typeof entry === 'string' || typeof entry === 'boolean') {
-    return test((value) => value === entry);
+  if (entry === null) return test((value) => value.kind === 'null');
+  if (typeof entry === 'boolean') {
+    const kind = entry ? 'true' : 'false';
+    return test((value) => value.kind === kind);
   }
+  if (typeof entry === 'string') return compileStringLiteral(entry);
   if (typeof entry === 'number') {
     if (!Number.isFinite(entry)) {
       throw new InvalidFilterError(path, `values must be JSON values, got ${describeValue(entry)}`);
     }
-    return test((value) => value === entry);
+    return compileNumberLiteral(entry);
   }
   if (!isPlainObject(entry)) {
     throw new InvalidFilterError(
@@ -54,23 +61,29 @@ function compileOperator(
       return onStrings(compileAffix(operand, path, operator));
     case 'suffix':
       return onStrings(compileAffix(operand, path, operator));
-    case 'equals-ignore-case': {
-      const folded = requireString(operand, path, operator).toLowerCase();
-      return onStrings((value) => value.toLowerCase() === folded);
+    case 'equals-ignore-case':
+      return onStrings(compileIgnoreCase(requireString(operand, path, operator), 'equals'));
+    case 'wildcard': {
+      const pattern = requireString(operand, path, operator);
+      return { ...onStrings(compileWildcard(pattern, path, operator)), wildcards: [pattern] };
     }
-    case 'wildcard':
-      return onStrings(compileWildcard(requireString(operand, path, operator), path, operator));
-    case 'anything-but':
-      return test(compileAnythingBut(operand, path, budget));
+    case 'anything-but': {
+      const { test: anythingBut, wildcards } = compileAnythingBut(operand, path, budget);
+      return { ...test(anythingBut), wildcards };
+    }
     case 'numeric': {
       const compare = compileNumeric(operand, path);
-      return test((value) => typeof value === 'number' && compare(value));
+      return test((value) => {
+        const scaled = eventNumber(value);
+        return scaled !== undefined && compare(scaled);
+      });
     }
     case 'exists':
       if (typeof operand !== 'boolean') {
         throw new InvalidFilterError(path, `exists expects true or false, got ${describeValue(operand)}`);
       }
-      return { kind: 'exists', exists: operand };
+      // Any leaf value, null included, exists; absence is matched by the field having no value at all.
+      return operand ? test(() => true) : { kind: 'absent' };
     case 'cidr':
       return onStrings(compileCidr(operand, path));
   }
@@ -84,10 +97,8 @@ function compileAffix(operand: unknown, path: string, operator: 'prefix' | 'suff
   if (isPlainObject(operand)) {
     const keys = Object.keys(operand);
     const ignoringCase = operand['equals-ignore-case'];
-    if (keys.length === 1 && typeof ignoringCase === 'string') {
-      const folded = ignoringCase.toLowerCase();
-      return (value) => affixOf(value.toLowerCase(), folded);
-    }
+    if (keys.length === 1 && typeof ignoringCase === 'string')
+      return compileIgnoreCase(ignoringCase, operator);
   }
   throw new InvalidFilterError(
     path,
@@ -102,13 +113,38 @@ function requireString(operand: unknown, path: string, operator: FilterOperator)
   return operand;
 }
 
-function test(valueTest: ValueTest): Condition {
+/**
+ * A string literal that is an IP address matches the same address however it is written: event-ruler's
+ * JsonRuleCompiler turns such a literal into an address range (CIDR.ipToRangeIfPossible) instead of text.
+ */
+function compileStringLiteral(literal: string): Condition {
+  const address = ipAddressBytes(literal)?.join('.');
+  if (address === undefined) return onStrings((value) => value === literal);
+  return onStrings((value) => ipAddressBytes(value)?.join('.') === address);
+}
+
+/**
+ * A number literal matches a number with the same text, or, when it is a comparable number, any number with
+ * the same comparable value (JsonRuleCompiler adds both patterns). So 5 matches 5.0, but two integers too large
+ * to be comparable are equal only if their digits are, however close they are as doubles.
+ */
+function compileNumberLiteral(literal: number): Condition {
+  const text = numberText(literal);
+  const scaled = comparableNumber(text);
+  return test(
+    (value) =>
+      value.kind === 'number' &&
+      (value.text === text || (scaled !== undefined && eventNumber(value) === scaled)),
+  );
+}
+
+function test(valueTest: ValueTest): Condition & { kind: 'test' } {
   return { kind: 'test', test: valueTest };
 }
 
 /** String operators never match numbers, booleans or null, as in EventBridge. */
-function onStrings(stringTest: StringTest): Condition {
-  return test((value) => typeof value === 'string' && stringTest(value));
+function onStrings(stringTest: StringTest): Condition & { kind: 'test' } {
+  return test((value) => value.kind === 'string' && stringTest(value.text));
 }
 
 function isOperator(key: string): key is FilterOperator {

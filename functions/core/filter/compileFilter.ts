@@ -1,23 +1,22 @@
-import { ConditionBudget } from './ConditionBudget.ts';
-import { compileCondition } from './compileCondition.ts';
-import { FILTER_LIMITS, FILTER_OPERATORS, OR_KEY } from './constants.ts';
+import { FILTER_LIMITS } from './constants.ts';
 import { describeValue } from './describeValue.ts';
 import { InvalidFilterError } from './errors.ts';
-import { childPath, indexPath, ROOT_PATH } from './fieldPath.ts';
+import { expandPattern } from './expandPattern.ts';
+import { ROOT_PATH } from './fieldPath.ts';
+import { flattenJsonText, flattenValue } from './flattenEvent.ts';
 import { isPlainObject } from './isPlainObject.ts';
 import { matchFilter } from './matchFilter.ts';
-import type { FieldNode, ObjectNode } from './nodes.ts';
+import type { SubRule } from './nodes.ts';
+import { checkWildcardComplexity } from './wildcardComplexity.ts';
 
 export interface CompiledFilter {
-  /** Whether a webhook event body (parsed JSON) passes the filter. Never throws. */
+  /** Whether an already parsed event body passes the filter; its numbers are doubles. Never throws. */
   matches(event: unknown): boolean;
-}
-
-interface Scope {
-  readonly depth: number;
-  readonly budget: ConditionBudget;
-  /** EventBridge forbids operator names as field names inside `$or` branches, where they are almost surely misplaced. */
-  readonly insideOr: boolean;
+  /**
+   * Whether an event body given as JSON text passes the filter, comparing numbers by the digits written
+   * there, as EventBridge does. Text that is not a JSON object has no fields. Never throws.
+   */
+  matchesJson(body: string): boolean;
 }
 
 /**
@@ -38,9 +37,22 @@ export function compileFilter(pattern: unknown): CompiledFilter {
       'a filter must name at least one field; to receive every event, leave the filter out instead of sending {}',
     );
   }
-  const budget = new ConditionBudget(FILTER_LIMITS.maxConditions);
-  const root = compileObject(pattern, ROOT_PATH, { depth: 1, budget, insideOr: false });
-  return Object.freeze({ matches: (event: unknown) => matchFilter(root, event) });
+  const expanded = expandPattern(pattern, ROOT_PATH);
+  checkWildcardComplexity(expanded, ROOT_PATH);
+  const alternatives: SubRule[] = expanded.map((alternative) =>
+    [...alternative.keys()].sort().map((path) => {
+      const conditions = (alternative.get(path) ?? []).map(({ condition }) => condition);
+      return {
+        path,
+        tests: conditions.flatMap((condition) => (condition.kind === 'test' ? [condition.test] : [])),
+        absent: conditions.some((condition) => condition.kind === 'absent'),
+      };
+    }),
+  );
+  return Object.freeze({
+    matches: (event: unknown) => matchFilter(alternatives, flattenValue(event)),
+    matchesJson: (body: string) => matchFilter(alternatives, flattenJsonText(body)),
+  });
 }
 
 function checkJsonLength(pattern: Record<string, unknown>): void {
@@ -76,97 +88,4 @@ function checkJsonLength(pattern: Record<string, unknown>): void {
       `the filter is ${json.length} characters as JSON; the limit is ${FILTER_LIMITS.maxJsonLength}`,
     );
   }
-}
-
-function compileObject(pattern: Record<string, unknown>, path: string, scope: Scope): ObjectNode {
-  if (scope.depth > FILTER_LIMITS.maxDepth) {
-    throw new InvalidFilterError(
-      path,
-      `the filter nests objects more than ${FILTER_LIMITS.maxDepth} levels deep`,
-    );
-  }
-  const entries = Object.entries(pattern);
-  if (entries.length === 0) {
-    throw new InvalidFilterError(
-      path,
-      'empty objects are not allowed; remove it or give it at least one field',
-    );
-  }
-  const fields: FieldNode[] = [];
-  const anyOf: ObjectNode[][] = [];
-  for (const [key, value] of entries) {
-    const keyPath = childPath(path, key);
-    if (key === OR_KEY) {
-      anyOf.push(compileOr(value, keyPath, scope));
-    } else if (scope.insideOr && isOperatorName(key)) {
-      throw new InvalidFilterError(
-        keyPath,
-        `"${key}" is an operator, not a field name; operators go inside a field's array, ` +
-          `e.g. {"type": [{"${key}": ...}]}`,
-      );
-    } else if (Array.isArray(value)) {
-      fields.push({ kind: 'leaf', key, conditions: compileLeaf(value, keyPath, scope) });
-    } else if (isPlainObject(value)) {
-      fields.push({
-        kind: 'object',
-        key,
-        node: compileObject(value, keyPath, { ...scope, depth: scope.depth + 1 }),
-      });
-    } else {
-      throw new InvalidFilterError(keyPath, notArrayOrObjectMessage(key, value));
-    }
-  }
-  return { fields, anyOf };
-}
-
-function compileLeaf(values: unknown[], path: string, scope: Scope) {
-  if (values.length === 0) {
-    throw new InvalidFilterError(path, 'empty arrays are not allowed; list at least one value to match');
-  }
-  // Only point at an index when there is more than one entry to choose from.
-  return values.map((entry, index) =>
-    compileCondition(entry, values.length > 1 ? indexPath(path, index) : path, scope.budget),
-  );
-}
-
-function compileOr(value: unknown, path: string, scope: Scope): ObjectNode[] {
-  if (!Array.isArray(value) || value.length < 2) {
-    throw new InvalidFilterError(
-      path,
-      `$or expects an array of at least two patterns, like [{"type": ["a"]}, {"data": {"id": [1]}}], ` +
-        `got ${describeValue(value)}`,
-    );
-  }
-  const branchScope: Scope = { ...scope, depth: scope.depth + 1, insideOr: true };
-  return value.map((branch, index) => {
-    const branchPath = indexPath(path, index);
-    if (!isPlainObject(branch)) {
-      throw new InvalidFilterError(
-        branchPath,
-        `each $or branch must be a pattern object, got ${describeValue(branch)}`,
-      );
-    }
-    return compileObject(branch, branchPath, branchScope);
-  });
-}
-
-function notArrayOrObjectMessage(key: string, value: unknown): string {
-  const problem = `expected an array of values to match or a nested object, got ${describeValue(value)}`;
-  // A bare scalar is the usual mistake: either a literal missing its array, or an operator missing its
-  // array, as in {"type": {"prefix": "a"}}. Show the fix when the value can be written back as JSON.
-  const writable =
-    value === null ||
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    (typeof value === 'number' && Number.isFinite(value));
-  const scalar = writable ? JSON.stringify(value) : undefined;
-  if (scalar === undefined) return problem;
-  if (isOperatorName(key)) {
-    return `${problem}; to use the "${key}" operator, put it in the field's array: [{"${key}": ${scalar}}]`;
-  }
-  return `${problem}; to match it exactly write [${scalar}]`;
-}
-
-function isOperatorName(key: string): boolean {
-  return (FILTER_OPERATORS as readonly string[]).includes(key);
 }

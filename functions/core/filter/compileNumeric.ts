@@ -2,12 +2,13 @@ import { checkNumericOperand } from './checkNumericOperand.ts';
 import { describeValue } from './describeValue.ts';
 import { InvalidFilterError } from './errors.ts';
 
-type Comparison = (value: number) => boolean;
+/** Compares an event number in its comparable form (scaled to an exact integer, see comparableNumber.ts). */
+type Comparison = (value: bigint) => boolean;
 
 const EXAMPLE = 'an array like [">", 0, "<=", 5] or ["=", 3]';
 
 // A Map rather than an object literal so an operator such as "toString" cannot resolve to a prototype member.
-const COMPARISONS = new Map<string, (bound: number) => Comparison>([
+const COMPARISONS = new Map<string, (bound: bigint) => Comparison>([
   ['=', (bound) => (value) => value === bound],
   ['>', (bound) => (value) => value > bound],
   ['>=', (bound) => (value) => value >= bound],
@@ -41,8 +42,8 @@ export function compileNumeric(operand: unknown, path: string): Comparison {
   if (first.bound >= second.bound) {
     throw new InvalidFilterError(
       path,
-      `numeric range ${describeValue(operand)} is empty: the lower bound ${first.bound} must be less than ` +
-        `the upper bound ${second.bound}`,
+      `numeric range ${describeValue(operand)} is empty: the lower bound ${String(firstBound)} must be less ` +
+        `than the upper bound ${String(secondBound)}`,
     );
   }
   return (value) => first.test(value) && second.test(value);

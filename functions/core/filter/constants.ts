@@ -14,6 +14,19 @@ export const FILTER_LIMITS = {
   maxNumericMagnitude: 5_000_000_000,
   /** ... and with at most six digits after the decimal point. */
   maxNumericDecimals: 6,
+  /**
+   * Alternatives a filter expands to once each `$or` is multiplied out (two `$or` of three branches make nine),
+   * because every alternative is matched separately. EventBridge publishes no such limit; this one only stops
+   * a short filter from expanding exponentially.
+   */
+  maxAlternatives: 1024,
+  /**
+   * Wildcard prefixes of one field that a single value may keep alive at once, as measured by event-ruler's
+   * MachineComplexityEvaluator. EventBridge refuses rules above its limit ("Rule is too complex") without
+   * publishing the number; 10 is the value that reproduces its observed answers (three `"*:stack/NAME/*"`
+   * patterns on one field are accepted, four are refused).
+   */
+  maxWildcardComplexity: 10,
 } as const;
 
 /** Names that introduce a condition inside a field's array, e.g. `[{"prefix": "orders."}]`. */

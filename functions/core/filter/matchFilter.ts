@@ -1,58 +1,60 @@
-import { isPlainObject } from './isPlainObject.ts';
-import type { Condition, EventScalar, ObjectNode } from './nodes.ts';
+import type { FlatEvent, FlatValue, SubRule } from './nodes.ts';
+
+type Membership = ReadonlyMap<number, number>;
 
 /**
- * Matches a compiled pattern against an event. Arrays in the event are searched element by element, and the
- * fields of one pattern object must all be satisfied by the same element, so {"items": {"sku": ["a"],
- * "qty": [2]}} needs one item with both, not one item with each (EventBridge's array-consistent matching).
+ * Matches an event against the pattern's alternatives the way event-ruler's ACFinder does
+ * (software/amazon/event/ruler/ACFinder.java, array-consistent matching): an alternative matches if each of its
+ * fields, taken in sorted order, has a value that passes one of its tests, and no two chosen values sit in
+ * different elements of the same array. `exists: false` holds when the field has no value consistent with the
+ * values chosen for the fields before it in that order (NameState.getNameTransitions), so whether a value
+ * in another array element counts depends on which fields sort earlier, exactly as in EventBridge.
  */
-export function matchFilter(node: ObjectNode, value: unknown): boolean {
-  if (Array.isArray(value)) {
-    const elements = flatten(value);
-    // An empty array has no fields, so it matches exactly what a missing value would (exists: false).
-    if (elements.length === 0) return matchObject(node, undefined);
-    return elements.some((element) => matchObject(node, element));
+export function matchFilter(alternatives: readonly SubRule[], event: FlatEvent): boolean {
+  return alternatives.some((alternative) => matchAlternative(alternative, event));
+}
+
+function matchAlternative(fields: SubRule, event: FlatEvent): boolean {
+  // Arrays can offer many candidate values per field; remember dead ends so each is explored once.
+  const failed = new Set<string>();
+  const search = (index: number, membership: Membership): boolean => {
+    const field = fields[index];
+    if (field === undefined) return true;
+    const memo = `${index}|${[...membership].sort(([a], [b]) => a - b).join(';')}`;
+    if (failed.has(memo)) return false;
+    const values = event.get(field.path) ?? [];
+    if (
+      field.absent &&
+      !values.some((value) => consistent(membership, value.membership)) &&
+      search(index + 1, membership)
+    ) {
+      return true;
+    }
+    for (const value of values) {
+      if (consistent(membership, value.membership) && passes(field.tests, value)) {
+        if (search(index + 1, merged(membership, value.membership))) return true;
+      }
+    }
+    failed.add(memo);
+    return false;
+  };
+  return search(0, new Map());
+}
+
+function passes(tests: readonly ((value: FlatValue) => boolean)[], value: FlatValue): boolean {
+  return tests.some((test) => test(value));
+}
+
+/** ArrayMembership.checkArrayConsistency: no array may be entered at two different elements. */
+function consistent(a: Membership, b: Membership): boolean {
+  for (const [array, element] of b) {
+    const other = a.get(array);
+    if (other !== undefined && other !== element) return false;
   }
-  return matchObject(node, value);
+  return true;
 }
 
-function matchObject(node: ObjectNode, value: unknown): boolean {
-  const object = isPlainObject(value) ? value : undefined;
-  for (const field of node.fields) {
-    const child = object !== undefined && Object.hasOwn(object, field.key) ? object[field.key] : undefined;
-    const matched =
-      field.kind === 'object'
-        ? matchFilter(field.node, child)
-        : matchLeaf(field.conditions, leafValues(child));
-    if (!matched) return false;
-  }
-  return node.anyOf.every((branches) => branches.some((branch) => matchObject(branch, value)));
-}
-
-function matchLeaf(conditions: readonly Condition[], values: readonly EventScalar[]): boolean {
-  return conditions.some((condition) =>
-    condition.kind === 'exists' ? values.length > 0 === condition.exists : values.some(condition.test),
-  );
-}
-
-/**
- * A field's leaf values: itself if it is a scalar, its scalar elements if it is an array. An object is not a
- * leaf, so `exists` treats a field holding an object as absent, as EventBridge does.
- */
-function leafValues(value: unknown): EventScalar[] {
-  if (Array.isArray(value)) return flatten(value).filter(isScalar);
-  return isScalar(value) ? [value] : [];
-}
-
-function isScalar(value: unknown): value is EventScalar {
-  return (
-    value === null ||
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    (typeof value === 'number' && Number.isFinite(value))
-  );
-}
-
-function flatten(values: readonly unknown[]): unknown[] {
-  return values.flatMap((value) => (Array.isArray(value) ? flatten(value) : [value]));
+function merged(a: Membership, b: Membership): Membership {
+  if (b.size === 0) return a;
+  return new Map([...a, ...b]);
 }

@@ -133,6 +133,17 @@ const createEndpointCases: Case[] = [
     message: ['filter.data.amount'],
   },
   {
+    // EventBridge user guide, "Wildcards and event pattern complexity": refused, not accepted and slow.
+    name: 'filter with wildcards too complex to match',
+    method: 'POST',
+    path: '/v1/endpoints',
+    auth: 'tenant',
+    body: json({ url: 'http://127.0.0.1/', filter: { data: { path: [{ wildcard: '*a*a*a*a*a*' }] } } }),
+    status: 400,
+    code: 'invalid_filter',
+    message: ['"data.path" are too complex', 'fewer wildcard characters'],
+  },
+  {
     name: 'filter as an array',
     method: 'POST',
     path: '/v1/endpoints',

@@ -6,7 +6,10 @@ type Case = readonly [name: string, pattern: Record<string, unknown>, expected: 
 
 function expectCases(cases: readonly Case[], event: unknown = ORDER_EVENT) {
   it.each(cases)('%s', (_name, pattern, expected) => {
-    expect(compileFilter(pattern).matches(event)).toBe(expected);
+    const filter = compileFilter(pattern);
+    expect(filter.matches(event)).toBe(expected);
+    // The relay matches bodies from their JSON text; both forms of the event must agree.
+    expect(filter.matchesJson(JSON.stringify(event))).toBe(expected);
   });
 }
 
@@ -157,10 +160,13 @@ describe('numeric', () => {
     ['objects in an array, none in range', { data: { items: { qty: [{ numeric: ['>', 5] }] } } }, false],
   ]);
 
-  it('compares as doubles, so numbers equal as doubles are equal', () => {
+  // event-ruler ComparableNumber.java: numbers compare as exact decimals with at most six decimals; a value
+  // with more is not comparable at all, so no numeric comparison matches it, however small it is.
+  it('compares exact decimals to six places, and never matches a value with more decimals', () => {
     expect(compileFilter({ n: [{ numeric: ['=', 0.3] }] }).matches({ n: 0.30000000000000004 })).toBe(false);
     expect(compileFilter({ n: [{ numeric: ['=', 300] }] }).matches({ n: 3e2 })).toBe(true);
-    expect(compileFilter({ n: [{ numeric: ['<', 0] }] }).matches({ n: -1e-7 })).toBe(true);
+    expect(compileFilter({ n: [{ numeric: ['<', 0] }] }).matches({ n: -1e-6 })).toBe(true);
+    expect(compileFilter({ n: [{ numeric: ['<', 0] }] }).matches({ n: -1e-7 })).toBe(false);
   });
 });
 

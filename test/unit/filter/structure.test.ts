@@ -6,7 +6,10 @@ type Case = readonly [name: string, pattern: Record<string, unknown>, expected: 
 
 function expectCases(cases: readonly Case[], event: unknown = ORDER_EVENT) {
   it.each(cases)('%s', (_name, pattern, expected) => {
-    expect(compileFilter(pattern).matches(event)).toBe(expected);
+    const filter = compileFilter(pattern);
+    expect(filter.matches(event)).toBe(expected);
+    // The relay matches bodies from their JSON text; both forms of the event must agree.
+    expect(filter.matchesJson(JSON.stringify(event))).toBe(expected);
   });
 }
 
