@@ -10,9 +10,9 @@ import { ensurePgCronSweep, type PgCronOutcome } from './pgCron.ts';
  * Applies `sql/migrations/*.sql` to Aurora over the RDS Data API at deploy time, with the same
  * bookkeeping as the local runtime (`rowhook.schema_migrations`, sha256 per file, never re-run,
  * refuse edits). Each file runs in one Data API transaction, one statement per call, under the
- * same advisory lock key as `functions/adapters/pg/migrate.ts`. After the migrations it tries to
- * schedule the in-database sweep nudge with pg_cron (`./pgCron.ts`); that step logs and moves on
- * when pg_cron is missing or too old, and never fails the deploy.
+ * same advisory lock key as the local runner (`MIGRATIONS.lockKey`). After the migrations it
+ * tries to schedule the in-database sweep nudge with pg_cron (`./pgCron.ts`); that step logs and
+ * moves on when pg_cron is missing or too old, and never fails the deploy.
  */
 
 export interface DataApiMigrationOptions {
