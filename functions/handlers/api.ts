@@ -1,8 +1,7 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { z } from 'zod';
-import { toAwsError } from '../adapters/aws/errors.ts';
+import { readAdminToken } from '../adapters/aws/readAdminToken.ts';
 import { resolveHostWithin } from '../adapters/dns/resolveHostWithin.ts';
 import type { ApiDependencies } from '../api/ApiDependencies.ts';
 import { hashSecret } from '../api/auth.ts';
@@ -58,17 +57,6 @@ export function withRequestMetrics<H extends (...args: never[]) => Promise<{ sta
 
 const { logger, metrics } = createObservability('rowhook-api');
 
-async function readAdminTokenHash(secretArn: string): Promise<Buffer> {
-  try {
-    const response = await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: secretArn }));
-    const token = response.SecretString?.trim() ?? '';
-    if (token.length < 16) throw new Error('the admin token secret must hold at least 16 characters');
-    return hashSecret(token);
-  } catch (error) {
-    throw toAwsError(error, 'reading the admin token');
-  }
-}
-
 let cached: Promise<ReturnType<typeof createApiHandler>> | undefined;
 
 async function wire() {
@@ -85,7 +73,7 @@ async function wire() {
     operationalEvents: operationalEvents(),
     failedEvents: failedEvents(),
     outbox: outboxSource(),
-    adminTokenHash: await readAdminTokenHash(env[ENV.adminTokenSecretArn]),
+    adminTokenHash: hashSecret(await readAdminToken(secretsManagerClient(), env[ENV.adminTokenSecretArn])),
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
     resolveHost: resolveHostWithin(2_000),
     requireHttps: true,

@@ -1,12 +1,12 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
   type DeliveryMessage,
   parseDeliveryMessage,
   toClaimedDelivery,
 } from '../adapters/aws/DeliveryMessage.ts';
-import { MalformedDeliveryMessageError, toAwsError } from '../adapters/aws/errors.ts';
+import { MalformedDeliveryMessageError } from '../adapters/aws/errors.ts';
 import type { SqsDeliverySettler } from '../adapters/aws/SqsDeliverySettler.ts';
+import type { RejectedMessageSink } from '../adapters/aws/sqsRejectedMessageSink.ts';
 import {
   type AttemptContext,
   type AttemptResult,
@@ -39,32 +39,6 @@ export interface DeliverDependencies extends AttemptContext {
    * but nothing else is tracked.
    */
   health?: Omit<HealthContext, 'now'>;
-}
-
-/** Forwards an unreadable delivery message, as received, to a dead-letter queue. */
-export type RejectedMessageSink = (record: SQSRecord, reason: string) => Promise<void>;
-
-/**
- * The RejectedMessageSink of the deliver Lambda: the raw body onto the dead-letter queue, with the
- * reason as ERROR_MESSAGE (like SqsDeliverySettler's dead letters) and the original message id.
- */
-export function sqsRejectedMessageSink(client: SQSClient, deadLetterQueueUrl: string): RejectedMessageSink {
-  return async (record, reason) => {
-    try {
-      await client.send(
-        new SendMessageCommand({
-          QueueUrl: deadLetterQueueUrl,
-          MessageBody: record.body,
-          MessageAttributes: {
-            ERROR_MESSAGE: { DataType: 'String', StringValue: reason.slice(0, 1000) || 'malformed' },
-            SOURCE_MESSAGE_ID: { DataType: 'String', StringValue: record.messageId },
-          },
-        }),
-      );
-    } catch (error) {
-      throw toAwsError(error, `dead-lettering malformed delivery message ${record.messageId}`);
-    }
-  };
 }
 
 /** A message due within this much is attempted now rather than sent round the queue again. */

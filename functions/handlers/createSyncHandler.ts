@@ -3,11 +3,10 @@ import type { ApiDestinationManager } from '../adapters/aws/ApiDestinationManage
 import { DedicatedQuotaError } from '../adapters/aws/ApiDestinationManager.ts';
 import {
   type ConnectionAuth,
-  DEFAULT_RATE_LIMIT_PER_SECOND,
-  type DedicatedEndpoint,
+  connectionAuthOf,
+  dedicatedEndpointOf,
 } from '../adapters/aws/DedicatedEndpoint.ts';
-import { isEndpointItem, toEndpoint } from '../adapters/aws/dynamo/subscriptionItems.ts';
-import { unmarshallImage } from '../adapters/aws/unmarshallImage.ts';
+import { endpointChangeOf } from '../adapters/aws/dynamo/endpointChangeOf.ts';
 import {
   DEDICATED_STATUSES,
   ENDPOINT_TIERS,
@@ -34,8 +33,8 @@ export interface SyncDependencies {
  * and Rule. Records are handled in order; the first failure is reported (and everything after it
  * retried by the stream), so changes to one endpoint are never applied out of order.
  *
- * Images go through the table's own item mapper (toEndpoint), so the handler reads the same typed
- * Endpoint the stores return. It acts on an endpoint item when its status is `pending` (the API
+ * Images go through the table's own item mapper (endpointChangeOf), so the handler reads the same
+ * typed Endpoint the stores return. It acts on an endpoint item when its status is `pending` (the API
  * asks for a pass after every change that shapes the resources), when it has none although it
  * wants one, or when the resource fields changed; its own status writes (active, fallback-pooled)
  * come back through the stream and are skipped.
@@ -59,14 +58,8 @@ export function createSyncHandler(deps: SyncDependencies) {
   };
 }
 
-function endpointOf(image: unknown): Endpoint | undefined {
-  const item = unmarshallImage(image as never);
-  return isEndpointItem(item) ? toEndpoint(item) : undefined;
-}
-
 async function syncRecord(deps: SyncDependencies, record: DynamoDBRecord): Promise<void> {
-  const before = endpointOf(record.dynamodb?.OldImage);
-  const after = record.eventName === 'REMOVE' ? undefined : endpointOf(record.dynamodb?.NewImage);
+  const { before, after } = endpointChangeOf(record);
   const endpoint = after ?? before;
   if (!endpoint) return;
   const { id: endpointId, tenantId } = endpoint;
@@ -102,15 +95,8 @@ async function syncRecord(deps: SyncDependencies, record: DynamoDBRecord): Promi
     deps.logger.error('dedicated delivery not possible; staying pooled', { endpointId, reason: auth });
     return;
   }
-  const dedicated: DedicatedEndpoint = {
-    endpointId,
-    tenantId,
-    url: after.url,
-    rateLimitPerSecond: after.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
-    auth,
-  };
   try {
-    const arn = await deps.destinations.upsert(dedicated);
+    const arn = await deps.destinations.upsert(dedicatedEndpointOf(after, auth));
     await deps.subscriptions.setDedicatedStatus(tenantId, endpointId, {
       apiDestinationArn: arn,
       status: DEDICATED_STATUSES.active,
@@ -152,22 +138,5 @@ async function connectionAuth(
   if (secret === undefined) {
     return `no auth secret stored for ${auth.type} auth; send authSecret again (PATCH) to retry`;
   }
-  switch (auth.type) {
-    case 'API_KEY':
-      return { type: 'API_KEY', headerName: auth.headerName, headerValue: secret };
-    case 'BASIC':
-      return { type: 'BASIC', username: auth.username, password: secret };
-    case 'OAUTH_CLIENT_CREDENTIALS':
-      return {
-        type: 'OAUTH_CLIENT_CREDENTIALS',
-        authorizationEndpoint: auth.tokenUrl,
-        httpMethod: 'POST',
-        clientId: auth.clientId,
-        clientSecret: secret,
-        bodyParameters: {
-          grant_type: 'client_credentials',
-          ...(auth.scope === undefined ? {} : { scope: auth.scope }),
-        },
-      };
-  }
+  return connectionAuthOf(auth, secret);
 }

@@ -1,10 +1,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { sqsRejectedMessageSink } from '../adapters/aws/sqsRejectedMessageSink.ts';
 import { meterAttempts } from '../adapters/metrics/meterAttempts.ts';
 import { meterSettlements } from '../adapters/metrics/meterSettlements.ts';
 import { ENDPOINT_HEALTH } from '../core/health/constants.ts';
 import { parseDuration } from '../core/retry/parseDuration.ts';
 import { ENV, integer, loadEnv, retrySchedule, url } from './config.ts';
-import { createDeliverHandler, sqsRejectedMessageSink } from './createDeliverHandler.ts';
+import { createDeliverHandler } from './createDeliverHandler.ts';
 import { createObservability } from './observability.ts';
 import { sqsClient } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';

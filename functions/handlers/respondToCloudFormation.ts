@@ -3,6 +3,8 @@ import type { HandlerLogger } from './observability.ts';
 
 export interface CustomResourceResult {
   PhysicalResourceId: string;
+  /** What CloudFormation shows for the resource; `ok` when not given. */
+  Reason?: string;
   Data?: Record<string, string>;
 }
 

@@ -11,9 +11,11 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { loadMigrations, type MigrationFile } from '../../functions/adapters/pg/migrate.ts';
-import { handler, type MigrationProperties, migrate } from '../../infra/migrate/handler.ts';
-import { atLeast, PG_CRON_HISTORY, PG_CRON_SWEEP } from '../../infra/migrate/pgCron.ts';
+import { PG_CRON_HISTORY, PG_CRON_SWEEP } from '../../functions/adapters/aws/migrations/constants.ts';
+import { atLeast } from '../../functions/adapters/aws/migrations/pgCron.ts';
+import { loadMigrations, type MigrationFile } from '../../functions/adapters/sql/loadMigrations.ts';
+import type { MigrationProperties } from '../../functions/handlers/createMigrateHandler.ts';
+import { handler, migrate } from '../../functions/handlers/migrate.ts';
 
 const MIGRATIONS = path.resolve(import.meta.dirname, '../../sql/migrations');
 const rds = mockClient(RDSDataClient);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMigrations } from '../../functions/adapters/pg/migrate.ts';
-import { splitStatements } from '../../infra/migrate/splitStatements.ts';
+import { loadMigrations } from '../../functions/adapters/sql/loadMigrations.ts';
+import { splitStatements } from '../../functions/adapters/sql/splitStatements.ts';
 import { synth } from './support.ts';
 
 const MIGRATIONS = path.resolve(import.meta.dirname, '../../sql/migrations');

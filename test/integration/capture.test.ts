@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../functions/adapters/pg/Database.ts';
-import { applyMigrations, loadMigrations } from '../../functions/adapters/pg/migrate.ts';
+import { applyMigrations } from '../../functions/adapters/pg/migrate.ts';
+import { loadMigrations } from '../../functions/adapters/sql/loadMigrations.ts';
 import { MIGRATIONS_DIR } from '../../functions/local/createLocalRuntime.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 

@@ -5,7 +5,7 @@ import {
   FAILED_EVENTS_SQL,
   type FailedEventRow,
   failedEventsPage,
-} from '../pg/PgFailedEvents.ts';
+} from '../sql/failedEventsQuery.ts';
 import { toAwsError } from './errors.ts';
 
 /** The failed-events view over the RDS Data API: the same SQL as PgFailedEvents, named parameters. */

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-rds-data';
 import type { OutboxEvent } from '../../core/events/OutboxEvent.ts';
 import type { NewOutboxEvent, OutboxSource, OutboxWriter, PublishOutcome } from '../../ports/OutboxSource.ts';
+import { OUTBOX_SQL } from '../sql/outboxSql.ts';
 import { AwsAdapterError, toAwsError } from './errors.ts';
 
 export interface RdsDataOutboxSourceOptions {
@@ -52,8 +53,8 @@ export function bodyFetchCost(bodyBytes: number): number {
 
 /**
  * The outbox over the RDS Data API, so the relay Lambda needs no VPC or connection pool. Same SQL
- * as PgOutboxSource (claim with FOR UPDATE SKIP LOCKED inside a transaction that stays open while
- * publishing); the Data API threads the transaction by id across calls.
+ * as PgOutboxSource (`sql/outboxSql.ts`: claim with FOR UPDATE SKIP LOCKED inside a transaction
+ * that stays open while publishing); the Data API threads the transaction by id across calls.
  */
 export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
   private readonly maxFetchBytes: number;
@@ -80,13 +81,11 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
     try {
       // Bodies are not selected here: the claim stays small however big the events are.
       const rows = await this.query<ClaimRow>(
-        `select id::text as id, tenant_id, event_type, to_json(occurred_at) #>> '{}' as occurred_at,
-                target_endpoint_id, octet_length(body) as body_bytes
-           from rowhook.outbox
-          where published_at is null
-          order by id
-          limit :limit
-          for update skip locked`,
+        OUTBOX_SQL.claimUnpublished({
+          columns: `id::text as id, tenant_id, event_type, to_json(occurred_at) #>> '{}' as occurred_at,
+                    target_endpoint_id, octet_length(body) as body_bytes`,
+          limit: ':limit',
+        }),
         [{ name: 'limit', value: { longValue: limit } }],
         transactionId,
       );
@@ -106,10 +105,7 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
       const outcome = events.length > 0 ? await publish(events) : { rejected: [] };
       for (const rejected of outcome.rejected) reasons.set(rejected.eventId, rejected.reason);
       await this.query(
-        `update rowhook.outbox o
-            set published_at = now(), publish_error = r.reason
-           from json_to_recordset(cast(:rows as json)) as r(id uuid, reason text)
-          where o.id = r.id`,
+        OUTBOX_SQL.markPublished('json_to_recordset(cast(:rows as json)) as r(id uuid, reason text)'),
         [
           {
             name: 'rows',
@@ -134,7 +130,12 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
   async append(event: NewOutboxEvent): Promise<string> {
     const [row] = await this.query<{ id: string }>(
       // append_event also queues the commit-time nudge, so Aurora wakes the relay for test events.
-      'select rowhook.append_event(:tenantId, :type, :body, :targetEndpointId)::text as id',
+      OUTBOX_SQL.appendEvent({
+        tenantId: ':tenantId',
+        type: ':type',
+        body: ':body',
+        targetEndpointId: ':targetEndpointId',
+      }),
       [
         { name: 'tenantId', value: { stringValue: event.tenantId } },
         { name: 'type', value: { stringValue: event.type } },

@@ -6,7 +6,7 @@ import type {
   DeadLetters,
 } from '../../ports/DeadLetters.ts';
 import type { Page } from '../../ports/SubscriptionStore.ts';
-import { cursorTimestamp, decodeCursor, encodeCursor } from './cursor.ts';
+import { cursorTimestamp, decodeCursor, encodeCursor } from '../sql/cursor.ts';
 import type { Database } from './Database.ts';
 import { DELIVERY_WAKEUP_CHANNEL } from './PgDeliveryQueue.ts';
 

@@ -6,9 +6,9 @@ import type {
   EndpointHealth,
 } from '../../ports/DeliveryLog.ts';
 import type { Page } from '../../ports/SubscriptionStore.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor } from '../sql/cursor.ts';
+import { InvalidCursorError } from '../sql/errors.ts';
 import type { Database } from './Database.ts';
-import { InvalidCursorError } from './errors.ts';
 import { storableText } from './storableText.ts';
 
 interface AttemptRow {

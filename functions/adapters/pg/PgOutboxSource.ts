@@ -1,5 +1,6 @@
 import type { OutboxEvent } from '../../core/events/OutboxEvent.ts';
 import type { NewOutboxEvent, OutboxSource, OutboxWriter, PublishOutcome } from '../../ports/OutboxSource.ts';
+import { OUTBOX_SQL } from '../sql/outboxSql.ts';
 import type { Database } from './Database.ts';
 
 interface OutboxRow {
@@ -22,30 +23,26 @@ export class PgOutboxSource implements OutboxSource, OutboxWriter {
     // inserts join this transaction), so publishing and marking commit or roll back together.
     return this.db.transaction(async () => {
       const rows = await this.db.query<OutboxRow>(
-        `select id, tenant_id, event_type, body, occurred_at, target_endpoint_id
-           from rowhook.outbox
-          where published_at is null
-          order by id
-          limit $1
-          for update skip locked`,
+        OUTBOX_SQL.claimUnpublished({
+          columns: 'id, tenant_id, event_type, body, occurred_at, target_endpoint_id',
+          limit: '$1',
+        }),
         [limit],
       );
       if (rows.length === 0) return 0;
       const outcome = await publish(rows.map(toEvent));
       const reasons = new Map(outcome.rejected.map((r) => [r.eventId, r.reason]));
-      await this.db.query(
-        `update rowhook.outbox o
-            set published_at = now(), publish_error = r.reason
-           from unnest($1::uuid[], $2::text[]) as r(id, reason)
-          where o.id = r.id`,
-        [rows.map((r) => r.id), rows.map((r) => reasons.get(r.id) ?? null)],
-      );
+      await this.db.query(OUTBOX_SQL.markPublished('unnest($1::uuid[], $2::text[]) as r(id, reason)'), [
+        rows.map((r) => r.id),
+        rows.map((r) => reasons.get(r.id) ?? null),
+      ]);
       return rows.length;
     });
   }
 
   async append(event: NewOutboxEvent): Promise<string> {
-    const [row] = await this.db.query<{ id: string }>('select rowhook.append_event($1, $2, $3, $4) as id', [
+    const sql = OUTBOX_SQL.appendEvent({ tenantId: '$1', type: '$2', body: '$3', targetEndpointId: '$4' });
+    const [row] = await this.db.query<{ id: string }>(sql, [
       event.tenantId,
       event.type,
       event.body,

@@ -10,7 +10,7 @@ import {
   type Tenant,
 } from '../../core/subscriptions/Endpoint.ts';
 import type { EndpointPatch, NewEndpoint, Page, SubscriptionStore } from '../../ports/SubscriptionStore.ts';
-import { cursorTimestamp, decodeCursor, encodeCursor } from './cursor.ts';
+import { cursorTimestamp, decodeCursor, encodeCursor } from '../sql/cursor.ts';
 import type { Database } from './Database.ts';
 import { TenantExistsError } from './errors.ts';
 

@@ -13,10 +13,6 @@ export class StoreUnavailableError extends StoreError {
   }
 }
 
-export class MigrationError extends StoreError {
-  override readonly code = 'migration_failed';
-}
-
 // SQLSTATE classes that mean "try again later": connection exceptions, operator intervention
 // (shutdown, crash recovery), insufficient resources, and serialization/deadlock failures.
 const RETRYABLE_SQLSTATE_PREFIXES = ['08', '57', '53', '40'] as const;
@@ -37,11 +33,6 @@ export function toStoreError(error: unknown, doing: string): StoreError {
   if (retryable)
     return new StoreUnavailableError(`PostgreSQL unavailable while ${doing}: ${message}`, { cause: error });
   return new StoreError(`PostgreSQL error while ${doing}: ${message}`, { cause: error });
-}
-
-/** A pagination cursor that this store did not issue (or that was edited). */
-export class InvalidCursorError extends StoreError {
-  override readonly code = 'invalid_cursor';
 }
 
 export class TenantExistsError extends StoreError {

@@ -1,35 +1,10 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MIGRATIONS } from '../sql/constants.ts';
+import { MigrationError } from '../sql/errors.ts';
+import { loadMigrations } from '../sql/loadMigrations.ts';
+import { MIGRATIONS_SQL } from '../sql/migrationsSql.ts';
 import type { Database } from './Database.ts';
-import { MigrationError, toStoreError } from './errors.ts';
-
-// Arbitrary but fixed: every Rowhook process migrating the same database serializes on it.
-const MIGRATION_LOCK_KEY = 7262010;
-const FILE_PATTERN = /^(\d{4})_[a-z0-9_]+\.sql$/;
-
-export interface MigrationFile {
-  version: number;
-  name: string;
-  sql: string;
-  checksum: string;
-}
-
-export async function loadMigrations(directory: string): Promise<MigrationFile[]> {
-  const names = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
-  const files: MigrationFile[] = [];
-  for (const name of names) {
-    const match = FILE_PATTERN.exec(name);
-    if (!match?.[1])
-      throw new MigrationError(`Migration file name "${name}" must look like 0001_some_name.sql`);
-    const version = Number(match[1]);
-    if (files.some((f) => f.version === version))
-      throw new MigrationError(`Two migrations share version ${version}`);
-    const sql = await readFile(path.join(directory, name), 'utf8');
-    files.push({ version, name, sql, checksum: createHash('sha256').update(sql).digest('hex') });
-  }
-  return files;
-}
+import { toStoreError } from './errors.ts';
 
 /**
  * Applies the migrations not yet recorded in `<table>`, in order, each in its own transaction,
@@ -39,7 +14,7 @@ export async function loadMigrations(directory: string): Promise<MigrationFile[]
 export async function applyMigrations(
   db: Database,
   directory: string,
-  table = 'rowhook.schema_migrations',
+  table: string = MIGRATIONS.table,
 ): Promise<string[]> {
   const migrations = await loadMigrations(directory);
   const client = await db.pool.connect().catch((error: unknown) => {
@@ -47,17 +22,14 @@ export async function applyMigrations(
   });
   const applied: string[] = [];
   try {
-    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query('select pg_advisory_lock($1)', [MIGRATIONS.lockKey]);
     const schema = table.includes('.') ? table.split('.')[0] : 'public';
     await client.query(`create schema if not exists ${schema}`);
-    await client.query(
-      `create table if not exists ${table} (version integer primary key, name text not null,
-         checksum text not null, applied_at timestamptz not null default now())`,
-    );
+    await client.query(MIGRATIONS_SQL.createTable(table));
     const done = new Map(
-      (
-        await client.query<{ version: number; checksum: string }>(`select version, checksum from ${table}`)
-      ).rows.map((r) => [r.version, r.checksum]),
+      (await client.query<{ version: number; checksum: string }>(MIGRATIONS_SQL.applied(table))).rows.map(
+        (r) => [r.version, r.checksum],
+      ),
     );
     for (const migration of migrations) {
       const appliedChecksum = done.get(migration.version);
@@ -75,7 +47,7 @@ export async function applyMigrations(
       try {
         await client.query('begin');
         await client.query(migration.sql);
-        await client.query(`insert into ${table} (version, name, checksum) values ($1, $2, $3)`, [
+        await client.query(MIGRATIONS_SQL.record(table, { version: '$1', name: '$2', checksum: '$3' }), [
           migration.version,
           migration.name,
           migration.checksum,
@@ -90,7 +62,7 @@ export async function applyMigrations(
       }
     }
   } finally {
-    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await client.query('select pg_advisory_unlock($1)', [MIGRATIONS.lockKey]).catch(() => {});
     client.release();
   }
   return applied;

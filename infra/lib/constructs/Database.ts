@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { PG_CRON_SWEEP } from '../../migrate/pgCron.ts';
+import { PG_CRON_SWEEP } from '../../../functions/adapters/aws/migrations/constants.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { nodeFunction } from './nodeFunction.ts';
 
@@ -29,7 +29,7 @@ export const DATABASE_NAME = 'rowhook';
  * PostgreSQL's default value of `shared_preload_libraries`, kept so Performance Insights and
  * `pg_stat_statements` keep working. `cron.database_name` makes `rowhook` the database whose
  * `cron.job` table the pg_cron worker reads, so the migration custom resource can create the
- * extension and schedule `rowhook-sweep` there (see infra/migrate/pgCron.ts).
+ * extension and schedule `rowhook-sweep` there (see functions/adapters/aws/migrations/pgCron.ts).
  */
 export const CLUSTER_PARAMETERS: Readonly<Record<string, string>> = {
   shared_preload_libraries: 'pg_stat_statements,pg_cron',
@@ -172,7 +172,8 @@ export class Database extends Construct {
 
   /**
    * Applies the numbered migrations over the Data API, points the nudge at `relay`, then schedules
-   * the pg_cron sweep nudge where the engine allows it (best effort; see infra/migrate/pgCron.ts).
+   * the pg_cron sweep nudge where the engine allows it (best effort; see
+   * functions/adapters/aws/migrations/pgCron.ts).
    */
   addMigrations(relay: lambda.IFunction, logRetention: logs.RetentionDays): CustomResource {
     const files = readdirSync(this.migrationsDir)
@@ -184,7 +185,7 @@ export class Database extends Construct {
     });
     const migrationsDir = this.migrationsDir;
     const fn = nodeFunction(this, 'Migrate', {
-      entry: path.join(REPO_ROOT, 'infra', 'migrate', 'handler.ts'),
+      entry: path.join(REPO_ROOT, 'functions', 'handlers', 'migrate.ts'),
       serviceName: 'rowhook-migrate',
       description: 'Applies sql/migrations to Aurora over the Data API (CloudFormation custom resource)',
       timeout: Duration.minutes(10),

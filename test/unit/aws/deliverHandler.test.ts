@@ -1,8 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DeliveryMessage, deliveryIdFor } from '../../../functions/adapters/aws/DeliveryMessage.ts';
@@ -11,11 +9,11 @@ import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts
 import {
   createDeliverHandler,
   type DeliverDependencies,
-  sqsRejectedMessageSink,
 } from '../../../functions/handlers/createDeliverHandler.ts';
 import type { AttemptRecord } from '../../../functions/ports/DeliveryLog.ts';
 import type { Settlement } from '../../../functions/ports/DeliveryQueue.ts';
 import { deliverTestDependencies } from './deliverTestDependencies.ts';
+import { sqsRecord } from './sqsRecord.ts';
 
 const SECRET = generateSecret();
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -75,20 +73,6 @@ function message(overrides: Partial<DeliveryMessage> = {}): DeliveryMessage {
   };
 }
 
-function record(messageId: string, body: string | object): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {} as SQSRecord['attributes'],
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:1:deliveries',
-    awsRegion: 'eu-west-1',
-  };
-}
-
 const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 function harness(endpoints: Endpoint[] = [endpoint('ep_1')]) {
@@ -121,7 +105,7 @@ beforeEach(() => {
 describe('deliver handler', () => {
   it('signs and sends the exact body, records the attempt and settles as delivered', async () => {
     const { handler, settled, attempts, deps } = harness();
-    const result = await handler(sqsEvent(record('m1', message())));
+    const result = await handler(sqsEvent(sqsRecord('m1', message())));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(received).toHaveLength(1);
     const [request] = received;
@@ -149,7 +133,7 @@ describe('deliver handler', () => {
   it('settles a failed attempt as a retry with the schedule delay', async () => {
     answer = 503;
     const { handler, settled } = harness();
-    const result = await handler(sqsEvent(record('m1', message({ attempt: 2 }))));
+    const result = await handler(sqsEvent(sqsRecord('m1', message({ attempt: 2 }))));
     expect(result.batchItemFailures).toEqual([]);
     expect(settled).toEqual([expect.objectContaining({ kind: 'retry', delayMs: 5 * 60_000, status: 503 })]);
   });
@@ -157,14 +141,14 @@ describe('deliver handler', () => {
   it('dead-letters when the schedule is spent', async () => {
     answer = 500;
     const { handler, settled } = harness();
-    await handler(sqsEvent(record('m1', message({ attempt: 3 }))));
+    await handler(sqsEvent(sqsRecord('m1', message({ attempt: 3 }))));
     expect(settled).toEqual([expect.objectContaining({ kind: 'dead', status: 500 })]);
   });
 
   it('re-delays a message that is not yet due without sending anything', async () => {
     const { handler, deps } = harness();
     const due = message({ attempt: 2, dueAt: NOW.getTime() + 3_600_000 });
-    expect(await handler(sqsEvent(record('m1', due)))).toEqual({ batchItemFailures: [] });
+    expect(await handler(sqsEvent(sqsRecord('m1', due)))).toEqual({ batchItemFailures: [] });
     expect(deps.settler.redelay).toHaveBeenCalledWith(due);
     expect(received).toHaveLength(0);
   });
@@ -180,14 +164,14 @@ describe('deliver handler', () => {
         headers: { 'webhook-id': 'x', 'webhook-timestamp': '1', 'webhook-signature': 'v1,old' },
       }),
     };
-    await handler(sqsEvent(record('m1', dlqBody)));
+    await handler(sqsEvent(sqsRecord('m1', dlqBody)));
     expect(received[0]?.headers['webhook-timestamp']).toBe(String(NOW.getTime() / 1000));
     expect(settled[0]?.delivery.attempt).toBe(2);
   });
 
   it('discards deliveries to a deleted endpoint without an attempt', async () => {
     const { handler, settled, attempts } = harness([]);
-    await handler(sqsEvent(record('m1', message())));
+    await handler(sqsEvent(sqsRecord('m1', message())));
     expect(received).toHaveLength(0);
     expect(attempts).toHaveLength(0);
     expect(settled).toEqual([expect.objectContaining({ kind: 'discarded' })]);
@@ -201,9 +185,9 @@ describe('deliver handler', () => {
     });
     const result = await handler(
       sqsEvent(
-        record('good', message()),
-        record('bad-json', 'not json'),
-        record('bad-settle', message({ endpointId: 'ep_2' })),
+        sqsRecord('good', message()),
+        sqsRecord('bad-json', 'not json'),
+        sqsRecord('bad-settle', message({ endpointId: 'ep_2' })),
       ),
     );
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['bad-settle']);
@@ -212,7 +196,9 @@ describe('deliver handler', () => {
 
   it('dead-letters a malformed message at once instead of reporting it for retries', async () => {
     const { handler, deps } = harness();
-    const result = await handler(sqsEvent(record('bad-json', 'not json'), record('bad-shape', { x: 1 })));
+    const result = await handler(
+      sqsEvent(sqsRecord('bad-json', 'not json'), sqsRecord('bad-shape', { x: 1 })),
+    );
     expect(result).toEqual({ batchItemFailures: [] });
     expect(deps.rejectMessage).toHaveBeenCalledTimes(2);
     expect(deps.rejectMessage).toHaveBeenCalledWith(
@@ -226,7 +212,7 @@ describe('deliver handler', () => {
   it('reports a malformed message when dead-lettering it fails', async () => {
     const { handler, deps } = harness();
     vi.mocked(deps.rejectMessage ?? vi.fn()).mockRejectedValue(new Error('sqs down'));
-    const result = await handler(sqsEvent(record('bad-json', 'not json'), record('good', message())));
+    const result = await handler(sqsEvent(sqsRecord('bad-json', 'not json'), sqsRecord('good', message())));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-json' }]);
     expect(received).toHaveLength(1);
   });
@@ -234,7 +220,7 @@ describe('deliver handler', () => {
   it('reports a malformed message when no dead-letter sink is wired', async () => {
     const { deps } = harness();
     const handler = createDeliverHandler({ ...deps, rejectMessage: undefined });
-    const result = await handler(sqsEvent(record('bad-json', 'not json')));
+    const result = await handler(sqsEvent(sqsRecord('bad-json', 'not json')));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-json' }]);
   });
 
@@ -242,7 +228,7 @@ describe('deliver handler', () => {
     const { handler, deps } = harness();
     vi.mocked(deps.settler.redelay).mockRejectedValue(new Error('sqs down'));
     const due = message({ attempt: 2, dueAt: NOW.getTime() + 3_600_000 });
-    const result = await handler(sqsEvent(record('m1', due)));
+    const result = await handler(sqsEvent(sqsRecord('m1', due)));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
     expect(deps.rejectMessage).not.toHaveBeenCalled();
   });
@@ -251,7 +237,7 @@ describe('deliver handler', () => {
     const { handler, deps } = harness();
     vi.mocked(deps.subscriptions.getEndpointsByIds).mockRejectedValue(new Error('dynamo down'));
     const result = await handler(
-      sqsEvent(record('a', message()), record('b', message({ endpointId: 'ep_x' }))),
+      sqsEvent(sqsRecord('a', message()), sqsRecord('b', message({ endpointId: 'ep_x' }))),
     );
     expect(result.batchItemFailures).toHaveLength(2);
   });
@@ -259,38 +245,12 @@ describe('deliver handler', () => {
   it('disables an endpoint whose receiver answered 410 Gone', async () => {
     answer = 410;
     const { handler, deps, settled } = harness();
-    await handler(sqsEvent(record('m1', message())));
+    await handler(sqsEvent(sqsRecord('m1', message())));
     expect(deps.subscriptions.disableEndpoint).toHaveBeenCalledWith(
       'acme',
       'ep_1',
       expect.stringContaining('410'),
     );
     expect(settled[0]?.kind).toBe('dead');
-  });
-});
-
-describe('sqsRejectedMessageSink', () => {
-  const sqs = mockClient(SQSClient);
-  beforeEach(() => sqs.reset());
-
-  it('forwards the raw body to the dead-letter queue with the reason as ERROR_MESSAGE', async () => {
-    sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
-    const sink = sqsRejectedMessageSink(new SQSClient({}), 'https://sqs/dlq');
-    await sink(record('bad', 'not json'), 'malformed delivery message: body is not JSON');
-    const [call] = sqs.commandCalls(SendMessageCommand);
-    expect(call?.args[0].input).toMatchObject({
-      QueueUrl: 'https://sqs/dlq',
-      MessageBody: 'not json',
-      MessageAttributes: {
-        ERROR_MESSAGE: { DataType: 'String', StringValue: 'malformed delivery message: body is not JSON' },
-        SOURCE_MESSAGE_ID: { DataType: 'String', StringValue: 'bad' },
-      },
-    });
-  });
-
-  it('throws when the send fails, so the handler reports the record', async () => {
-    sqs.on(SendMessageCommand).rejects(new Error('throttled'));
-    const sink = sqsRejectedMessageSink(new SQSClient({}), 'https://sqs/dlq');
-    await expect(sink(record('bad', 'x'), 'malformed')).rejects.toThrow(/dead-lettering/);
   });
 });

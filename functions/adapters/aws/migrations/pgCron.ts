@@ -1,4 +1,5 @@
 import type { Field, SqlParameter } from '@aws-sdk/client-rds-data';
+import { PG_CRON_HISTORY, PG_CRON_MIN_VERSION, PG_CRON_SWEEP } from './constants.ts';
 
 /**
  * The in-database sweeper: a pg_cron job that nudges the relay every few seconds while the outbox
@@ -10,28 +11,6 @@ import type { Field, SqlParameter } from '@aws-sdk/client-rds-data';
  * engine without it) or is older than 1.5 (no second-granularity schedules), this logs why and
  * returns; the Scheduler sweeper keeps delivering.
  */
-
-export const PG_CRON_SWEEP = {
-  job: 'rowhook-sweep',
-  schedule: '10 seconds',
-  /**
-   * `send_nudge()` is SECURITY DEFINER, takes a try-lock, wakes the relay at most once per nudge
-   * interval and swallows invoke errors. The `exists` guard (an index-only probe of the partial
-   * `outbox_unpublished` index) keeps an idle stage from invoking the relay 8,640 times a day.
-   */
-  command:
-    'select rowhook.send_nudge() where exists (select 1 from rowhook.outbox where published_at is null)',
-} as const;
-
-/** pg_cron keeps one `cron.job_run_details` row per run (8,640 a day at 10 s): keep a day of them. */
-export const PG_CRON_HISTORY = {
-  job: 'rowhook-sweep-history',
-  schedule: '17 * * * *',
-  command: `delete from cron.job_run_details where end_time < now() - interval '1 day' and jobid in (select jobid from cron.job where jobname in ('${PG_CRON_SWEEP.job}', 'rowhook-sweep-history'))`,
-} as const;
-
-/** The first pg_cron release that accepts `'[1-59] seconds'` schedules. */
-export const PG_CRON_MIN_VERSION: readonly [number, number] = [1, 5];
 
 export interface SqlRunner {
   run(sql: string, parameters?: SqlParameter[]): Promise<Field[][]>;
