@@ -184,7 +184,15 @@ export class DeliveryWorker {
     try {
       do {
         this.claimAgain = false;
-        const free = this.options.concurrency - this.inFlight - this.held();
+        // Room for what is due in the queue even while the relay keeps memory busy (else retries
+        // and redrives would wait for a burst to end), within the hold limit.
+        const free = Math.min(
+          this.options.holdLimit - this.held(),
+          Math.max(
+            this.options.concurrency - this.inFlight - this.held(),
+            Math.ceil(this.options.concurrency / 4),
+          ),
+        );
         if (free <= 0) break;
         const claimed = await this.deps.queue.claim(free, this.options.leaseMs);
         this.queueMayHaveMore = claimed.length > 0;
@@ -238,6 +246,8 @@ export class DeliveryWorker {
 
   /** Starts attempts while there are free slots and deliveries their endpoints may take now. */
   private dispatch(): void {
+    // Once stopping, nothing new starts: what is held goes back to the queue (see stop).
+    if (!this.running) return;
     const now = this.deps.now().getTime();
     const late: ClaimedDelivery[] = [];
     while (this.inFlight < this.options.concurrency) {
