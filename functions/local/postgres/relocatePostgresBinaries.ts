@@ -34,7 +34,7 @@ export async function relocatePostgresBinaries(source: string, parent: string): 
   await removeAbandonedCopies(parent, name);
   const partial = await mkdtemp(path.join(parent, `${name}.partial-`));
   try {
-    await copyTree(source, partial);
+    await copyTree(source, partial, source);
     await chmod(partial, 0o755);
     await rename(partial, target);
     return target;
@@ -87,26 +87,30 @@ async function removeAbandonedCopies(parent: string, name: string): Promise<void
   }
 }
 
-async function copyTree(from: string, to: string): Promise<void> {
+async function copyTree(from: string, to: string, root: string): Promise<void> {
   for (const entry of await readdir(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);
     const target = path.join(to, entry.name);
     if (entry.isDirectory()) {
       await mkdir(target);
       await chmod(target, 0o755);
-      await copyTree(source, target);
+      await copyTree(source, target, root);
     } else if (entry.isSymbolicLink()) {
-      await symlink(await relativeLink(source, from), target);
+      await symlink(await copiedLink(source, root), target);
     } else if (entry.isFile()) {
       await copyFileOrLink(source, target, await lstat(source));
     }
   }
 }
 
-/** The symlinks between libraries are relative; an absolute one into the tree is made relative. */
-async function relativeLink(link: string, folder: string): Promise<string> {
+/**
+ * The symlinks between libraries are relative, and stay so; an absolute one into the tree is made
+ * relative, or the copy would lead back into the folder the `postgres` user cannot enter.
+ */
+async function copiedLink(link: string, root: string): Promise<string> {
   const destination = await readlink(link);
-  return path.isAbsolute(destination) ? path.relative(folder, destination) : destination;
+  const inside = path.isAbsolute(destination) && !path.relative(root, destination).startsWith('..');
+  return inside ? path.relative(path.dirname(link), destination) : destination;
 }
 
 async function copyFileOrLink(source: string, target: string, info: Stats): Promise<void> {

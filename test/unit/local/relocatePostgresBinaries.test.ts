@@ -45,6 +45,7 @@ async function fakeInstall(name: string, version = '9.8.7'): Promise<string> {
   await symlink('libpq.so.5.18', path.join(native, 'lib', 'libpq.so.5'));
   await symlink(path.join(native, 'lib', 'libpq.so.5.18'), path.join(native, 'lib', 'libpq.so'));
   await writeFile(path.join(native, 'share', 'postgres.bki'), 'catalog');
+  await symlink('/usr/share/zoneinfo', path.join(native, 'share', 'timezone'));
   // Explicit modes: the ones writeFile asks for are cut by the umask.
   await chmod(path.join(native, 'bin', 'postgres'), 0o755);
   await chmod(path.join(native, 'bin', 'initdb'), 0o700);
@@ -72,10 +73,11 @@ describe('relocatePostgresBinaries', () => {
     expect(await mode(path.join(source, 'share', 'postgres.bki'))).toBe(0o666);
     expect(await readFile(path.join(copy, 'bin', 'initdb'), 'utf8')).toBe('#!/bin/sh\necho initdb\n');
     expect(await readFile(path.join(copy, 'share', 'postgres.bki'), 'utf8')).toBe('catalog');
-    // Library links stay links, relative to the copy (an absolute one would lead back into the checkout).
+    // Links stay links; one into the tree leads into the copy, not back into the checkout.
     expect(await readlink(path.join(copy, 'lib', 'libpq.so.5'))).toBe('libpq.so.5.18');
     expect(await readlink(path.join(copy, 'lib', 'libpq.so'))).toBe('libpq.so.5.18');
     expect(await readFile(path.join(copy, 'lib', 'libpq.so'), 'utf8')).toBe('library');
+    expect(await readlink(path.join(copy, 'share', 'timezone'))).toBe('/usr/share/zoneinfo');
     expect(await readdir(parent)).toEqual([path.basename(copy)]);
   });
 
