@@ -272,7 +272,12 @@ async function main(): Promise<void> {
   const clone = path.join(work, 'rowhook');
   cloneFolder = clone;
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-  if (execFileSync('git', ['status', '--porcelain'], { cwd: REPO, encoding: 'utf8' }).trim())
+  if (
+    execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    }).trim()
+  )
     step('note: uncommitted changes are not part of the clone; it checks commit HEAD');
   await run('git', ['clone', '--quiet', REPO, clone], work, 60_000);
   await run('git', ['checkout', '--quiet', commit], clone, 30_000);
