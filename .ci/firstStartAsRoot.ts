@@ -5,15 +5,12 @@
 // Run from the repository: `npx tsx .ci/firstStartAsRoot.ts`.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, realpath, rm } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { Webhook } from 'standardwebhooks';
+import { CheckFailed, check, freePort, isAlive, startReceiver, waitFor } from './firstStartSupport.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOTAL_TIMEOUT_MS = 180_000;
@@ -22,24 +19,6 @@ const began = Date.now();
 
 const step = (message: string) =>
   process.stdout.write(`[first-start ${((Date.now() - began) / 1000).toFixed(1)}s] ${message}\n`);
-
-class CheckFailed extends Error {}
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new CheckFailed(message);
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch((error: unknown) => {
-      if (error instanceof CheckFailed) throw error;
-      return undefined; // not up yet
-    });
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new CheckFailed(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Runs a command to completion in its own process group, which the clean-up ends if it hangs. */
 async function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
@@ -70,67 +49,6 @@ function ownEnv(): NodeJS.ProcessEnv {
   for (const [name, value] of Object.entries(process.env))
     if (name !== 'DATABASE_URL' && !name.startsWith('ROWHOOK_')) env[name] = value;
   return env;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie has finished: it only waits for whoever adopted it (init, after a SIGKILLed parent) to reap it.
-  const stat = (() => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return '';
-    }
-  })();
-  return !/^\d+ \(.*\) Z/.test(stat);
-}
-
-/** Webhooks received, with whether their Standard Webhooks signature checked out. */
-interface Received {
-  id: number;
-  valid: boolean;
-}
-
-async function startReceiver() {
-  const received: Received[] = [];
-  let verifier: Webhook | undefined;
-  const server = createHttpServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      let valid = false;
-      try {
-        verifier?.verify(body, request.headers as Record<string, string>);
-        valid = verifier !== undefined;
-      } catch {}
-      received.push({ id: Number((JSON.parse(body) as { data?: { id?: unknown } }).data?.id), valid });
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/webhooks`,
-    received,
-    useSecret: (secret: string) => {
-      verifier = new Webhook(secret);
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 interface Started {
