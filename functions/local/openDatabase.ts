@@ -2,11 +2,9 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import {
-  type EmbeddedPostgresHandle,
-  isReachableByPostgresUser,
-  startEmbeddedPostgres,
-} from './startEmbeddedPostgres.ts';
+import { isReachableByPostgresUser } from './postgres/isReachableByPostgresUser.ts';
+import { scratchFolders } from './postgres/scratchFolders.ts';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './startEmbeddedPostgres.ts';
 
 const EMBEDDED_DATABASE = 'rowhook';
 
@@ -41,11 +39,16 @@ export async function openDatabase(options: {
 
 /**
  * `<dataDir>/pgdata`, unless running as root from a folder the `postgres` user cannot reach (a
- * checkout in root's 0700 home): then a per-project folder under the OS temp dir.
+ * checkout in root's 0700 home): then a per-project folder under the OS temp dir (or the first
+ * other scratch folder that user can reach, when TMPDIR is private too).
  */
 async function clusterDir(dataDir: string): Promise<string> {
   const preferred = path.join(dataDir, 'pgdata');
   if (await isReachableByPostgresUser(path.dirname(dataDir))) return preferred;
   const project = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  for (const folder of scratchFolders()) {
+    if (await isReachableByPostgresUser(folder)) return path.join(folder, `rowhook-${project}`, 'pgdata');
+  }
+  // None reachable: startEmbeddedPostgres explains, naming ROWHOOK_DATA_DIR.
   return path.join(tmpdir(), `rowhook-${project}`, 'pgdata');
 }

