@@ -6,21 +6,24 @@ import { Webhook } from 'standardwebhooks';
 //   /e/<group>/<name>  deliveries for a registered endpoint (secret set through /_control/secrets)
 //   /ceiling           a fixed-secret target for the ceiling measurement (autocannon, raw undici)
 //   /blackhole/...     never answers: the client's timeout is the only way out
-//   /_control/*        secrets, reset, stats for the orchestrator
+//   /_control/*        secrets, reset, stats, arrivals for the orchestrator
+// Each verified delivery is recorded by the row it carries (the body's data.id) with its arrival
+// time, so the orchestrator can join it to the writer's commit time of that row and see exactly
+// which offered rows never arrived.
 
-interface Arrival {
-  group: string;
-  latencyMs: number | null;
+interface GroupArrivals {
+  ids: string[];
+  at: number[];
 }
 
 const verifiers = new Map<string, Webhook>();
 const ceilingVerifier = new Webhook(process.env.BENCH_CEILING_SECRET ?? '');
-let seen = new Set<string>();
-let arrivals: Arrival[] = [];
+let seenMessages = new Set<string>();
+let seenRows = new Set<string>();
+let groups = new Map<string, GroupArrivals>();
+let unique = 0;
 let duplicates = 0;
 let badSignatures = 0;
-let firstAt = 0;
-let lastAt = 0;
 let ceilingCount = 0;
 const parked = new Set<ServerResponse>();
 
@@ -41,56 +44,85 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   };
 }
 
-function sentAtOf(body: string): number | null {
-  // data.sent_at is the row's clock_timestamp() at INSERT: the commit is a few µs later.
-  const match = /"sent_at":\s*"([^"]+)"/.exec(body);
-  return match?.[1] ? Date.parse(match[1]) : null;
+/** The captured row's primary key (Rowhook's and the baseline's bodies both carry the row as data). */
+function rowIdOf(body: Buffer): string | null {
+  try {
+    const id = (JSON.parse(body.toString()) as { data?: { id?: unknown } }).data?.id;
+    return id === undefined || id === null ? null : String(id);
+  } catch {
+    return null;
+  }
 }
 
 function stats() {
-  const groups: Record<string, number[]> = {};
-  for (const arrival of arrivals) {
-    if (arrival.latencyMs === null) continue;
-    const group = groups[arrival.group] ?? [];
-    group.push(arrival.latencyMs);
-    groups[arrival.group] = group;
-  }
-  return {
-    unique: seen.size,
-    duplicates,
-    badSignatures,
-    firstAt,
-    lastAt,
-    ceilingCount,
-    latencies: groups,
-  };
+  const perGroup: Record<string, number> = {};
+  for (const [group, arrivals] of groups) perGroup[group] = arrivals.ids.length;
+  return { unique, duplicates, badSignatures, ceilingCount, groups: perGroup };
 }
 
-async function control(path: string, request: IncomingMessage, response: ServerResponse) {
-  if (path === '/_control/secrets') {
+function arrivalsOf(group: string | null): GroupArrivals {
+  if (group !== null) return groups.get(group) ?? { ids: [], at: [] };
+  const all: GroupArrivals = { ids: [], at: [] };
+  for (const arrivals of groups.values()) {
+    for (const id of arrivals.ids) all.ids.push(id);
+    for (const at of arrivals.at) all.at.push(at);
+  }
+  return all;
+}
+
+async function control(url: URL, request: IncomingMessage, response: ServerResponse) {
+  const json = (value: unknown) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  if (url.pathname === '/_control/secrets') {
     const secrets = JSON.parse((await readBody(request)).toString()) as Record<string, string>;
     for (const [endpointPath, secret] of Object.entries(secrets))
       verifiers.set(endpointPath, new Webhook(secret));
     response.writeHead(204).end();
-  } else if (path === '/_control/reset') {
-    seen = new Set();
-    arrivals = [];
+  } else if (url.pathname === '/_control/reset') {
+    seenMessages = new Set();
+    seenRows = new Set();
+    groups = new Map();
+    unique = 0;
     duplicates = 0;
     badSignatures = 0;
-    firstAt = 0;
-    lastAt = 0;
     ceilingCount = 0;
     response.writeHead(204).end();
-  } else if (path === '/_control/stats') {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats()));
+  } else if (url.pathname === '/_control/stats') {
+    json(stats());
+  } else if (url.pathname === '/_control/arrivals') {
+    json(arrivalsOf(url.searchParams.get('group')));
   } else {
     response.writeHead(404).end();
   }
 }
 
+function record(path: string, messageId: string, rowId: string | null, arrivedAt: number) {
+  // A second delivery of the same message, or of the same row under another message id, is a
+  // duplicate: every bench row matches exactly one endpoint.
+  const rowKey = rowId ?? `message:${messageId}`;
+  if (seenMessages.has(messageId) || seenRows.has(rowKey)) {
+    duplicates += 1;
+    return;
+  }
+  seenMessages.add(messageId);
+  seenRows.add(rowKey);
+  unique += 1;
+  const group = path.split('/')[2] ?? '';
+  let arrivals = groups.get(group);
+  if (!arrivals) {
+    arrivals = { ids: [], at: [] };
+    groups.set(group, arrivals);
+  }
+  arrivals.ids.push(rowKey);
+  arrivals.at.push(arrivedAt);
+}
+
 const server = createServer(async (request, response) => {
-  const path = request.url ?? '/';
-  if (path.startsWith('/_control/')) return control(path, request, response);
+  // Arrival is when the request reached the receiver, before its body is read and verified.
+  const arrivedAt = Date.now();
+  const url = new URL(request.url ?? '/', 'http://receiver');
+  const path = url.pathname;
+  if (path.startsWith('/_control/')) return control(url, request, response);
   if (path.startsWith('/blackhole')) {
     parked.add(response);
     response.on('close', () => parked.delete(response));
@@ -107,22 +139,14 @@ const server = createServer(async (request, response) => {
     response.writeHead(400).end();
     return;
   }
+  // The ceiling's requests are parsed as well, so it costs the receiver what a delivery does.
+  const rowId = rowIdOf(body);
   if (path === '/ceiling') {
     ceilingCount += 1;
     response.writeHead(204).end();
     return;
   }
-  const now = Date.now();
-  const id = String(request.headers['webhook-id']);
-  if (seen.has(id)) {
-    duplicates += 1;
-  } else {
-    seen.add(id);
-    if (firstAt === 0) firstAt = now;
-    lastAt = now;
-    const sentAt = sentAtOf(body.toString());
-    arrivals.push({ group: path.split('/')[2] ?? '', latencyMs: sentAt === null ? null : now - sentAt });
-  }
+  record(path, String(request.headers['webhook-id']), rowId, arrivedAt);
   response.writeHead(204).end();
 });
 server.keepAliveTimeout = 60_000;

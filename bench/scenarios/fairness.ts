@@ -1,108 +1,97 @@
-import type { BenchReceiver } from '../receiver/startBenchReceiver.ts';
+import { type BenchReceiver, waitForDeliveries } from '../receiver/startBenchReceiver.ts';
 import { createBenchTable, createTenants, spawnBenchRuntime } from '../support/benchRuntime.ts';
+import { joinArrivals } from '../support/completeness.ts';
+import type { DatabaseFactory } from '../support/freshDatabase.ts';
 import { summarize } from '../support/percentiles.ts';
-import { offerLoad } from '../support/writeRows.ts';
+import { offerLoad, type Written } from '../support/writeRows.ts';
 
 const TABLE = 'bench_fairness';
+const QUIET = 'fq0';
 
 export interface FairnessOptions {
+  /** Quiet tenant's rows per second; × seconds is its number of latency samples. */
   quietPerSecond: number;
   seconds: number;
 }
 
+type Neighbour = { prefix: 'ff' | 'fb'; blackhole: boolean; perSecond: number } | null;
+
 /**
- * 5. A quiet tenant's p99 alone; with another tenant flooding at 100× its rate; with a third
- * tenant's endpoint black-holed (never answers, so every attempt runs into the delivery timeout).
+ * A quiet tenant's latency alone, beside a tenant flooding at 100× its rate, and beside a tenant
+ * whose endpoint is black-holed (never answers: every attempt runs into the delivery timeout).
+ * Each phase has a runtime and database of its own, so a phase measures one neighbour only and no
+ * phase waits for the flood's backlog to drain.
  */
 export async function measureFairness(
-  databaseUrl: string,
+  databases: DatabaseFactory,
   receiver: BenchReceiver,
   options: FairnessOptions,
 ) {
-  const runtime = await spawnBenchRuntime(databaseUrl);
-  try {
-    const quiet = await createTenants(runtime.apiUrl, receiver.url, {
-      prefix: 'fq',
-      tenants: 1,
-      endpointsPerTenant: 1,
-    });
-    const flood = await createTenants(runtime.apiUrl, receiver.url, {
-      prefix: 'ff',
-      tenants: 1,
-      endpointsPerTenant: 1,
-    });
-    const hole = await createTenants(runtime.apiUrl, receiver.url, {
-      prefix: 'fb',
-      tenants: 1,
-      endpointsPerTenant: 1,
-      blackhole: true,
-    });
-    await receiver.setSecrets(Object.fromEntries([...quiet, ...flood].map((e) => [e.path, e.secret])));
-    await createBenchTable(databaseUrl, TABLE);
-    const quietTarget = { tenantId: 'fq0', buckets: 1 };
-
-    const deliveredTo = async (group: string, count: number, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
-      let stats = await receiver.stats();
-      while ((stats.latencies[group]?.length ?? 0) < count && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        stats = await receiver.stats();
-      }
-      return stats.latencies[group] ?? [];
-    };
-    const phase = async (noisy: Promise<number> | null) => {
+  const phase = async (name: string, neighbour: Neighbour) => {
+    const db = await databases(`bench_fairness_${name}`);
+    const runtime = await spawnBenchRuntime(db.url);
+    try {
+      const quiet = await createTenants(runtime.apiUrl, receiver.url, {
+        prefix: 'fq',
+        tenants: 1,
+        endpointsPerTenant: 1,
+      });
+      const noisy = neighbour
+        ? await createTenants(runtime.apiUrl, receiver.url, {
+            prefix: neighbour.prefix,
+            tenants: 1,
+            endpointsPerTenant: 1,
+            blackhole: neighbour.blackhole,
+          })
+        : [];
+      await receiver.setSecrets(Object.fromEntries([...quiet, ...noisy].map((e) => [e.path, e.secret])));
+      await createBenchTable(db.url, TABLE);
       await receiver.reset();
-      const [offered, noisyOffered] = await Promise.all([
-        offerLoad(databaseUrl, TABLE, quietTarget, {
+      const [written, noisyWritten] = await Promise.all([
+        offerLoad(db.url, TABLE, [{ tenantId: QUIET, buckets: 1 }], {
           perSecond: options.quietPerSecond,
           seconds: options.seconds,
         }),
-        noisy,
+        neighbour
+          ? offerLoad(db.url, TABLE, [{ tenantId: `${neighbour.prefix}0`, buckets: 1 }], {
+              perSecond: neighbour.perSecond,
+              seconds: options.seconds,
+            })
+          : Promise.resolve<Written | null>(null),
       ]);
-      // Only the quiet tenant's deliveries are waited for: the noisy ones may still be queued.
+      // Only the quiet tenant's deliveries are waited for and joined: the noisy ones may still be queued.
+      const stats = await waitForDeliveries(receiver, written.commits.size, { group: QUIET });
+      const joined = joinArrivals(written.commits, await receiver.arrivals(QUIET), stats);
       return {
-        quiet: summarize(await deliveredTo('fq0', offered, 120_000)),
-        noisyOffered: noisyOffered ?? 0,
+        completeness: joined.completeness,
+        ...summarize(joined.latencies),
+        neighbourOffered: noisyWritten?.commits.size ?? 0,
       };
-    };
+    } finally {
+      await runtime.stop();
+      await db.drop();
+    }
+  };
 
-    const { quiet: alone } = await phase(null);
-    const floodRate = options.quietPerSecond * 100;
-    const flooded = await phase(
-      offerLoad(
-        databaseUrl,
-        TABLE,
-        { tenantId: 'ff0', buckets: 1 },
-        { perSecond: floodRate, seconds: options.seconds },
-      ),
-    );
-    const withFlood = flooded.quiet;
-    // Let the flood drain before the next phase, so each phase measures one neighbour.
-    await deliveredTo('ff0', flooded.noisyOffered, 300_000);
-    const { quiet: withBlackhole } = await phase(
-      offerLoad(
-        databaseUrl,
-        TABLE,
-        { tenantId: hole[0]?.tenantId ?? 'fb0', buckets: 1 },
-        {
-          perSecond: options.quietPerSecond * 10,
-          seconds: options.seconds,
-        },
-      ),
-    );
-    const ratio = (other: { p99: number }) => Math.round((other.p99 / Math.max(alone.p99, 1)) * 100) / 100;
-    return {
-      quietPerSecond: options.quietPerSecond,
-      floodPerSecond: floodRate,
-      blackholePerSecond: options.quietPerSecond * 10,
-      seconds: options.seconds,
-      alone,
-      withFlood,
-      withBlackhole,
-      floodRatio: ratio(withFlood),
-      blackholeRatio: ratio(withBlackhole),
-    };
-  } finally {
-    await runtime.stop();
-  }
+  const floodPerSecond = options.quietPerSecond * 100;
+  const blackholePerSecond = options.quietPerSecond * 10;
+  const alone = await phase('alone', null);
+  const withFlood = await phase('flood', { prefix: 'ff', blackhole: false, perSecond: floodPerSecond });
+  const withBlackhole = await phase('blackhole', {
+    prefix: 'fb',
+    blackhole: true,
+    perSecond: blackholePerSecond,
+  });
+  const ratio = (other: { p99: number }) => Math.round((other.p99 / Math.max(alone.p99, 1)) * 100) / 100;
+  return {
+    quietPerSecond: options.quietPerSecond,
+    floodPerSecond,
+    blackholePerSecond,
+    seconds: options.seconds,
+    alone,
+    withFlood,
+    withBlackhole,
+    floodRatio: ratio(withFlood),
+    blackholeRatio: ratio(withBlackhole),
+  };
 }

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { BenchReceiver } from '../receiver/startBenchReceiver.ts';
 import { spawnScript } from './spawnScript.ts';
+import type { RowTarget } from './writeRows.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -82,11 +84,36 @@ export async function createBenchTable(databaseUrl: string, table: string): Prom
       id bigserial primary key,
       tenant_id text not null,
       bucket int not null,
-      sent_at timestamptz not null default clock_timestamp(),
       payload text not null
     )`);
     await client.query('select rowhook.track_table($1, $2)', [table, 'tenant_id']);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Tenants with their endpoints (secrets handed to the receiver) and a tracked table: the rows
+ * written to `targets` are one delivery each.
+ */
+export async function setUpBench(
+  databaseUrl: string,
+  receiver: BenchReceiver,
+  apiUrl: string,
+  options: {
+    table: string;
+    prefix: string;
+    tenants: number;
+    endpointsPerTenant: number;
+    blackhole?: boolean;
+  },
+): Promise<RowTarget[]> {
+  const endpoints = await createTenants(apiUrl, receiver.url, options);
+  if (!options.blackhole)
+    await receiver.setSecrets(Object.fromEntries(endpoints.map((e) => [e.path, e.secret])));
+  await createBenchTable(databaseUrl, options.table);
+  return [...new Set(endpoints.map((e) => e.tenantId))].map((tenantId) => ({
+    tenantId,
+    buckets: options.endpointsPerTenant,
+  }));
 }

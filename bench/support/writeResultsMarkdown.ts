@@ -8,6 +8,13 @@ export interface ResultRow {
   value: string;
   goal: string;
   met: boolean | null;
+  /** Set when the run behind the row lost deliveries (or signatures failed): its figure does not count. */
+  failed?: string | null;
+}
+
+function metCell(row: ResultRow): string {
+  if (row.failed) return `FAILED: ${row.failed}`;
+  return row.met === null ? '—' : row.met ? 'yes' : 'no';
 }
 
 /** Rewrites only the generated table in RESULTS.md, so the notes around it (profiles, history) stay. */
@@ -17,9 +24,7 @@ export async function writeResultsMarkdown(file: string, heading: string, rows: 
     '',
     '| Measure | Result | Goal | Met |',
     '| --- | --- | --- | --- |',
-    ...rows.map(
-      (r) => `| ${r.measure} | ${r.value} | ${r.goal} | ${r.met === null ? '—' : r.met ? 'yes' : 'no'} |`,
-    ),
+    ...rows.map((r) => `| ${r.measure} | ${r.value} | ${r.goal} | ${metCell(r)} |`),
   ].join('\n');
   let text = '';
   try {

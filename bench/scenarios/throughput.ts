@@ -1,0 +1,58 @@
+import { type BenchReceiver, waitForDeliveries } from '../receiver/startBenchReceiver.ts';
+import { setUpBench, spawnBenchRuntime } from '../support/benchRuntime.ts';
+import { joinArrivals } from '../support/completeness.ts';
+import type { DatabaseFactory } from '../support/freshDatabase.ts';
+import { writeRows } from '../support/writeRows.ts';
+
+const TABLE = 'bench_orders';
+
+/** The write workload the throughput runs share, Rowhook's and the baselines'. */
+export interface ThroughputWorkload {
+  rows: number;
+  perStatement: number;
+  clients: number;
+  tenants: number;
+  endpointsPerTenant: number;
+}
+
+/**
+ * Throughput: `rows` committed in `perStatement`-row transactions from `clients` connections as
+ * fast as they go; deliveries/s from the first commit to the last verified delivery; every offered
+ * row accounted for. Memory: the runtime's peak RSS at full speed.
+ */
+export async function measureThroughput(
+  databases: DatabaseFactory,
+  receiver: BenchReceiver,
+  workload: ThroughputWorkload,
+) {
+  const db = await databases('bench_throughput');
+  const runtime = await spawnBenchRuntime(db.url);
+  try {
+    const targets = await setUpBench(db.url, receiver, runtime.apiUrl, {
+      table: TABLE,
+      prefix: 'tp',
+      tenants: workload.tenants,
+      endpointsPerTenant: workload.endpointsPerTenant,
+    });
+    await receiver.reset();
+    const written = await writeRows(db.url, TABLE, targets, {
+      total: workload.rows,
+      perStatement: workload.perStatement,
+      clients: workload.clients,
+    });
+    const stats = await waitForDeliveries(receiver, workload.rows);
+    const joined = joinArrivals(written.commits, await receiver.arrivals(), stats);
+    const seconds = (joined.lastArrivalAt - written.firstCommitAt) / 1000;
+    return {
+      ...workload,
+      completeness: joined.completeness,
+      commitSeconds: (written.lastCommitAt - written.firstCommitAt) / 1000,
+      seconds,
+      deliveriesPerSecond: Math.round(joined.completeness.delivered / Math.max(seconds, 0.001)),
+      peakRssMiB: await runtime.peakRssMiB(),
+    };
+  } finally {
+    await runtime.stop();
+    await db.drop();
+  }
+}
