@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts';
-import { type ReadyDelivery, ReadyDeliveries } from '../../../functions/pipeline/ReadyDeliveries.ts';
+import { ReadyDeliveries, type ReadyDelivery } from '../../../functions/pipeline/ReadyDeliveries.ts';
 import { delivery, endpoint } from './fixtures.ts';
 
 const T0 = 1_000_000;
 
-function ready(tenantId: string, endpointId: string, n: number, overrides: Partial<Endpoint> = {}): ReadyDelivery {
+function ready(
+  tenantId: string,
+  endpointId: string,
+  n: number,
+  overrides: Partial<Endpoint> = {},
+): ReadyDelivery {
   return {
     delivery: { ...delivery, id: `${endpointId}-${n}`, tenantId, endpointId },
     endpoint: { ...endpoint, id: endpointId, tenantId, ...overrides },
