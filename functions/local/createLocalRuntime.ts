@@ -178,6 +178,7 @@ export async function createLocalRuntime(
       maxEventBytes: config.maxEventBytes,
       sweepIntervalMs: config.sweepIntervalMs,
       lingerMs: Math.max(2 * config.nudgeIntervalMs, 20),
+      busyPollMs: Math.min(5, Math.max(1, config.nudgeIntervalMs)),
     },
   );
   const listener = new PgListener(

@@ -15,10 +15,12 @@ export interface RelayLoopOptions extends RelayOptions {
   /** Safety-net interval: a lost or coalesced-away nudge delays events by at most this. */
   sweepIntervalMs: number;
   /**
-   * After draining, look once more this long later: a writer that committed just after our last
-   * claim had its nudge coalesced into the one we are serving.
+   * After events moved, keep looking every `busyPollMs` until nothing has moved for this long: a
+   * writer that committed just after our last claim had its nudge coalesced into the one we served
+   * (at most one nudge per interval), so while events flow the relay looks for them itself.
    */
   lingerMs: number;
+  busyPollMs: number;
 }
 
 /** Runs the relay on nudges and on a sweep timer; never two passes at once in this process. */
@@ -28,6 +30,7 @@ export class RelayLoop {
   private again = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
+  private lastMovedAt = 0;
 
   private readonly relayDeps: RelayDependencies;
 
@@ -90,9 +93,10 @@ export class RelayLoop {
         return;
       }
     } while (this.again && this.running);
-    if (moved && this.running) {
+    if (moved) this.lastMovedAt = Date.now();
+    if (this.running && Date.now() - this.lastMovedAt < this.options.lingerMs) {
       clearTimeout(this.lingerTimer);
-      this.lingerTimer = setTimeout(() => this.nudge(), this.options.lingerMs);
+      this.lingerTimer = setTimeout(() => this.nudge(), this.options.busyPollMs);
     }
   }
 }
