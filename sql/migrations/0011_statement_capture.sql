@@ -4,11 +4,12 @@
 -- which transition tables do not). Bodies are byte-for-byte what capture() builds.
 
 -- The statement-level trigger functions, one per transition table name (a plpgsql function can only
--- name the transition table its trigger declares). Arguments as capture()'s. The first event of a
--- transaction is inserted on its own, marked 'first', so exactly one deferred nudge is queued per
--- transaction (see outbox_nudge and capture()); the rest of the statement follows in one insert.
--- No tenant owns a row with a NULL tenant, so nobody receives it (track_table warned). Floats exact
--- whatever the writer's extra_float_digits (see 0010).
+-- name the transition table its trigger declares). Arguments as capture()'s. One INSERT per
+-- statement: in the statement carrying a transaction's first event, that event's id is chosen first
+-- and published in rowhook.nudge_first, so outbox_nudge queues exactly one deferred nudge for the
+-- transaction (for that row only) however many rows the statement has. No tenant owns a row with a
+-- NULL tenant, so nobody receives it (track_table warned). Floats exact whatever the writer's
+-- extra_float_digits (see 0010).
 create function rowhook.capture_inserted() returns trigger
 language plpgsql as $$
 declare
@@ -20,7 +21,8 @@ declare
   v_source text := tg_table_schema || '.' || tg_table_name;
   v_float_digits text := current_setting('extra_float_digits');
   v_head text;
-  v_skip int := 0;
+  v_state text := current_setting('rowhook.nudge_state', true);
+  v_first uuid;
 begin
   if v_float_digits::int < 1 then
     perform set_config('extra_float_digits', '1', true);
@@ -28,31 +30,36 @@ begin
   v_head := '{"type":' || to_json(v_type)::text
     || ',"timestamp":"' || to_char(v_now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
     || '","data":';
-  if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
-    perform set_config('rowhook.nudge_state', 'first', true);
+  if v_state is distinct from 'queued' then
+    v_first := rowhook.uuidv7();
+    perform set_config('rowhook.nudge_first', v_first::text, true);
+    perform set_config('rowhook.nudge_state', 'queued', true);
+    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+    select case when e.n = 1 then v_first else rowhook.uuidv7() end,
+           e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
+      from (select f.*, row_number() over () as n
+              from (select x.r ->> v_tenant_column as tenant,
+                 case when v_include is null and v_exclude = '{}' then x.r
+                      when v_include is null then x.r - v_exclude
+                      else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
+                              from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
+            from (select to_jsonb(t) as r from rowhook_new t) x) f
+             where f.tenant is not null) e;
+    if not found then
+      -- Nothing captured (every row without a tenant): the transaction's first event is yet to come.
+      perform set_config('rowhook.nudge_state', coalesce(v_state, ''), true);
+    end if;
+  else
     insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
     select rowhook.uuidv7(), e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
       from (select x.r ->> v_tenant_column as tenant,
-                   case when v_include is null and v_exclude = '{}' then x.r when v_include is null then x.r - v_exclude
-                        else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
-                                from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
-              from (select to_jsonb(t) as r from rowhook_new t) x) e
-     where e.tenant is not null
-     limit 1;
-    if found then
-      perform set_config('rowhook.nudge_state', 'queued', true);
-      v_skip := 1;
-    end if;
-  end if;
-  insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
-  select rowhook.uuidv7(), e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
-    from (select x.r ->> v_tenant_column as tenant,
-                 case when v_include is null and v_exclude = '{}' then x.r when v_include is null then x.r - v_exclude
+                 case when v_include is null and v_exclude = '{}' then x.r
+                      when v_include is null then x.r - v_exclude
                       else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
                               from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
             from (select to_jsonb(t) as r from rowhook_new t) x) e
-   where e.tenant is not null
-  offset v_skip;
+     where e.tenant is not null;
+  end if;
   if v_float_digits::int < 1 then
     perform set_config('extra_float_digits', v_float_digits, true);
   end if;
@@ -71,7 +78,8 @@ declare
   v_source text := tg_table_schema || '.' || tg_table_name;
   v_float_digits text := current_setting('extra_float_digits');
   v_head text;
-  v_skip int := 0;
+  v_state text := current_setting('rowhook.nudge_state', true);
+  v_first uuid;
 begin
   if v_float_digits::int < 1 then
     perform set_config('extra_float_digits', '1', true);
@@ -79,37 +87,53 @@ begin
   v_head := '{"type":' || to_json(v_type)::text
     || ',"timestamp":"' || to_char(v_now at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
     || '","data":';
-  if current_setting('rowhook.nudge_state', true) is distinct from 'queued' then
-    perform set_config('rowhook.nudge_state', 'first', true);
+  if v_state is distinct from 'queued' then
+    v_first := rowhook.uuidv7();
+    perform set_config('rowhook.nudge_first', v_first::text, true);
+    perform set_config('rowhook.nudge_state', 'queued', true);
+    insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
+    select case when e.n = 1 then v_first else rowhook.uuidv7() end,
+           e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
+      from (select f.*, row_number() over () as n
+              from (select x.r ->> v_tenant_column as tenant,
+                 case when v_include is null and v_exclude = '{}' then x.r
+                      when v_include is null then x.r - v_exclude
+                      else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
+                              from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
+            from (select to_jsonb(t) as r from rowhook_old t) x) f
+             where f.tenant is not null) e;
+    if not found then
+      -- Nothing captured (every row without a tenant): the transaction's first event is yet to come.
+      perform set_config('rowhook.nudge_state', coalesce(v_state, ''), true);
+    end if;
+  else
     insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
     select rowhook.uuidv7(), e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
       from (select x.r ->> v_tenant_column as tenant,
-                   case when v_include is null and v_exclude = '{}' then x.r when v_include is null then x.r - v_exclude
-                        else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
-                                from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
-              from (select to_jsonb(t) as r from rowhook_old t) x) e
-     where e.tenant is not null
-     limit 1;
-    if found then
-      perform set_config('rowhook.nudge_state', 'queued', true);
-      v_skip := 1;
-    end if;
-  end if;
-  insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at, source_table)
-  select rowhook.uuidv7(), e.tenant, v_type, v_head || e.data::text || '}', v_now, v_source
-    from (select x.r ->> v_tenant_column as tenant,
-                 case when v_include is null and v_exclude = '{}' then x.r when v_include is null then x.r - v_exclude
+                 case when v_include is null and v_exclude = '{}' then x.r
+                      when v_include is null then x.r - v_exclude
                       else (select coalesce(jsonb_object_agg(c.key, c.value), '{}')
                               from jsonb_each(x.r - v_exclude) c where c.key = any(v_include)) end as data
             from (select to_jsonb(t) as r from rowhook_old t) x) e
-   where e.tenant is not null
-  offset v_skip;
+     where e.tenant is not null;
+  end if;
   if v_float_digits::int < 1 then
     perform set_config('extra_float_digits', v_float_digits, true);
   end if;
   return null;
 end
 $$;
+
+-- The deferred nudge, queued by the row capture()'s 'first' mark (UPDATE) or by the row whose id the
+-- statement capture published (INSERT, DELETE).
+drop trigger outbox_nudge on rowhook.outbox;
+create constraint trigger outbox_nudge
+  after insert on rowhook.outbox
+  deferrable initially deferred
+  for each row
+  when (current_setting('rowhook.nudge_state', true) = 'first'
+        or new.id::text = current_setting('rowhook.nudge_first', true))
+  execute function rowhook.nudge_relay();
 
 -- Creates the capture triggers on a table: statement-level for INSERT and DELETE, row-level for
 -- UPDATE; row-level for everything where PostgreSQL refuses transition tables (e.g. a partition or
