@@ -119,3 +119,14 @@ export const RDS_DATA_TARGET = {
   secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:test',
   database: 'rowhook',
 } as const;
+
+/**
+ * Whether an adapter does what a contract case checks. One that cannot, by design, says why: the
+ * contract then registers the case under a name saying so (checking how the adapter behaves
+ * instead) or lists it in a test of its own, so every gap shows in the report and none is hidden.
+ */
+export type Capability = true | { unsupported: string };
+
+/** The test-name suffix for a capability the adapter lacks. */
+export const notSupportedBy = (adapter: string, capability: { unsupported: string }) =>
+  `(not supported by ${adapter}: ${capability.unsupported})`;

@@ -94,7 +94,7 @@ export function dataApiOverPostgres(databaseUrl: string): DataApiFake {
     }
   }
 
-  mock.onAnyCommand().callsFake((input: unknown) => {
+  mock.onAnyCommand().callsFake(async (input: unknown) => {
     throw new Error(`the Data API fake does not answer this command: ${JSON.stringify(input)}`);
   });
 
