@@ -1,7 +1,7 @@
 import type { Database } from '../../functions/adapters/pg/Database.ts';
 import { fromPublicId } from '../../functions/core/ids/prefixedId.ts';
 import type { ReceivedWebhook, TestReceiver } from './TestReceiver.ts';
-import { waitForPipelineDrained } from './waitForPipelineDrained.ts';
+import { type DrainOptions, waitForPipelineDrained } from './waitForPipelineDrained.ts';
 
 /** The marker test: a webhook of the event with this `webhook-id` (e.g. a test event's `eventId`). */
 export const hasWebhookId =
@@ -26,6 +26,7 @@ export async function webhooksBeforeMarker(
   db: Database,
   receivers: readonly TestReceiver[],
   isMarker: (webhook: ReceivedWebhook) => boolean,
+  options: DrainOptions = {},
 ): Promise<ReceivedWebhook[][]> {
   await Promise.all(receivers.map((r) => r.waitFor(isMarker, 'the marker webhook')));
   const markerIds = new Set(
@@ -35,7 +36,7 @@ export async function webhooksBeforeMarker(
   const eventId = markerIds.size === 1 && markerId ? fromPublicId('evt', markerId) : undefined;
   if (!eventId)
     throw new Error(`expected one marker event, got webhook-ids ${JSON.stringify([...markerIds])}`);
-  await waitForPipelineDrained(db, eventId);
+  await waitForPipelineDrained(db, eventId, options);
   return receivers.map((r) => {
     const markers = r.received.filter(isMarker).length;
     if (markers !== 1) throw new Error(`expected the marker once at ${r.url}, got it ${markers} times`);
