@@ -27,6 +27,6 @@ outboxContract('RdsDataOutboxSource', async () => {
     source: outbox,
     writer: outbox,
     // Every claim ends its Data API transaction, whatever publish did.
-    cleanup: async () => expect(dataApi.openTransactions()).toBe(0),
+    cleanup: async () => expect(await dataApi.rollbackOpenTransactions()).toBe(0),
   };
 });

@@ -22,6 +22,8 @@ export interface DataApiFake {
   client: RDSDataClient;
   /** Transactions begun and neither committed nor rolled back yet (an adapter must not leak them). */
   openTransactions(): number;
+  /** Rolls back every open transaction (so a leak cannot block the next test); returns how many. */
+  rollbackOpenTransactions(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -154,6 +156,11 @@ export function dataApiOverPostgres(databaseUrl: string): DataApiFake {
   return {
     client,
     openTransactions: () => transactions.size,
+    async rollbackOpenTransactions() {
+      const open = [...transactions.keys()];
+      for (const id of open) await end(id, 'rollback');
+      return open.length;
+    },
     async close() {
       for (const connection of transactions.values()) connection.release(true);
       transactions.clear();
