@@ -3,10 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeadLetter, DeadLetterFilter, DeadLetters } from '../../functions/ports/DeadLetters.ts';
 import type { ClaimedDelivery, DeliveryQueue } from '../../functions/ports/DeliveryQueue.ts';
 import {
+  type Capability,
   type ContractContextBase,
   collectPages,
   type EndpointSeeder,
   type EventSeeder,
+  notSupportedBy,
   type Seeder,
   sleep,
   unique,
@@ -54,15 +56,18 @@ export interface DeadLettersContext extends ContractContextBase {
   deliveries: RedeliveryProbe;
   /**
    * A queue whose leases can run out mid-attempt (a table-backed queue), for the late-settlement
-   * test; required when the contract runs with `{ leases: true }`. On AWS a message stays invisible
+   * test; required when the adapter declares `leases: true`. On AWS a message stays invisible
    * for longer than the deliver Lambda may run, so no attempt reports after another has started.
    */
   leased?: { queue: DeliveryQueue; seed: EventSeeder };
 }
 
-export interface DeadLettersContractOptions {
-  /** Run the late-settlement test against `leased`. */
-  leases?: boolean;
+export interface DeadLettersCapabilities {
+  /**
+   * Leases that can run out mid-attempt, so an attempt may report after another has started: the
+   * late-settlement cases run against `leased`.
+   */
+  leases: Capability;
 }
 
 const LONG_LEASE = 60_000;
@@ -167,7 +172,7 @@ interface Fixture extends DeadLetterSpec {
 export function deadLettersContract(
   name: string,
   makeContext: () => Promise<DeadLettersContext>,
-  options: DeadLettersContractOptions = {},
+  capabilities: DeadLettersCapabilities,
 ) {
   describe(`${name} satisfies DeadLetters`, () => {
     let ctx: DeadLettersContext;
@@ -413,46 +418,49 @@ export function deadLettersContract(
       }
     });
 
-    // Registered only where leases exist: on AWS the case cannot arise, so there is nothing to skip.
-    const leaseTest = options.leases ? it : () => {};
-    leaseTest('ignores a late settlement from an attempt made before the redrive', async () => {
-      if (!ctx.leased) throw new Error('the context must provide `leased` when run with { leases: true }');
-      const { queue, seed } = ctx.leased;
-      const body = bodyOf('order.created');
-      const eventId = await seed.event({ tenantId: t2, type: 'order.created', body });
-      expect(
-        await queue.enqueue([{ eventId, endpointId: e3, tenantId: t2, eventType: 'order.created', body }]),
-      ).toEqual({ enqueued: 1, rejected: [] });
-      const claimOf = async (leaseMs: number) => {
-        const found = (await queue.claim(10, leaseMs)).find((c) => c.eventId === eventId);
-        if (!found) throw new Error('the delivery was not claimed');
-        return found;
-      };
-      // Worker A's lease runs out mid-attempt; worker B takes over, fails for good.
-      const a = await claimOf(SHORT_LEASE);
-      await sleep(PAST_SHORT_LEASE);
-      const b = await claimOf(LONG_LEASE);
-      expect(b.attempt).toBe(2);
-      await queue.settle([{ delivery: b, kind: 'dead', status: 500, error: 'HTTP 500' }]);
-      // The operator redrives; worker C starts over at attempt 1.
-      const letter = (await listAll({ endpointId: e3 })).find((l) => l.eventId === eventId) as DeadLetter;
-      expect(await deadLetters.redrive(letter.id)).toBe(true);
-      const c = await claimOf(LONG_LEASE);
-      expect(c.attempt).toBe(1);
+    const { leases } = capabilities;
+    if (leases !== true) {
+      it(`has no late-settlement cases to run ${notSupportedBy(name, leases)}`, () => {
+        // The declaration must match the context: a runtime with leases must run those cases.
+        expect(ctx.leased).toBeUndefined();
+      });
+    } else {
+      it('ignores a late settlement from an attempt made before the redrive', async () => {
+        if (!ctx.leased) throw new Error('the context must provide `leased` when it declares leases');
+        const { queue, seed } = ctx.leased;
+        const body = bodyOf('order.created');
+        const eventId = await seed.event({ tenantId: t2, type: 'order.created', body });
+        expect(
+          await queue.enqueue([{ eventId, endpointId: e3, tenantId: t2, eventType: 'order.created', body }]),
+        ).toEqual({ enqueued: 1, rejected: [] });
+        const claimOf = async (leaseMs: number) => {
+          const found = (await queue.claim(10, leaseMs)).find((c) => c.eventId === eventId);
+          if (!found) throw new Error('the delivery was not claimed');
+          return found;
+        };
+        // Worker A's lease runs out mid-attempt; worker B takes over, fails for good.
+        const a = await claimOf(SHORT_LEASE);
+        await sleep(PAST_SHORT_LEASE);
+        const b = await claimOf(LONG_LEASE);
+        expect(b.attempt).toBe(2);
+        await queue.settle([{ delivery: b, kind: 'dead', status: 500, error: 'HTTP 500' }]);
+        // The operator redrives; worker C starts over at attempt 1.
+        const letter = (await listAll({ endpointId: e3 })).find((l) => l.eventId === eventId) as DeadLetter;
+        expect(await deadLetters.redrive(letter.id)).toBe(true);
+        const c = await claimOf(LONG_LEASE);
+        expect(c.attempt).toBe(1);
 
-      // A finally reports. Its attempt number happens to equal C's, but it is stale all the same.
-      await queue.settle([{ delivery: a, kind: 'dead', status: 400, error: 'stale result from worker A' }]);
-      expect((await listAll({ endpointId: e3 })).map((l) => l.eventId)).not.toContain(eventId);
+        // A finally reports. Its attempt number happens to equal C's, but it is stale all the same.
+        await queue.settle([{ delivery: a, kind: 'dead', status: 400, error: 'stale result from worker A' }]);
+        expect((await listAll({ endpointId: e3 })).map((l) => l.eventId)).not.toContain(eventId);
 
-      // C succeeds: the delivery is done, not a dead letter.
-      await queue.settle([{ delivery: c, kind: 'delivered', status: 200 }]);
-      expect((await listAll({ endpointId: e3 })).map((l) => l.eventId)).not.toContain(eventId);
-    });
+        // C succeeds: the delivery is done, not a dead letter.
+        await queue.settle([{ delivery: c, kind: 'delivered', status: 200 }]);
+        expect((await listAll({ endpointId: e3 })).map((l) => l.eventId)).not.toContain(eventId);
+      });
 
-    leaseTest(
-      'a repeated copy of the settlement that dead-lettered a delivery cannot undo its redrive',
-      async () => {
-        if (!ctx.leased) throw new Error('the context must provide `leased` when run with { leases: true }');
+      it('a repeated copy of the settlement that dead-lettered a delivery cannot undo its redrive', async () => {
+        if (!ctx.leased) throw new Error('the context must provide `leased` when it declares leases');
         const { queue, seed } = ctx.leased;
         const body = bodyOf('order.created');
         const eventId = await seed.event({ tenantId: t2, type: 'order.created', body });
@@ -468,7 +476,7 @@ export function deadLettersContract(
         expect((await queue.settle([dead])).applied.size).toBe(0);
         expect((await listAll({ endpointId: e3 })).map((l) => l.eventId)).not.toContain(eventId);
         expect((await queue.claim(10, LONG_LEASE)).map((c) => c.eventId)).toContain(eventId);
-      },
-    );
+      });
+    }
   });
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../functions/core/events/OutboxEvent.ts';
 import type { OutboxSource, OutboxWriter, PublishOutcome } from '../../functions/ports/OutboxSource.ts';
-import { type ContractContextBase, sleep } from './contractSupport.ts';
+import { type ContractContextBase, latch } from './contractSupport.ts';
 
 export interface OutboxContext extends ContractContextBase {
   source: OutboxSource;
@@ -163,30 +163,39 @@ export function outboxContract(name: string, makeContext: () => Promise<OutboxCo
       expect(await drain()).toEqual([]);
     });
 
-    it('never gives two concurrent claimers the same event', async () => {
+    it('never gives two concurrent claimers the same event, and neither waits for the other', async () => {
       const ids = await append(6);
       const release = gate();
-      let entered = 0;
-      const bothEntered = gate();
+      // Both claimers must be inside `publish` at once, each still holding its claim: a claimer that
+      // waited for the other's rows (no SKIP LOCKED) never gets in while the first holds them.
+      const bothInside = latch(2, 10_000, 'claimers inside publish at the same time');
+      let inside = 0;
+      let mostInside = 0;
       const received: string[][] = [[], []];
       const claimer = (slot: 0 | 1) =>
         source.claimUnpublished(3, async (events) => {
           received[slot]?.push(...events.map((e) => e.id));
-          if (++entered === 2) bothEntered.open();
+          mostInside = Math.max(mostInside, ++inside);
+          bothInside.arrive();
           await release.opened; // hold the claim while the other claimer runs
+          inside--;
           return ACCEPT_ALL;
         });
       const claims = Promise.all([claimer(0), claimer(1)]);
-      // Both claimers should get in while the other still holds its events; don't hang if not.
-      await Promise.race([bothEntered.opened, sleep(3_000)]);
+      const missed = await bothInside.reached.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      // Let both claims finish (and their transactions end) before failing for a missed meeting.
       release.open();
       const counts = await claims;
+      if (missed) throw missed;
 
+      expect(mostInside).toBe(2);
       const [first, second] = received as [string[], string[]];
       expect(counts).toEqual([first.length, second.length]);
       expect(first.filter((id) => second.includes(id))).toEqual([]);
-      // Neither waited for the other: with six events and a limit of three, each got three.
-      expect(entered).toBe(2);
+      // With six events and a limit of three, each got three.
       expect([first.length, second.length]).toEqual([3, 3]);
       expect([...first, ...second].sort()).toEqual([...ids].sort());
       expect(await drain()).toEqual([]);

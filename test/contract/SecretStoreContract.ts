@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair } from '../../functions/core/signing/ed25519Keys.ts';
 import type { SecretStore } from '../../functions/ports/SecretStore.ts';
-import { type ContractContextBase, type EndpointSeeder, sleep, unique } from './contractSupport.ts';
+import {
+  type Capability,
+  type ContractContextBase,
+  type EndpointSeeder,
+  notSupportedBy,
+  sleep,
+  unique,
+} from './contractSupport.ts';
 
 export interface SecretStoreContext extends ContractContextBase {
   secrets: SecretStore;
@@ -9,9 +16,18 @@ export interface SecretStoreContext extends ContractContextBase {
   seed: EndpointSeeder;
 }
 
+export interface SecretStoreCapabilities {
+  /** Keeping the write-only half of an API destination's auth (`putAuthSecret` / `authSecret`). */
+  authSecrets: Capability;
+}
+
 const HOUR = 3_600_000;
 
-export function secretStoreContract(name: string, makeContext: () => Promise<SecretStoreContext>) {
+export function secretStoreContract(
+  name: string,
+  makeContext: () => Promise<SecretStoreContext>,
+  capabilities: SecretStoreCapabilities,
+) {
   describe(`${name} satisfies SecretStore`, () => {
     let ctx: SecretStoreContext;
     let secrets: SecretStore;
@@ -100,21 +116,29 @@ export function secretStoreContract(name: string, makeContext: () => Promise<Sec
       await expect(secrets.delete('ep_unknown')).resolves.toBeUndefined();
     });
 
-    it('keeps an auth secret only where the runtime uses one, and never returns another endpoint’s', async () => {
-      const one = await endpointWithSecret('whsec_one');
-      const two = await endpointWithSecret('whsec_two');
-      await secrets.putAuthSecret(one, 'api-key-value');
-      const stored = await secrets.authSecret(one);
-      // The local (PostgreSQL) store discards it by design: only API destinations use it.
-      expect([undefined, 'api-key-value']).toContain(stored);
-      await secrets.putAuthSecret(one, 'api-key-value-2');
-      if (stored !== undefined) expect(await secrets.authSecret(one)).toBe('api-key-value-2');
-      expect(await secrets.authSecret(two)).toBeUndefined();
-      // Signing secrets are a separate thing.
-      expect(await active(one)).toEqual(['whsec_one']);
-      await secrets.delete(one);
-      expect(await secrets.authSecret(one)).toBeUndefined();
-    });
+    const { authSecrets } = capabilities;
+    if (authSecrets === true) {
+      it('keeps an auth secret apart from the signing secrets, replaces it, and never returns another endpoint’s', async () => {
+        const one = await endpointWithSecret('whsec_one');
+        const two = await endpointWithSecret('whsec_two');
+        expect(await secrets.authSecret(one)).toBeUndefined();
+        await secrets.putAuthSecret(one, 'api-key-value');
+        expect(await secrets.authSecret(one)).toBe('api-key-value');
+        await secrets.putAuthSecret(one, 'api-key-value-2');
+        expect(await secrets.authSecret(one)).toBe('api-key-value-2');
+        expect(await secrets.authSecret(two)).toBeUndefined();
+        expect(await active(one)).toEqual(['whsec_one']);
+        await secrets.delete(one);
+        expect(await secrets.authSecret(one)).toBeUndefined();
+      });
+    } else {
+      it(`discards auth secrets, leaving the signing secrets alone ${notSupportedBy(name, authSecrets)}`, async () => {
+        const one = await endpointWithSecret('whsec_one');
+        await expect(secrets.putAuthSecret(one, 'api-key-value')).resolves.toBeUndefined();
+        expect(await secrets.authSecret(one)).toBeUndefined();
+        expect(await active(one)).toEqual(['whsec_one']);
+      });
+    }
 
     it('keeps a v1a (whsk_) secret key like any secret, also across a rotation between schemes', async () => {
       const { secretKey } = generateEd25519KeyPair();

@@ -16,6 +16,34 @@ export interface ContractContextBase {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits for `parties` arrivals. `reached` REJECTS when they have not all arrived within `deadlineMs`:
+ * a test that needs things to overlap fails when they ran one after the other, instead of carrying
+ * on after a timeout as if they had met.
+ */
+export function latch(parties: number, deadlineMs: number, what: string) {
+  let arrived = 0;
+  let open!: () => void;
+  let fail!: (error: Error) => void;
+  const reached = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  const timer = setTimeout(
+    () => fail(new Error(`${what}: ${arrived} of ${parties} arrived within ${deadlineMs} ms`)),
+    deadlineMs,
+  );
+  return {
+    reached,
+    arrive() {
+      if (++arrived === parties) {
+        clearTimeout(timer);
+        open();
+      }
+    },
+  };
+}
+
 /** A short unique suffix so ids never collide across tests, even on a shared store. */
 export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -84,3 +112,21 @@ export function seedThroughPorts(ports: { subscriptions: SubscriptionStore; outb
     },
   };
 }
+
+/** Where the RDS Data API adapters point; the Data API fake ignores it but requires it, as AWS does. */
+export const RDS_DATA_TARGET = {
+  resourceArn: 'arn:aws:rds:eu-west-1:123456789012:cluster:test',
+  secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:test',
+  database: 'rowhook',
+} as const;
+
+/**
+ * Whether an adapter does what a contract case checks. One that cannot, by design, says why: the
+ * contract then registers the case under a name saying so (checking how the adapter behaves
+ * instead) or lists it in a test of its own, so every gap shows in the report and none is hidden.
+ */
+export type Capability = true | { unsupported: string };
+
+/** The test-name suffix for a capability the adapter lacks. */
+export const notSupportedBy = (adapter: string, capability: { unsupported: string }) =>
+  `(not supported by ${adapter}: ${capability.unsupported})`;

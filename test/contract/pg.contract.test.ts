@@ -54,10 +54,14 @@ subscriptionStoreContract('PgSubscriptionStore', async () => {
   return { store: subscriptions };
 });
 
-secretStoreContract('PgSecretStore', async () => {
-  const { secrets, seed } = await pgAdapters();
-  return { secrets, seed };
-});
+secretStoreContract(
+  'PgSecretStore',
+  async () => {
+    const { secrets, seed } = await pgAdapters();
+    return { secrets, seed };
+  },
+  { authSecrets: { unsupported: 'only API destinations use them, and the local runtime has none' } },
+);
 
 outboxContract('PgOutboxSource', async () => {
   const { outbox } = await pgAdapters();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.drop();
 });
+
+/**
+ * The nudges a listener got before a marker notification sent now. NOTIFY delivers notifications
+ * in commit order, so once the marker is in, every nudge committed before it is in too.
+ */
+async function nudgesBeforeMarker(nudges: string[]): Promise<string[]> {
+  const marker = `marker-${randomUUID()}`;
+  await database.db.query(`select pg_notify('aws_lambda_invoke', $1)`, [marker]);
+  await expect.poll(() => nudges.includes(marker), { timeout: 10_000 }).toBe(true);
+  return nudges.slice(0, nudges.indexOf(marker));
+}
 
 const outboxCount = async (where = 'true') =>
   (await database.db.query<{ n: number }>(`select count(*)::int as n from rowhook.outbox where ${where}`))[0]
@@ -71,8 +83,9 @@ describe('capture into the outbox', () => {
     await writer.query('commit');
     for (let i = 0; i < 5; i++)
       await writer.query('insert into orders (id, tenant_id) values ($1, $2)', [10_100 + i, 'a']);
-    await expect.poll(() => nudges.length).toBe(6); // 1 for the 20-row transaction + 5 single-row ones
-    expect(JSON.parse(nudges[0] ?? '{}')).toMatchObject({
+    const first = await nudgesBeforeMarker(nudges);
+    expect(first).toHaveLength(6); // 1 for the 20-row transaction + 5 single-row ones
+    expect(JSON.parse(first[0] ?? '{}')).toMatchObject({
       function: 'rowhook-relay',
       payload: { hint: 'outbox' },
     });
@@ -82,8 +95,7 @@ describe('capture into the outbox', () => {
     await database.db.query("select setval('rowhook.nudge_clock', 0)");
     for (let i = 0; i < 30; i++)
       await writer.query('insert into orders (id, tenant_id) values ($1, $2)', [10_200 + i, 'a']);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(nudges).toHaveLength(1);
+    expect(await nudgesBeforeMarker(nudges)).toHaveLength(1);
     await database.db.query('update rowhook.settings set nudge_interval_ms = 0');
   });
 
@@ -96,7 +108,7 @@ describe('capture into the outbox', () => {
     const [row] = await database.db.query<{ id: string }>(
       "select rowhook.append_event('t-append', 'webhook.test', '{}', 'ep_x')::text as id",
     );
-    await expect.poll(() => nudges.length).toBe(1);
+    expect(await nudgesBeforeMarker(nudges)).toHaveLength(1);
     expect(await outboxCount(`id = '${row?.id}' and target_endpoint_id = 'ep_x'`)).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN, useTestRuntime } from '../support/startTestRuntime.ts';
 import { TestReceiver } from '../support/TestReceiver.ts';
+import { isRowNamed, webhooksBeforeMarker } from '../support/webhooksBeforeMarker.ts';
 
 const harness = useTestRuntime();
 let tableCounter = 0;
@@ -26,6 +27,20 @@ async function setup(options: { endpoint?: Record<string, unknown>; track?: stri
   return { tenant, receiver, endpoint, table, verifier: new Webhook(endpoint.secret) };
 }
 
+/**
+ * The row whose webhook proves the rest of a test's webhooks have all arrived: inserted last, in a
+ * transaction of its own, into the test's tracked table (so it goes to all of the tenant's endpoints).
+ */
+async function insertMarker(table: string, tenantId: string) {
+  await harness.database.db.query(`insert into ${table} (id, tenant_id, name) values (999, $1, 'marker')`, [
+    tenantId,
+  ]);
+}
+
+/** Per receiver, what it got besides the marker, once the pipeline has processed everything up to it. */
+const beforeMarker = (...receivers: TestReceiver[]) =>
+  webhooksBeforeMarker(harness.database.db, receivers, isRowNamed('marker'));
+
 function verify(verifier: Webhook, webhook: { headers: Record<string, unknown>; body: string }) {
   return verifier.verify(webhook.body, webhook.headers as Record<string, string>) as Record<string, unknown>;
 }
@@ -36,10 +51,10 @@ describe('a committed row change becomes a signed webhook', () => {
     await harness.database.db.query(`insert into ${table} (id, tenant_id, name) values (1, $1, 'first')`, [
       tenant.id,
     ]);
-    await receiver.waitForCount(1);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // room for a wrongful duplicate to show up
-    expect(receiver.received).toHaveLength(1);
-    const [webhook] = receiver.received;
+    await insertMarker(table, tenant.id);
+    const [received] = await beforeMarker(receiver);
+    expect(received).toHaveLength(1);
+    const [webhook] = received as typeof receiver.received;
     if (!webhook) throw new Error('no webhook');
     const payload = verify(verifier, webhook);
     expect(payload).toMatchObject({
@@ -58,10 +73,9 @@ describe('a committed row change becomes a signed webhook', () => {
     await client.query('begin');
     await client.query(`insert into ${table} (id, tenant_id) values (1, $1)`, [tenant.id]);
     await client.query('rollback');
-    await client.query(`insert into ${table} (id, tenant_id, name) values (2, $1, 'marker')`, [tenant.id]);
-    await receiver.waitForCount(1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(receiver.received.map((w) => JSON.parse(w.body).data.id)).toEqual([2]);
+    await insertMarker(table, tenant.id);
+    const [received] = await beforeMarker(receiver);
+    expect(received).toEqual([]);
     await receiver.stop();
   });
 
@@ -74,9 +88,9 @@ describe('a committed row change becomes a signed webhook', () => {
     await harness.database.db.query(`update ${table} set name = 'b' where id = 1`);
     await harness.database.db.query(`update ${table} set name = 'b' where id = 1`); // no change: no event
     await harness.database.db.query(`delete from ${table} where id = 1`);
-    await receiver.waitForCount(3);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const payloads = receiver.received.map((w) => verify(verifier, w));
+    await insertMarker(table, tenant.id);
+    const [received = []] = await beforeMarker(receiver);
+    const payloads = received.map((w) => verify(verifier, w));
     const byType = Object.fromEntries(payloads.map((p) => [p.type, p]));
     expect(payloads).toHaveLength(3);
     expect(byType[`${table}.updated`]).toMatchObject({
@@ -153,11 +167,11 @@ describe('a committed row change becomes a signed webhook', () => {
     );
     await harness.database.db.query(`update ${table} set secret = 's2' where id = 1`);
     await harness.database.db.query(`update ${table} set name = 'm', secret = 's3' where id = 1`);
-    await receiver.waitForCount(2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(receiver.received).toHaveLength(2);
+    await insertMarker(table, tenant.id);
+    const [received = []] = await beforeMarker(receiver);
+    expect(received).toHaveLength(2);
     for (const webhook of receiver.received) expect(webhook.body).not.toContain('secret');
-    expect(JSON.parse(receiver.received[1]?.body ?? '{}').previous).toEqual({ name: 'n' });
+    expect(JSON.parse(received[1]?.body ?? '{}').previous).toEqual({ name: 'n' });
     await receiver.stop();
   });
 
@@ -186,11 +200,13 @@ describe('a committed row change becomes a signed webhook', () => {
       [tenant.id],
     );
     await harness.database.db.query(`update ${table} set amount = 60 where id = 1`);
-    await receiver.waitForCount(1);
-    await updatesOnly.waitForCount(1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(receiver.received.map((w) => JSON.parse(w.body).data.id)).toEqual([2]);
-    expect(updatesOnly.received.map((w) => JSON.parse(w.body).type)).toEqual([`${table}.updated`]);
+    // The marker is an update over 100: both endpoints want it.
+    await harness.database.db.query(`update ${table} set amount = 1000, name = 'marker' where id = 2`);
+    const [all = [], updates = []] = await beforeMarker(receiver, updatesOnly);
+    expect(all.map((w) => JSON.parse(w.body).data.id)).toEqual([2]);
+    expect(updates.map((w) => JSON.parse(w.body))).toMatchObject([
+      { type: `${table}.updated`, data: { id: 1 } },
+    ]);
     await receiver.stop();
     await updatesOnly.stop();
   });
@@ -323,8 +339,9 @@ describe('hostile or broken receivers', () => {
     await expect.poll(async () => (await deliveriesOf(tenant.apiKey, endpoint.id)).length).toBe(1);
     const [attempt] = await deliveriesOf(tenant.apiKey, endpoint.id);
     expect(attempt).toMatchObject({ status: 200, responseSnippet: 'ok\uFFFDdone' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(receiver.received).toHaveLength(1);
+    await insertMarker(table, tenant.id);
+    const [received] = await beforeMarker(receiver);
+    expect(received).toHaveLength(1);
     await receiver.stop();
   });
 
@@ -371,16 +388,16 @@ describe('the nudge is only a wake-up', () => {
   });
 
   it('sends a test event to one endpoint only', async () => {
-    const { tenant, receiver, endpoint, verifier } = await setup();
+    const { tenant, receiver, endpoint, verifier, table } = await setup();
     const other = await new TestReceiver().start();
     await harness.api.createEndpoint(tenant.apiKey, { url: other.url });
     const res = await harness.api.call('POST', `/v1/endpoints/${endpoint.id}/test`, tenant.apiKey);
     expect(res.status).toBe(202);
-    await receiver.waitForCount(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(other.received).toHaveLength(0);
-    expect(receiver.received[0]?.headers['webhook-id']).toBe(res.json.eventId);
-    expect(verify(verifier, receiver.received[0] as never)).toMatchObject({ type: 'webhook.test' });
+    await insertMarker(table, tenant.id);
+    const [targeted = [], notTargeted] = await beforeMarker(receiver, other);
+    expect(notTargeted).toEqual([]);
+    expect(targeted.map((w) => w.headers['webhook-id'])).toEqual([res.json.eventId]);
+    expect(verify(verifier, targeted[0] as never)).toMatchObject({ type: 'webhook.test' });
     await receiver.stop();
     await other.stop();
   });

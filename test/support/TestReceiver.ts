@@ -13,7 +13,7 @@ export type Responder = (request: ReceivedWebhook, index: number, response: Serv
 export class TestReceiver {
   readonly received: ReceivedWebhook[] = [];
   private responder: Responder = (_req, _i, res) => res.writeHead(200).end('ok');
-  private readonly waiters: { count: number; resolve: () => void }[] = [];
+  private readonly waiters: { done: () => boolean; resolve: () => void }[] = [];
   private server: Server | undefined;
   url = '';
 
@@ -30,7 +30,7 @@ export class TestReceiver {
         const index = this.received.push(webhook) - 1;
         this.responder(webhook, index, res);
         for (const waiter of [...this.waiters]) {
-          if (this.received.length >= waiter.count) {
+          if (waiter.done()) {
             this.waiters.splice(this.waiters.indexOf(waiter), 1);
             waiter.resolve();
           }
@@ -53,20 +53,29 @@ export class TestReceiver {
   }
 
   waitForCount(count: number, timeoutMs = 15_000): Promise<void> {
-    if (this.received.length >= count) return Promise.resolve();
+    return this.waitUntil(() => this.received.length >= count, `${count} webhooks`, timeoutMs);
+  }
+
+  /** Resolves once a webhook matching `matches` has arrived; rejects after `timeoutMs` without one. */
+  waitFor(matches: (webhook: ReceivedWebhook) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    return this.waitUntil(() => this.received.some(matches), what, timeoutMs);
+  }
+
+  private waitUntil(done: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new Error(`expected ${count} webhooks within ${timeoutMs} ms, got ${this.received.length}`)),
-        timeoutMs,
-      );
-      this.waiters.push({
-        count,
+      const waiter = {
+        done,
         resolve: () => {
           clearTimeout(timer);
           resolve();
         },
-      });
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`expected ${what} within ${timeoutMs} ms, got ${this.received.length} webhooks`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 

@@ -196,7 +196,7 @@ export class SecretsManagerSecretStore implements SecretStore {
     try {
       text = (await this.client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
     } catch (error) {
-      if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+      if (isGone(error)) return undefined;
       throw toAwsError(error, `reading the auth secret of endpoint ${endpointId}`);
     }
     if (text === undefined) return undefined;
@@ -228,7 +228,7 @@ export class SecretsManagerSecretStore implements SecretStore {
       );
       text = response.SecretString;
     } catch (error) {
-      if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+      if (isGone(error)) return undefined;
       throw toAwsError(error, `reading the signing secrets of endpoint ${endpointId}`);
     }
     if (text === undefined) return undefined;
@@ -259,4 +259,14 @@ export class SecretsManagerSecretStore implements SecretStore {
       throw toAwsError(error, `storing the signing secrets of endpoint ${endpointId}`);
     }
   }
+}
+
+/**
+ * Missing, or deleted: `delete` only schedules the deletion, and until the recovery window ends
+ * Secrets Manager answers reads with InvalidRequestException (its message is the only sign why).
+ */
+function isGone(error: unknown): boolean {
+  const name = awsErrorName(error);
+  if (name === 'ResourceNotFoundException') return true;
+  return name === 'InvalidRequestException' && /marked for deletion/i.test((error as Error).message ?? '');
 }

@@ -12,6 +12,7 @@ import {
   useReceivers,
 } from '../../support/faultyReceiver.ts';
 import { useTestRuntime } from '../../support/startTestRuntime.ts';
+import { hasWebhookId, webhooksBeforeMarker } from '../../support/webhooksBeforeMarker.ts';
 
 // The schedule's 20 s ±20 % (16–24 s) sits below the 30 s throttled floor so the floor is visible,
 // and above this file's run time so no retry happens while delays are asserted.
@@ -145,8 +146,9 @@ describe('answers that are failures by rule', () => {
   it('a 302 is not followed and counts as a failed attempt', async () => {
     const r = await receiver();
     const target = r.url.replace(/\/webhooks$/, '/elsewhere');
+    // Only the first request is redirected; the marker after it is answered 200.
     r.respondWith((req, i, res) =>
-      req.path === '/webhooks' ? redirectTo(302, target)(req, i, res) : res.writeHead(200).end(),
+      req.path === '/webhooks' && i === 0 ? redirectTo(302, target)(req, i, res) : res.writeHead(200).end(),
     );
     const { tenant, endpoint } = await endpointWithTestEvent(harness, r.url);
     const row = await afterFirstAttempt(tenant.id);
@@ -159,8 +161,16 @@ describe('answers that are failures by rule', () => {
       errorClass: 'http',
       error: null,
     });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // room for a wrongful follow
-    expect(r.received.map((w) => w.path)).toEqual(['/webhooks']);
+    const marker = await harness.api.call('POST', `/v1/endpoints/${endpoint.id}/test`, tenant.apiKey);
+    expect(marker.status).toBe(202);
+    const [received = []] = await webhooksBeforeMarker(
+      harness.database.db,
+      [r],
+      hasWebhookId(marker.json.eventId),
+      // The redirected attempt's retry is 14-25 s away: long after this test.
+      { acceptScheduledRetries: true },
+    );
+    expect(received.map((w) => w.path)).toEqual(['/webhooks']);
   });
 
   it('410 Gone is dead after one attempt and disables the endpoint', async () => {

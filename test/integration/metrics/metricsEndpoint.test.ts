@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ID_PREFIXES, toPublicId } from '../../../functions/core/ids/prefixedId.ts';
 import { TEST_ADMIN_TOKEN, useTestRuntime } from '../../support/startTestRuntime.ts';
 import { TestReceiver } from '../../support/TestReceiver.ts';
+import { hasWebhookId, webhooksBeforeMarker } from '../../support/webhooksBeforeMarker.ts';
 
 // A retry an hour out stays "scheduled" for the whole file, so the queue depth can be checked.
 // A long attempt timeout: the held attempt must stay in flight however slow a loaded machine is.
@@ -41,11 +43,13 @@ async function tenantAnswering(id: string, status: number) {
   receivers.push(receiver);
   receiver.respondWithStatuses(status);
   const endpoint = await harness.api.createEndpoint(tenant.apiKey, { url: receiver.url });
-  const sendTest = async () => {
+  /** Returns the test event's id (its webhook-id). */
+  const sendTest = async (): Promise<string> => {
     const res = await harness.api.call('POST', `/v1/endpoints/${endpoint.id}/test`, tenant.apiKey);
     expect(res.status).toBe(202);
+    return res.json.eventId;
   };
-  return { tenant, receiver, sendTest };
+  return { tenant, receiver, endpoint, sendTest };
 }
 
 describe('GET /metrics on the local runtime', () => {
@@ -132,7 +136,7 @@ describe('GET /metrics on the local runtime', () => {
     const waiting = await tenantAnswering('metrics-waiting', 204);
     // Nothing is attempted any more: the delivery stays due.
     await harness.runtime.worker.stop();
-    await waiting.sendTest();
+    const held = await waiting.sendTest();
     await until(
       'a ready delivery',
       async () => sample((await scrape()).text, 'rowhook_queue_depth{state="ready"}'),
@@ -141,13 +145,42 @@ describe('GET /metrics on the local runtime', () => {
 
     // With the relay stopped, an event committed an hour ago waits in the outbox.
     await harness.runtime.relay.stop();
-    await harness.database.db.query(
+    const [old] = await harness.database.db.query<{ id: string }>(
       `insert into rowhook.outbox (id, tenant_id, event_type, body, occurred_at)
-       values (rowhook.uuidv7(), 'metrics-waiting', 'webhook.test', '{}', now() - interval '1 hour')`,
+       values (rowhook.uuidv7(), 'metrics-waiting', 'webhook.test', '{}', now() - interval '1 hour')
+       returning id::text`,
     );
-    const lag = sample((await scrape()).text, 'rowhook_outbox_lag_seconds');
+    const { text } = await scrape();
+    const lag = sample(text, 'rowhook_outbox_lag_seconds');
     expect(lag).toBeGreaterThanOrEqual(3600);
     expect(lag).toBeLessThan(3600 + 600);
-    expect(waiting.receiver.received).toHaveLength(0);
+    // Still ready, never in flight: the queue itself says no attempt has started.
+    expect(sample(text, 'rowhook_queue_depth{state="ready"}')).toBe(1);
+    expect(sample(text, 'rowhook_queue_depth{state="in_flight"}')).toBe(0);
+
+    // Started again, the pipeline sends the held delivery (its first attempt, made after the
+    // restart) and the waiting event, each once, before a marker sent after them.
+    const restartedAt = Date.now();
+    harness.runtime.relay.start();
+    harness.runtime.worker.start();
+    const marker = await waiting.sendTest();
+    const [received = []] = await webhooksBeforeMarker(
+      harness.database.db,
+      [waiting.receiver],
+      hasWebhookId(marker),
+    );
+    expect(received.map((w) => w.headers['webhook-id']).sort()).toEqual(
+      [held, toPublicId(ID_PREFIXES.event, old?.id ?? '')].sort(),
+    );
+    const attempts = await harness.api.call(
+      'GET',
+      `/v1/endpoints/${waiting.endpoint.id}/deliveries`,
+      waiting.tenant.apiKey,
+    );
+    const heldAttempts = (
+      attempts.json.items as { eventId: string; attempt: number; attemptedAt: string }[]
+    ).filter((a) => a.eventId === held);
+    expect(heldAttempts).toMatchObject([{ attempt: 1 }]);
+    expect(Date.parse(heldAttempts[0]?.attemptedAt ?? '')).toBeGreaterThanOrEqual(restartedAt);
   });
 });

@@ -61,6 +61,18 @@ describe('SecretsManagerSecretStore', () => {
     expect(await store().activeSecrets(['ep_gone'])).toEqual(new Map());
   });
 
+  it('treats a secret scheduled for deletion as no secrets, but not other invalid requests', async () => {
+    const deleted = "You can't perform this operation on the secret because it was marked for deletion.";
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new InvalidRequestException({ message: deleted, $metadata: {} }))
+      .rejectsOnce(new InvalidRequestException({ message: deleted, $metadata: {} }))
+      .rejects(new InvalidRequestException({ message: 'something else is wrong', $metadata: {} }));
+    expect(await store().activeSecrets(['ep_gone'])).toEqual(new Map());
+    expect(await store().authSecret('ep_gone')).toBeUndefined();
+    await expect(store().activeSecrets(['ep_1'])).rejects.toThrow(/something else is wrong/);
+  });
+
   it('does not cache a missing secret: one created just after is used on the next read', async () => {
     secretsManager
       .on(GetSecretValueCommand)
