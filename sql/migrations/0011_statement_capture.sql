@@ -136,29 +136,36 @@ create constraint trigger outbox_nudge
   execute function rowhook.nudge_relay();
 
 -- Creates the capture triggers on a table: statement-level for INSERT and DELETE, row-level for
--- UPDATE; row-level for everything where PostgreSQL refuses transition tables (e.g. a partition or
--- an inheritance child). Drops what an earlier version made first.
+-- UPDATE. Row-level for everything on a partitioned table, a partition, or a table in an
+-- inheritance tree: a statement trigger fires only for the table a statement names, so a write
+-- routed to (or made directly on) another member of the tree would be missed, while row triggers
+-- fire where the row lands. Drops what an earlier version made first.
 create function rowhook.create_capture_triggers(tbl regclass, args text[]) returns void
 language plpgsql as $$
 declare
   v_args text := format('%L, %L, %L, %L', args[1], args[2], args[3], args[4]);
+  v_row_level boolean;
 begin
   perform rowhook.drop_capture_triggers(tbl);
-  begin
-    execute format(
-      'create trigger rowhook_capture_insert after insert on %s referencing new table as rowhook_new '
-      'for each statement execute function rowhook.capture_inserted(%s)', tbl, v_args);
-    execute format(
-      'create trigger rowhook_capture_delete after delete on %s referencing old table as rowhook_old '
-      'for each statement execute function rowhook.capture_deleted(%s)', tbl, v_args);
-    execute format(
-      'create trigger rowhook_capture after update on %s for each row execute function rowhook.capture(%s)',
-      tbl, v_args);
-  exception when feature_not_supported or wrong_object_type then
+  select c.relkind = 'p' or c.relispartition
+         or exists (select 1 from pg_inherits i where i.inhrelid = tbl or i.inhparent = tbl)
+    into v_row_level
+    from pg_class c where c.oid = tbl;
+  if v_row_level then
     execute format(
       'create trigger rowhook_capture after insert or update or delete on %s for each row '
       'execute function rowhook.capture(%s)', tbl, v_args);
-  end;
+    return;
+  end if;
+  execute format(
+    'create trigger rowhook_capture_insert after insert on %s referencing new table as rowhook_new '
+    'for each statement execute function rowhook.capture_inserted(%s)', tbl, v_args);
+  execute format(
+    'create trigger rowhook_capture_delete after delete on %s referencing old table as rowhook_old '
+    'for each statement execute function rowhook.capture_deleted(%s)', tbl, v_args);
+  execute format(
+    'create trigger rowhook_capture after update on %s for each row execute function rowhook.capture(%s)',
+    tbl, v_args);
 end
 $$;
 
