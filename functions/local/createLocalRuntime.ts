@@ -153,8 +153,9 @@ export async function createLocalRuntime(
       // Longer than the attempt timeout, so a live attempt is never handed out twice; after a
       // crash, its deliveries are retried once the lease runs out.
       leaseMs: 2 * config.deliveryTimeoutMs + 1_000,
-      // An attempt started this late still ends (timeout) a second before its lease.
-      startWithinMs: config.deliveryTimeoutMs,
+      // An attempt started this late (measured from before its lease began) still ends, timeout
+      // included, half a timeout and a second before its lease does.
+      startWithinMs: Math.max(config.deliveryTimeoutMs / 2, 250),
       pollIntervalMs: config.pollIntervalMs,
       // Outcomes wait up to 20 ms to be written together: fewer, larger statements. Only the
       // bookkeeping waits; the next attempts do not.

@@ -84,6 +84,12 @@ export class DeliveryWorker {
   private relayWaiting = false;
   /** Since the last handover, the relay left some deliveries in the queue (a slow endpoint). */
   private leftInQueue = false;
+  /** Said yes to in the relay step under way, per endpoint: counted as held until it is handed over. */
+  private readonly promised = new Map<string, number>();
+  private promisedTotal = 0;
+  /** When the relay step under way started: its leases started no earlier. */
+  private stepStartedAt = 0;
+  private readonly releases = new Set<Promise<void>>();
   private pollTimer: NodeJS.Timeout | undefined;
   private retryTimer: { timer: NodeJS.Timeout; at: number } | undefined;
   private rateTimer: { timer: NodeJS.Timeout; at: number } | undefined;
@@ -99,7 +105,8 @@ export class DeliveryWorker {
     options: DeliveryWorkerOptions,
   ) {
     this.options = {
-      startWithinMs: Math.max(options.leaseMs / 2, 1_000),
+      // Started this late, an attempt still ends well before its lease (see startWithinMs).
+      startWithinMs: Math.max(options.leaseMs / 4, 250),
       holdLimit: Math.max(2 * options.concurrency, 1_000),
       holdPerEndpoint: 200,
       endpointConcurrency: ENDPOINT_CONCURRENCY.default,
@@ -109,6 +116,8 @@ export class DeliveryWorker {
     this.ready = new ReadyDeliveries({
       endpointConcurrency: this.options.endpointConcurrency,
       breakerFailures: this.options.breakerFailures,
+      holdPerEndpoint: this.options.holdPerEndpoint,
+      startWithinMs: this.options.startWithinMs,
     });
   }
 
@@ -122,27 +131,47 @@ export class DeliveryWorker {
     return {
       leaseMs: this.options.leaseMs,
       wants: (delivery: NewDelivery) => {
+        const endpointId = delivery.endpointId;
+        const promised = this.promised.get(endpointId) ?? 0;
         const wanted =
           this.running &&
           this.held() < this.options.holdLimit &&
-          !this.ready.isTripped(delivery.endpointId) &&
-          this.ready.waitingFor(delivery.endpointId) < this.options.holdPerEndpoint;
-        if (!wanted) this.leftInQueue = true;
+          !this.ready.isTripped(endpointId) &&
+          this.ready.waitingFor(endpointId) + promised < this.ready.holdFor(endpointId);
+        if (wanted) {
+          this.promised.set(endpointId, promised + 1);
+          this.promisedTotal++;
+        } else {
+          this.leftInQueue = true;
+        }
         return wanted;
       },
-      // A stopped worker takes nothing in memory: the relay then leaves everything to the queue.
+      // Called before each relay step. A stopped worker takes nothing in memory: the relay then
+      // leaves everything to the queue.
       hasRoom: () => {
+        this.forgetPromises();
+        this.stepStartedAt = this.deps.now().getTime();
         const room = !this.running || this.held() < this.options.holdLimit;
         if (!room) this.relayWaiting = true;
         return room;
       },
       accept: (deliveries) => {
+        this.forgetPromises();
         // Some of the batch went to the queue instead (a slow endpoint): claim those in turn.
         if (this.leftInQueue) this.queueMayHaveMore = true;
         this.leftInQueue = false;
-        void this.take(deliveries);
+        if (!this.running) {
+          void this.release(deliveries);
+          return;
+        }
+        void this.take(deliveries, this.stepStartedAt || this.deps.now().getTime());
       },
     };
+  }
+
+  private forgetPromises(): void {
+    this.promised.clear();
+    this.promisedTotal = 0;
   }
 
   /** Something may be due in the queue now (NOTIFY, a redrive, a retry's delay ran out, the poll). */
@@ -162,12 +191,15 @@ export class DeliveryWorker {
     clearTimeout(this.pollTimer);
     clearTimeout(this.retryTimer?.timer);
     clearTimeout(this.rateTimer?.timer);
+    this.retryTimer = undefined;
+    this.rateTimer = undefined;
     await this.claiming;
-    await Promise.all(this.preparations);
+    while (this.preparations.size > 0) await Promise.all(this.preparations);
     // What never started goes back to the queue now, not when its lease runs out.
     await this.release(this.ready.drain().map((r) => r.delivery));
     while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.flush();
+    while (this.releases.size > 0) await Promise.all(this.releases);
   }
 
   /** Attempts running now for one endpoint (deliveries held in memory but not started excluded). */
@@ -176,7 +208,7 @@ export class DeliveryWorker {
   }
 
   private held(): number {
-    return this.ready.size + this.preparing;
+    return this.ready.size + this.preparing + this.promisedTotal;
   }
 
   private async claim(): Promise<void> {
@@ -194,9 +226,10 @@ export class DeliveryWorker {
           ),
         );
         if (free <= 0) break;
+        const claimedAt = this.deps.now().getTime();
         const claimed = await this.deps.queue.claim(free, this.options.leaseMs);
         this.queueMayHaveMore = claimed.length > 0;
-        if (claimed.length > 0) await this.take(claimed);
+        if (claimed.length > 0) await this.take(claimed, claimedAt);
         if (claimed.length === free) this.claimAgain = true;
       } while (this.running && this.claimAgain);
     } catch (error) {
@@ -207,11 +240,11 @@ export class DeliveryWorker {
   }
 
   /** Reads what the attempts need (endpoints, secrets) once per batch, then schedules them. */
-  private take(claimed: ClaimedDelivery[]): Promise<void> {
+  /** `leasedAt`: no later than the start of the lease (the claim's or the relay step's). */
+  private take(claimed: ClaimedDelivery[], leasedAt: number): Promise<void> {
     this.deps.onTaken?.(claimed);
-    const takenAt = this.deps.now().getTime();
     this.preparing += claimed.length;
-    const preparation = this.prepare(claimed, takenAt)
+    const preparation = this.prepare(claimed, leasedAt)
       .catch(async (error) => {
         // Without the endpoint or its secrets nothing can be attempted: back to the queue.
         this.deps.onError(error);
@@ -226,14 +259,14 @@ export class DeliveryWorker {
     return preparation;
   }
 
-  private async prepare(claimed: ClaimedDelivery[], takenAt: number): Promise<void> {
+  private async prepare(claimed: ClaimedDelivery[], leasedAt: number): Promise<void> {
     const endpointIds = [...new Set(claimed.map((d) => d.endpointId))];
     const [endpoints, secrets] = await Promise.all([
       this.deps.subscriptions.getEndpointsByIds(endpointIds),
       this.deps.secrets.activeSecrets(endpointIds),
     ]);
     const byId = new Map(endpoints.map((e) => [e.id, e]));
-    const sendBy = takenAt + this.options.startWithinMs;
+    const sendBy = leasedAt + this.options.startWithinMs;
     for (const delivery of claimed) {
       this.ready.add({
         delivery,
@@ -251,18 +284,15 @@ export class DeliveryWorker {
     const now = this.deps.now().getTime();
     const late: ClaimedDelivery[] = [];
     while (this.inFlight < this.options.concurrency) {
-      const { ready, wakeAt } = this.ready.take(now);
-      if (wakeAt !== undefined) this.dispatchAt(wakeAt);
-      if (!ready) break;
-      if (now > ready.sendBy) {
-        this.ready.finished(ready.delivery, null);
-        late.push(ready.delivery);
-        continue;
-      }
-      this.launch(ready);
+      const taken = this.ready.take(now);
+      for (const r of taken.late) late.push(r.delivery);
+      if (taken.wakeAt !== undefined) this.dispatchAt(taken.wakeAt);
+      if (!taken.ready) break;
+      this.launch(taken.ready);
     }
+    // Too late to start within their leases: back to the queue for a fresh claim.
     if (late.length > 0) void this.release(late);
-    if (this.relayWaiting && this.running && this.held() < this.options.holdLimit / 2) {
+    if (this.relayWaiting && this.held() < this.options.holdLimit / 2) {
       this.relayWaiting = false;
       this.deps.onRoom?.();
     }
@@ -283,6 +313,7 @@ export class DeliveryWorker {
 
   private launch({ delivery, endpoint, secrets }: ReadyDelivery): void {
     this.inFlight++;
+    const startedAt = Date.now();
     attemptDelivery(this.deps, delivery, endpoint, secrets)
       .catch((error) => {
         this.deps.onError(error);
@@ -290,7 +321,17 @@ export class DeliveryWorker {
       })
       .then((result) => {
         const kind = result.settlement.kind;
-        this.ready.finished(delivery, result.attempt ? kind === 'delivered' : null);
+        this.ready.finished(
+          delivery,
+          result.attempt ? kind === 'delivered' : null,
+          result.attempt ? Date.now() - startedAt : null,
+        );
+        // The endpoint answered 410 and is being disabled: what waits for it goes back to the
+        // queue (where it is dead-lettered as disabled) instead of being sent after the 410.
+        if (result.disableEndpoint) {
+          const gone = result.disableEndpoint.endpointId;
+          void this.release(this.ready.drain((r) => r.delivery.endpointId === gone).map((r) => r.delivery));
+        }
         this.collect(result);
       })
       .finally(() => {
@@ -304,9 +345,16 @@ export class DeliveryWorker {
 
   /** Deliveries this worker will not attempt go back to the queue at once (not at lease end). */
   private async release(deliveries: ClaimedDelivery[]): Promise<void> {
-    if (deliveries.length === 0 || !this.deps.queue.release) return;
-    await this.deps.queue.release(deliveries).catch((error) => this.deps.onError(error));
-    this.queueMayHaveMore = true;
+    const queue = this.deps.queue;
+    if (deliveries.length === 0 || !queue.release) return;
+    const released = queue.release(deliveries).then(
+      () => {
+        this.queueMayHaveMore = true;
+      },
+      (error) => this.deps.onError(error),
+    );
+    this.releases.add(released);
+    await released.finally(() => this.releases.delete(released));
   }
 
   private collect(result: AttemptResult): void {

@@ -16,6 +16,10 @@ export interface ReadyDeliveriesOptions {
   endpointConcurrency: number;
   /** Failures in a row after which an endpoint gets one probe in flight until one succeeds. */
   breakerFailures: number;
+  /** Deliveries waiting for one endpoint at most, however fast it answers. */
+  holdPerEndpoint: number;
+  /** How long a delivery may wait for its slot (see DeliveryWorker's startWithinMs). */
+  startWithinMs: number;
 }
 
 interface Lane {
@@ -30,6 +34,8 @@ interface Lane {
   rate: number | null;
   tokens: number;
   tokensAt: number;
+  /** Moving average of this endpoint's attempt durations (ms); null before the first. */
+  averageMs: number | null;
 }
 
 interface TenantTurn {
@@ -64,6 +70,18 @@ export class ReadyDeliveries {
     return lane ? lane.waiting.length - lane.head : 0;
   }
 
+  /**
+   * How many deliveries this endpoint may have waiting: what its slots get through in half the
+   * start window at its recent pace (a slow endpoint holds few, so they never wait past their
+   * start-by time and never fill the memory others need), at most holdPerEndpoint.
+   */
+  holdFor(endpointId: string): number {
+    const lane = this.lanes.get(endpointId);
+    if (!lane || lane.averageMs === null) return this.options.holdPerEndpoint;
+    const pace = (this.capOf(lane) * this.options.startWithinMs) / 2 / Math.max(lane.averageMs, 1);
+    return Math.max(1, Math.min(this.options.holdPerEndpoint, Math.floor(pace)));
+  }
+
   inFlightFor(endpointId: string): number {
     return this.lanes.get(endpointId)?.inFlight ?? 0;
   }
@@ -92,8 +110,9 @@ export class ReadyDeliveries {
    * waiting delivery is held back by its endpoint's cap or rate limit. `wakeAt` tells the caller
    * when a rate limit will next allow one (undefined: nothing waits on a rate limit).
    */
-  take(now: number): { ready: ReadyDelivery | undefined; wakeAt: number | undefined } {
+  take(now: number): { ready: ReadyDelivery | undefined; wakeAt: number | undefined; late: ReadyDelivery[] } {
     let wakeAt: number | undefined;
+    const late: ReadyDelivery[] = [];
     const tenantCount = this.tenantOrder.length;
     for (let t = 0; t < tenantCount; t++) {
       const tenantIndex = (this.nextTenant + t) % tenantCount;
@@ -102,6 +121,10 @@ export class ReadyDeliveries {
       for (let l = 0; l < laneCount; l++) {
         const laneIndex = (turn.next + l) % laneCount;
         const lane = turn.lanes[laneIndex] as Lane;
+        // Past their start-by time: out before they take a slot or a token (see DeliveryWorker).
+        while (lane.head < lane.waiting.length && (lane.waiting[lane.head] as ReadyDelivery).sendBy < now) {
+          late.push(this.shift(lane));
+        }
         if (lane.head >= lane.waiting.length) continue;
         if (lane.inFlight >= this.capOf(lane)) continue;
         if (lane.rate !== null) {
@@ -113,29 +136,40 @@ export class ReadyDeliveries {
           }
           lane.tokens -= 1;
         }
-        const ready = lane.waiting[lane.head] as ReadyDelivery;
-        lane.waiting[lane.head] = undefined as never;
-        lane.head++;
-        if (lane.head > 64 && lane.head * 2 > lane.waiting.length) {
-          lane.waiting = lane.waiting.slice(lane.head);
-          lane.head = 0;
-        }
-        this.waitingCount--;
+        const ready = this.shift(lane);
         lane.inFlight++;
         turn.next = (laneIndex + 1) % laneCount;
         this.nextTenant = (tenantIndex + 1) % tenantCount;
-        return { ready, wakeAt };
+        return { ready, wakeAt, late };
       }
     }
     this.forgetIdle();
-    return { ready: undefined, wakeAt };
+    return { ready: undefined, wakeAt, late };
   }
 
-  /** An attempt ended; `succeeded` null when it says nothing about the endpoint (discarded). */
-  finished(delivery: ClaimedDelivery, succeeded: boolean | null): void {
+  private shift(lane: Lane): ReadyDelivery {
+    const ready = lane.waiting[lane.head] as ReadyDelivery;
+    lane.waiting[lane.head] = undefined as never;
+    lane.head++;
+    if (lane.head > 64 && lane.head * 2 > lane.waiting.length) {
+      lane.waiting = lane.waiting.slice(lane.head);
+      lane.head = 0;
+    }
+    this.waitingCount--;
+    return ready;
+  }
+
+  /**
+   * An attempt ended (or was never started: durationMs null); `succeeded` null when it says
+   * nothing about the endpoint (discarded, or not attempted).
+   */
+  finished(delivery: ClaimedDelivery, succeeded: boolean | null, durationMs: number | null = null): void {
     const lane = this.lanes.get(delivery.endpointId);
     if (!lane) return;
     lane.inFlight = Math.max(0, lane.inFlight - 1);
+    if (durationMs !== null) {
+      lane.averageMs = lane.averageMs === null ? durationMs : 0.8 * lane.averageMs + 0.2 * durationMs;
+    }
     if (succeeded === true) lane.failures = 0;
     else if (succeeded === false) lane.failures++;
   }
@@ -182,6 +216,7 @@ export class ReadyDeliveries {
       rate: null,
       tokens: 0,
       tokensAt: 0,
+      averageMs: null,
     };
     this.lanes.set(endpointId, lane);
     let turn = this.tenants.get(tenantId);

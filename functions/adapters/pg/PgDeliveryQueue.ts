@@ -16,11 +16,34 @@ import { storableText } from './storableText.ts';
 export const DELIVERY_WAKEUP_CHANNEL = 'rowhook_deliveries';
 
 /**
- * $1-$3 the deliveries, $4 the clock (null: now()), $5 the lease in ms, $6 which ones are leased to
- * the caller: those start as a claim leaves them (attempt 1, a receipt, hidden until the lease ends).
+ * $1-$3 the deliveries, $4 the clock (null: now()), $5 the lease in ms, $6 which ones the caller
+ * wants leased, $7 the breaker threshold. Those start as a claim leaves them (attempt 1, a receipt,
+ * hidden until the lease ends), except for endpoints the claim must keep deciding for: one with
+ * deliveries already due in the queue (a retry, a redrive, an expired lease: leasing newer ones
+ * would pass them), one whose breaker is open (one probe at a time, across runtimes), and one with
+ * a rate limit (its tokens are spent by claims, across runtimes).
  */
 const ENQUEUE_SQL = `
 with clock as (select coalesce($4::timestamptz, now()) as now),
+wanted as (
+  select d.event_id, d.endpoint_id, d.tenant_id, d.leased
+    from unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[]) as d(event_id, endpoint_id, tenant_id, leased)
+),
+held_back as (
+  select w.endpoint_id
+    from (select distinct endpoint_id from wanted where leased) w, clock c
+   where exists (select 1 from rowhook.deliveries q
+                  where q.endpoint_id = w.endpoint_id and q.state = 'pending' and q.next_attempt_at <= c.now)
+      or exists (select 1 from rowhook.delivery_lanes l
+                  where l.endpoint_id = w.endpoint_id and l.consecutive_failures >= $7::int)
+      or exists (select 1 from rowhook.endpoints e
+                  where e.id = w.endpoint_id and e.rate_limit_per_second is not null)
+),
+decided as (
+  select w.event_id, w.endpoint_id, w.tenant_id,
+         w.leased and not exists (select 1 from held_back h where h.endpoint_id = w.endpoint_id) as leased
+    from wanted w
+),
 added as (
   insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at, attempts, receipt, leased)
   select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id,
@@ -28,8 +51,7 @@ added as (
          case when d.leased then 1 else 0 end,
          case when d.leased then gen_random_uuid() end,
          d.leased
-    from unnest($1::uuid[], $2::text[], $3::text[], $6::boolean[]) as d(event_id, endpoint_id, tenant_id, leased),
-         clock c
+    from decided d, clock c
   on conflict (event_id, endpoint_id) do nothing
   returning id, event_id, endpoint_id, tenant_id, receipt
 ),
@@ -99,8 +121,9 @@ export class PgDeliveryQueue implements DeliveryQueue {
         this.options.now?.() ?? null,
         lease?.leaseMs ?? 0,
         leasedFlags,
+        this.options.breakerFailures,
       ],
-      'rowhook_enqueue_leasing',
+      'rowhook_enqueue_leasing_v2',
     );
     const leased: ClaimedDelivery[] = [];
     if (lease) {

@@ -99,4 +99,31 @@ describe('PgDeliveryQueue: deliveries leased to the enqueuer', () => {
     // The released claim is over: settling with its receipt changes nothing.
     expect((await queue.settle([{ delivery: first, kind: 'delivered', status: 200 }])).applied.size).toBe(0);
   });
+
+  it('leases nothing for an endpoint that has deliveries due in the queue, so fresh ones never pass them', async () => {
+    const [first, ...rest] = deliveries.filter((d) => d.endpointId === deliveries[0]?.endpointId);
+    if (!first) throw new Error('no deliveries');
+    await queue.enqueue([first]); // due now, waiting for a claim (a retry or a redrive would be too)
+    const result = await queue.enqueue(rest, { lease: { leaseMs: 60_000, wants: () => true } });
+    expect(result).toMatchObject({ enqueued: rest.length, leased: [] });
+    expect((await queue.claim(10, 60_000)).map((d) => d.eventId)).toEqual(
+      [first, ...rest].map((d) => d.eventId),
+    );
+  });
+
+  it('leases nothing for an endpoint whose breaker is open or that has a rate limit: claims decide for them', async () => {
+    const [fastId, slowId] = [deliveries[0]?.endpointId, deliveries[1]?.endpointId];
+    await database.db.query(
+      'update rowhook.delivery_lanes set consecutive_failures = 5 where endpoint_id = $1',
+      [fastId],
+    );
+    await database.db.query(
+      `insert into rowhook.delivery_lanes (endpoint_id, tenant_id, consecutive_failures)
+       values ($1, 'x', 5) on conflict (endpoint_id) do update set consecutive_failures = 5`,
+      [fastId],
+    );
+    await database.db.query('update rowhook.endpoints set rate_limit_per_second = 5 where id = $1', [slowId]);
+    const result = await queue.enqueue(deliveries, { lease: { leaseMs: 60_000, wants: () => true } });
+    expect(result).toMatchObject({ enqueued: 6, leased: [] });
+  });
 });

@@ -139,11 +139,14 @@ describe('DeliveryWorker handover from the relay', () => {
     h.worker.start();
     await vi.waitFor(() => expect(h.claims).toHaveLength(1)); // the start-up claim only
     const handoff = h.worker.handoff();
+    // As the relay does: hasRoom before each step, wants per delivery during it, accept after.
+    expect(handoff.hasRoom()).toBe(true);
     expect(handoff.wants({ ...delivery })).toBe(true);
     handoff.accept(h.batch(0, 5));
     await vi.waitFor(() => expect(h.sent).toEqual(['{"n":0}', '{"n":1}']));
     expect(handoff.hasRoom()).toBe(true); // 3 waiting, under the limit
     handoff.accept(h.batch(5, 2));
+    expect(handoff.hasRoom()).toBe(false);
     await vi.waitFor(() => expect(handoff.hasRoom()).toBe(false));
     expect(handoff.wants({ ...delivery })).toBe(false);
     expect(h.onRoom).not.toHaveBeenCalled();
@@ -166,6 +169,7 @@ describe('DeliveryWorker handover from the relay', () => {
     h.worker.start();
     await vi.waitFor(() => expect(h.claims).toHaveLength(1));
     const handoff = h.worker.handoff();
+    handoff.hasRoom();
     handoff.accept(h.batch(0, 3));
     await vi.waitFor(() => expect(h.sent).toHaveLength(2));
     clock += 1_001;
@@ -180,6 +184,7 @@ describe('DeliveryWorker handover from the relay', () => {
     const h = handoffHarness({ holdLimit: 10 });
     h.worker.start();
     await vi.waitFor(() => expect(h.claims).toHaveLength(1));
+    h.worker.handoff().hasRoom();
     h.worker.handoff().accept(h.batch(0, 5));
     await vi.waitFor(() => expect(h.sent).toHaveLength(2));
     const stopped = h.worker.stop();
@@ -188,5 +193,70 @@ describe('DeliveryWorker handover from the relay', () => {
     await stopped;
     expect(h.sent).toHaveLength(2);
     expect(h.worker.handoff().wants({ ...delivery })).toBe(false);
+  });
+
+  it('counts what it said yes to during a relay step, so one batch cannot overfill an endpoint', async () => {
+    const h = handoffHarness({ holdLimit: 1_000 });
+    h.worker.start();
+    await vi.waitFor(() => expect(h.claims).toHaveLength(1));
+    const handoff = h.worker.handoff();
+    handoff.hasRoom();
+    const answers = Array.from({ length: 250 }, () => handoff.wants({ ...delivery }));
+    expect(answers.filter(Boolean)).toHaveLength(200); // holdPerEndpoint
+    handoff.hasRoom(); // the next step starts afresh
+    expect(handoff.wants({ ...delivery })).toBe(true);
+    await h.worker.stop();
+  });
+});
+
+describe('DeliveryWorker after a 410', () => {
+  it('hands what waits for the endpoint back to the queue instead of sending it after the 410', async () => {
+    const released: string[] = [];
+    const sent: string[] = [];
+    const answers: ((status: number) => void)[] = [];
+    const queue: DeliveryQueue = {
+      enqueue: async () => ({ enqueued: 0, rejected: [] }),
+      claim: async () => [],
+      settle: async (list) => ({ applied: new Set(list.map((s) => s.delivery.id)) }),
+      release: async (list) => {
+        released.push(...list.map((d) => d.id));
+      },
+    };
+    const deps = {
+      queue,
+      subscriptions: { getEndpointsByIds: async () => [endpoint], disableEndpoint: async () => true },
+      secrets: { activeSecrets: async () => new Map([['ep_1', [generateSecret()]]]) },
+      log: { record: async () => {} },
+      sender: {
+        send: (request: { body: string }) =>
+          new Promise((resolve) => {
+            sent.push(request.body);
+            answers.push((status) => resolve({ ok: true, status, headers: {}, snippet: '', latencyMs: 1 }));
+          }),
+        close: async () => {},
+      },
+      schedule: parseRetrySchedule('5s'),
+      now: () => new Date(),
+      random: () => 0.5,
+      onError: (error: unknown) => {
+        throw error;
+      },
+    } as unknown as DeliveryWorkerDependencies;
+    const worker = new DeliveryWorker(deps, {
+      concurrency: 1,
+      leaseMs: 60_000,
+      pollIntervalMs: 60_000,
+      flushSize: 1,
+      flushDelayMs: 0,
+    });
+    worker.start();
+    const handoff = worker.handoff();
+    handoff.hasRoom();
+    handoff.accept(Array.from({ length: 4 }, (_, i) => ({ ...delivery, id: `d${i}`, body: `{"n":${i}}` })));
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    answers.shift()?.(410);
+    await vi.waitFor(() => expect(released).toEqual(['d1', 'd2', 'd3']));
+    expect(sent).toHaveLength(1);
+    await worker.stop();
   });
 });
