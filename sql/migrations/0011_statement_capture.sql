@@ -244,3 +244,60 @@ select rowhook.create_capture_triggers(t.tbl, array[
          t.tenant_column::text, t.event_prefix,
          coalesce(t.include_columns::text, ''), coalesce(t.exclude_columns::text, '')])
   from rowhook.tracked_tables t;
+
+-- The commit-time nudge check, cheaper: rowhook.nudge_clock now holds when the next nudge is due
+-- (epoch ms: the last nudge plus the interval), so the check is one function call with no query
+-- (no settings row to read); the settings are read only on the rare path that nudges.
+create or replace function rowhook.nudge_relay() returns trigger
+language plpgsql as $$
+begin
+  if (extract(epoch from clock_timestamp()) * 1000)::bigint
+       >= coalesce(pg_sequence_last_value('rowhook.nudge_clock'), 0) then
+    perform rowhook.send_nudge();
+  end if;
+  return null;
+end
+$$;
+
+create or replace function rowhook.send_nudge() returns void
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_settings rowhook.settings;
+  v_now_ms bigint := (extract(epoch from clock_timestamp()) * 1000)::bigint;
+begin
+  if not pg_try_advisory_xact_lock(7262011, 1) then
+    return;
+  end if;
+  if v_now_ms < coalesce(pg_sequence_last_value('rowhook.nudge_clock'), 0) then
+    return;
+  end if;
+  select * into v_settings from rowhook.settings where singleton;
+  perform setval('rowhook.nudge_clock', v_now_ms + v_settings.nudge_interval_ms);
+  begin
+    perform aws_lambda.invoke(
+      v_settings.relay_function,
+      json_build_object('hint', 'outbox', 'at', v_now_ms),
+      v_settings.relay_region,
+      'Event');
+  exception when others then
+    -- The write must commit even when the relay cannot be woken; the sweeper will find the rows.
+    raise warning 'rowhook: could not nudge relay % (%): %; the sweeper will deliver these events',
+      v_settings.relay_function, sqlstate, sqlerrm;
+  end;
+end
+$$;
+
+-- From "last nudge" to "next nudge due": a nudge is due at once after this migration.
+select setval('rowhook.nudge_clock', 0);
+
+-- A changed setting (the interval, the relay function) applies at once, not after the window the
+-- clock already holds.
+create function rowhook.reset_nudge_clock() returns trigger
+language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform setval('rowhook.nudge_clock', 0);
+  return null;
+end
+$$;
+create trigger settings_reset_nudge_clock after update on rowhook.settings
+  for each statement execute function rowhook.reset_nudge_clock();
