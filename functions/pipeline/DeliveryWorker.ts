@@ -133,9 +133,11 @@ export class DeliveryWorker {
       wants: (delivery: NewDelivery) => {
         const endpointId = delivery.endpointId;
         const promised = this.promised.get(endpointId) ?? 0;
+        // The total is bounded between relay steps (hasRoom), not within one: refusing part of a
+        // batch for want of room would leave those deliveries due in the queue, and the enqueue
+        // then leases nothing more for their endpoints until a claim has taken them.
         const wanted =
           this.running &&
-          this.held() < this.options.holdLimit &&
           !this.ready.isTripped(endpointId) &&
           this.ready.waitingFor(endpointId) + promised < this.ready.holdFor(endpointId);
         if (wanted) {
