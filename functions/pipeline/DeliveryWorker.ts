@@ -34,7 +34,10 @@ interface WorkerHoldOptions {
   startWithinMs: number;
   /** Deliveries held in memory waiting for a slot; past it the relay waits (the outbox holds the rest). */
   holdLimit: number;
-  /** Past this many waiting for one endpoint, its new deliveries wait in the queue instead of memory. */
+  /**
+   * Past this many waiting for one endpoint, its new deliveries wait in the queue instead of memory
+   * (less for a slow endpoint: see ReadyDeliveries.holdFor). Default: the hold limit.
+   */
   holdPerEndpoint: number;
   /** Attempts in flight per endpoint when the endpoint sets no maxConcurrency. */
   endpointConcurrency: number;
@@ -108,7 +111,7 @@ export class DeliveryWorker {
       // Started this late, an attempt still ends well before its lease (see startWithinMs).
       startWithinMs: Math.max(options.leaseMs / 4, 250),
       holdLimit: Math.max(2 * options.concurrency, 1_000),
-      holdPerEndpoint: 200,
+      holdPerEndpoint: Math.max(2 * options.concurrency, 1_000),
       endpointConcurrency: ENDPOINT_CONCURRENCY.default,
       breakerFailures: CIRCUIT_BREAKER_FAILURES,
       ...options,
@@ -133,7 +136,7 @@ export class DeliveryWorker {
       wants: (delivery: NewDelivery) => {
         const endpointId = delivery.endpointId;
         const promised = this.promised.get(endpointId) ?? 0;
-        // The total is bounded between relay steps (hasRoom), not within one: refusing part of a
+        // The total is bounded by the size of each relay step (room), not here: refusing part of a
         // batch for want of room would leave those deliveries due in the queue, and the enqueue
         // then leases nothing more for their endpoints until a claim has taken them.
         const wanted =
@@ -149,12 +152,13 @@ export class DeliveryWorker {
         return wanted;
       },
       // Called before each relay step. A stopped worker takes nothing in memory: the relay then
-      // leaves everything to the queue.
-      hasRoom: () => {
+      // leaves everything to the queue, in full batches.
+      room: () => {
         this.forgetPromises();
         this.stepStartedAt = this.deps.now().getTime();
-        const room = !this.running || this.held() < this.options.holdLimit;
-        if (!room) this.relayWaiting = true;
+        if (!this.running) return Number.POSITIVE_INFINITY;
+        const room = this.options.holdLimit - this.held();
+        if (room <= 0) this.relayWaiting = true;
         return room;
       },
       accept: (deliveries) => {

@@ -73,11 +73,16 @@ export class ReadyDeliveries {
   /**
    * How many deliveries this endpoint may have waiting: what its slots get through in half the
    * start window at its recent pace (a slow endpoint holds few, so they never wait past their
-   * start-by time and never fill the memory others need), at most holdPerEndpoint.
+   * start-by time and never fill the memory others need), at most holdPerEndpoint; 20 rounds of
+   * its slots until an attempt has ended.
    */
   holdFor(endpointId: string): number {
     const lane = this.lanes.get(endpointId);
-    if (!lane || lane.averageMs === null) return this.options.holdPerEndpoint;
+    // Pace unknown (no attempt has ended yet, perhaps because none ever does): a few rounds' worth.
+    if (!lane || lane.averageMs === null) {
+      const cap = lane ? this.capOf(lane) : this.options.endpointConcurrency;
+      return Math.min(this.options.holdPerEndpoint, 20 * cap);
+    }
     const pace = (this.capOf(lane) * this.options.startWithinMs) / 2 / Math.max(lane.averageMs, 1);
     return Math.max(1, Math.min(this.options.holdPerEndpoint, Math.floor(pace)));
   }

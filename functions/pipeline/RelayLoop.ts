@@ -6,8 +6,11 @@ export interface RelayHandoff {
   leaseMs: number;
   /** Whether the deliverer takes this one in memory (else it waits in the queue for a claim). */
   wants: NonNullable<RelayDependencies['handoff']>['wants'];
-  /** False while the deliverer holds all it should: the relay waits (the outbox is the backlog). */
-  hasRoom(): boolean;
+  /**
+   * How many more deliveries the deliverer can hold, asked before each step: 0 and the relay waits
+   * (the outbox is the backlog) until onRoom; else the step takes at most that many events.
+   */
+  room(): number;
   accept(deliveries: ClaimedDelivery[]): void;
 }
 
@@ -79,14 +82,16 @@ export class RelayLoop {
       try {
         for (;;) {
           // The deliverer nudges the relay again once it has room.
-          if (this.deps.handoff && !this.deps.handoff.hasRoom()) return;
-          const result = await relayOutbox(this.relayDeps, this.options);
+          const room = this.deps.handoff ? this.deps.handoff.room() : this.options.batchSize;
+          if (room <= 0) return;
+          const batchSize = Math.min(this.options.batchSize, room);
+          const result = await relayOutbox(this.relayDeps, { ...this.options, batchSize });
           if (result.handedOff?.length) this.deps.handoff?.accept(result.handedOff);
           if (result.claimed > 0) {
             moved = true;
             this.deps.onRelayed?.(result);
           }
-          if (result.claimed < this.options.batchSize || !this.running) break;
+          if (result.claimed < batchSize || !this.running) break;
         }
       } catch (error) {
         this.deps.onError(error);
