@@ -77,11 +77,17 @@ describe('DeliveryWorker', () => {
 });
 
 /** A worker whose queue and receiver the test drives: the receiver answers when told to. */
-function handoffHarness(options: { holdLimit: number; startWithinMs?: number; clock?: () => Date }) {
+function handoffHarness(options: {
+  holdLimit: number;
+  startWithinMs?: number;
+  clock?: () => Date;
+  concurrency?: number;
+}) {
   const released: string[] = [];
   const claims: number[] = [];
   const sent: string[] = [];
-  const answers: (() => void)[] = [];
+  /** Answers the oldest request still open, with 204 unless told otherwise. */
+  const answers: ((status?: number) => void)[] = [];
   const queue: DeliveryQueue = {
     enqueue: async () => ({ enqueued: 0, rejected: [] }),
     claim: async (limit) => {
@@ -96,14 +102,16 @@ function handoffHarness(options: { holdLimit: number; startWithinMs?: number; cl
   const onRoom = vi.fn();
   const deps = {
     queue,
-    subscriptions: { getEndpointsByIds: async () => [endpoint] },
+    subscriptions: { getEndpointsByIds: async () => [endpoint], disableEndpoint: async () => true },
     secrets: { activeSecrets: async () => new Map([['ep_1', [generateSecret()]]]) },
     log: { record: async () => {} },
     sender: {
       send: (request: { body: string }) =>
         new Promise((resolve) => {
           sent.push(request.body);
-          answers.push(() => resolve({ ok: true, status: 204, headers: {}, snippet: '', latencyMs: 1 }));
+          answers.push((status = 204) =>
+            resolve({ ok: true, status, headers: {}, snippet: '', latencyMs: 1 }),
+          );
         }),
       close: async () => {},
     },
@@ -116,7 +124,7 @@ function handoffHarness(options: { holdLimit: number; startWithinMs?: number; cl
     onRoom,
   } as unknown as DeliveryWorkerDependencies;
   const worker = new DeliveryWorker(deps, {
-    concurrency: 2,
+    concurrency: options.concurrency ?? 2,
     leaseMs: 60_000,
     pollIntervalMs: 60_000,
     flushSize: 1,
@@ -210,52 +218,16 @@ describe('DeliveryWorker handover from the relay', () => {
 
 describe('DeliveryWorker after a 410', () => {
   it('hands what waits for the endpoint back to the queue instead of sending it after the 410', async () => {
-    const released: string[] = [];
-    const sent: string[] = [];
-    const answers: ((status: number) => void)[] = [];
-    const queue: DeliveryQueue = {
-      enqueue: async () => ({ enqueued: 0, rejected: [] }),
-      claim: async () => [],
-      settle: async (list) => ({ applied: new Set(list.map((s) => s.delivery.id)) }),
-      release: async (list) => {
-        released.push(...list.map((d) => d.id));
-      },
-    };
-    const deps = {
-      queue,
-      subscriptions: { getEndpointsByIds: async () => [endpoint], disableEndpoint: async () => true },
-      secrets: { activeSecrets: async () => new Map([['ep_1', [generateSecret()]]]) },
-      log: { record: async () => {} },
-      sender: {
-        send: (request: { body: string }) =>
-          new Promise((resolve) => {
-            sent.push(request.body);
-            answers.push((status) => resolve({ ok: true, status, headers: {}, snippet: '', latencyMs: 1 }));
-          }),
-        close: async () => {},
-      },
-      schedule: parseRetrySchedule('5s'),
-      now: () => new Date(),
-      random: () => 0.5,
-      onError: (error: unknown) => {
-        throw error;
-      },
-    } as unknown as DeliveryWorkerDependencies;
-    const worker = new DeliveryWorker(deps, {
-      concurrency: 1,
-      leaseMs: 60_000,
-      pollIntervalMs: 60_000,
-      flushSize: 1,
-      flushDelayMs: 0,
-    });
-    worker.start();
-    const handoff = worker.handoff();
+    const h = handoffHarness({ holdLimit: 10, concurrency: 1 });
+    h.worker.start();
+    await vi.waitFor(() => expect(h.claims).toHaveLength(1));
+    const handoff = h.worker.handoff();
     handoff.room();
-    handoff.accept(Array.from({ length: 4 }, (_, i) => ({ ...delivery, id: `d${i}`, body: `{"n":${i}}` })));
-    await vi.waitFor(() => expect(sent).toHaveLength(1));
-    answers.shift()?.(410);
-    await vi.waitFor(() => expect(released).toEqual(['d1', 'd2', 'd3']));
-    expect(sent).toHaveLength(1);
-    await worker.stop();
+    handoff.accept(h.batch(0, 4));
+    await vi.waitFor(() => expect(h.sent).toHaveLength(1));
+    h.answers.shift()?.(410);
+    await vi.waitFor(() => expect(h.released).toEqual(['d1', 'd2', 'd3']));
+    expect(h.sent).toHaveLength(1);
+    await h.worker.stop();
   });
 });
