@@ -3,15 +3,11 @@ import type { DeliveryLog } from '../ports/DeliveryLog.ts';
 import type { ClaimedDelivery, DeliveryQueue, NewDelivery } from '../ports/DeliveryQueue.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
-import {
-  type AttemptContext,
-  type AttemptResult,
-  attemptDelivery,
-  settleAfterInternalError,
-} from './attemptDelivery.ts';
+import { type AttemptContext, attemptDelivery, settleAfterInternalError } from './attemptDelivery.ts';
+import { OutcomeWriter } from './OutcomeWriter.ts';
 import { ReadyDeliveries, type ReadyDelivery } from './ReadyDeliveries.ts';
 import type { RelayHandoff } from './RelayLoop.ts';
-import { type HealthContext, settleEndpointHealth } from './settleEndpointHealth.ts';
+import type { HealthContext } from './settleEndpointHealth.ts';
 
 export interface DeliveryWorkerOptions extends Partial<WorkerHoldOptions> {
   /** Attempts in flight at once. */
@@ -96,9 +92,7 @@ export class DeliveryWorker {
   private pollTimer: NodeJS.Timeout | undefined;
   private retryTimer: { timer: NodeJS.Timeout; at: number } | undefined;
   private rateTimer: { timer: NodeJS.Timeout; at: number } | undefined;
-  private pending: AttemptResult[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly outcomes: OutcomeWriter;
   private readonly idleWaiters: (() => void)[] = [];
 
   private readonly options: Required<DeliveryWorkerOptions>;
@@ -116,6 +110,10 @@ export class DeliveryWorker {
       breakerFailures: CIRCUIT_BREAKER_FAILURES,
       ...options,
     };
+    this.outcomes = new OutcomeWriter(
+      { ...deps, onRetry: (delayMs) => this.claimAfter(delayMs) },
+      { flushSize: this.options.flushSize, flushDelayMs: this.options.flushDelayMs },
+    );
     this.ready = new ReadyDeliveries({
       endpointConcurrency: this.options.endpointConcurrency,
       breakerFailures: this.options.breakerFailures,
@@ -204,7 +202,7 @@ export class DeliveryWorker {
     // What never started goes back to the queue now, not when its lease runs out.
     await this.release(this.ready.drain().map((r) => r.delivery));
     while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    await this.flush();
+    await this.outcomes.flush();
     while (this.releases.size > 0) await Promise.all(this.releases);
   }
 
@@ -338,7 +336,7 @@ export class DeliveryWorker {
           const gone = result.disableEndpoint.endpointId;
           void this.release(this.ready.drain((r) => r.delivery.endpointId === gone).map((r) => r.delivery));
         }
-        this.collect(result);
+        this.outcomes.add(result);
       })
       .finally(() => {
         this.inFlight--;
@@ -361,67 +359,6 @@ export class DeliveryWorker {
     );
     this.releases.add(released);
     await released.finally(() => this.releases.delete(released));
-  }
-
-  private collect(result: AttemptResult): void {
-    this.pending.push(result);
-    if (this.pending.length >= this.options.flushSize) void this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs);
-  }
-
-  private flush(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batch = this.pending.splice(0);
-    if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() => this.write(batch));
-    return this.flushing;
-  }
-
-  private async write(batch: AttemptResult[]): Promise<void> {
-    try {
-      await this.writeResults(batch);
-    } catch (error) {
-      // One unstorable result must not hold back the others (they would be re-sent at each lease
-      // expiry): retry one by one, so only the bad one is left to its lease.
-      this.deps.onError(error);
-      for (const result of batch) await this.writeResults([result]).catch((e) => this.deps.onError(e));
-    }
-  }
-
-  private async writeResults(batch: AttemptResult[]): Promise<void> {
-    const store = async () => {
-      // Attempts first: if we crash before settling, the lease expires and the delivery is tried
-      // again (at-least-once, same webhook-id) with its earlier attempt already on record.
-      await this.deps.log.record(batch.flatMap((r) => (r.attempt ? [r.attempt] : [])));
-      if (!this.deps.health) {
-        for (const r of batch) {
-          if (r.disableEndpoint) {
-            const { tenantId, endpointId, reason } = r.disableEndpoint;
-            await this.deps.subscriptions.disableEndpoint(tenantId, endpointId, reason);
-          }
-        }
-      }
-      return this.deps.queue.settle(batch.map((r) => r.settlement));
-    };
-    const { applied } = await (this.deps.together ? this.deps.together(store) : store());
-    const health = this.deps.health;
-    // Settled retries come back through a claim once their delay has passed.
-    for (const r of batch) {
-      if (r.settlement.kind === 'retry' && applied.has(r.settlement.delivery.id)) {
-        this.claimAfter(r.settlement.delayMs);
-      }
-    }
-    // After settling, so a batch re-written one by one (see write) counts each outcome once; a
-    // failure here costs at most some operational events, never a delivery.
-    if (health) {
-      // Only what the queue applied: a late worker's result for a re-claimed delivery must not raise
-      // operational events or count towards the endpoint's health a second time.
-      const current = batch.filter((r) => applied.has(r.settlement.delivery.id));
-      await settleEndpointHealth({ ...health, now: this.deps.now }, current).catch((error) =>
-        this.deps.onError(error),
-      );
-    }
   }
 
   private claimAfter(delayMs: number): void {
