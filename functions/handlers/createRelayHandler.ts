@@ -24,7 +24,10 @@ export interface RelayHandlerResult {
   enqueued: number;
   /** Events marked with a publish error (too large for the transport) instead of delivered. */
   rejected: number;
-  /** Age of the oldest event this run claimed when its step finished; null when it claimed none. */
+  /**
+   * Age of the oldest event this run claimed when its step finished; 0 when a complete run found
+   * nothing waiting; null when a failed run claimed nothing (it has no age to report).
+   */
   lagMs: number | null;
 }
 
@@ -65,6 +68,8 @@ export function createRelayHandler(deps: RelayHandlerDependencies) {
           break;
         }
       }
+      // Nothing waits when a complete run claimed nothing: lag 0, reported like any other (below).
+      total.lagMs ??= 0;
       if (total.claimed > 0) deps.logger.info('relayed', { ...total });
       return total;
     } catch (error) {
@@ -76,8 +81,11 @@ export function createRelayHandler(deps: RelayHandlerDependencies) {
       deps.metrics.addMetric('EventsRelayed', MetricUnit.Count, total.claimed);
       deps.metrics.addMetric('DeliveriesPublished', MetricUnit.Count, total.enqueued);
       deps.metrics.addMetric('EventsRejected', MetricUnit.Count, total.rejected);
-      // Only when something was claimed: an empty drain has no age to report (the alarm treats
-      // missing data as not breaching, and the sweeper claims anything the nudges left behind).
+      // Every run that completed reports a lag, 0 when the outbox was empty, so the sweeper's
+      // once-a-minute runs keep the series going while idle and the lag alarm can treat missing
+      // data as breaching: no datapoint means no drain has completed (relay and sweeper failing
+      // outright, not invoked, or throttled). A failed run reports only what its finished steps
+      // claimed.
       if (total.lagMs !== null)
         deps.metrics.addMetric(RELAY_LAG_METRIC.name, MetricUnit.Seconds, total.lagMs / 1000);
       deps.metrics.publishStoredMetrics();

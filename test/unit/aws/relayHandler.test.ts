@@ -105,10 +105,20 @@ describe('relay handler', () => {
     expect(metrics.publishStoredMetrics).toHaveBeenCalledTimes(1);
   });
 
-  it('reports no lag when nothing was claimed', async () => {
+  it('reports lag 0 when a run found the outbox empty, so an idle system keeps the series going', async () => {
     const { handler, context, metrics } = harness([0]);
-    expect(await handler({}, context)).toMatchObject({ claimed: 0, lagMs: null });
+    expect(await handler({}, context)).toMatchObject({ claimed: 0, lagMs: 0 });
+    const lag = vi.mocked(metrics.addMetric).mock.calls.filter(([name]) => name === OUTBOX_LAG);
+    expect(lag).toEqual([[OUTBOX_LAG, 'Seconds', 0]]);
+  });
+
+  it('reports no lag when a run failed before claiming anything (the lag alarm treats that as breaching)', async () => {
+    const { handler, relay, metrics, context } = harness([]);
+    vi.mocked(relay.outbox.claimUnpublished).mockRejectedValueOnce(new Error('Data API unreachable'));
+    await expect(handler({}, context)).rejects.toThrow('Data API unreachable');
+    expect(metrics.addMetric).toHaveBeenCalledWith('RelayErrors', 'Count', 1);
     expect(metrics.addMetric).not.toHaveBeenCalledWith(OUTBOX_LAG, expect.anything(), expect.anything());
+    expect(metrics.publishStoredMetrics).toHaveBeenCalledTimes(1);
   });
 
   it('still reports the lag of the steps that completed before one failed', async () => {
