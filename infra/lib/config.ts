@@ -61,6 +61,13 @@ export const rowhookConfigSchema = z
     alarmDeliveryErrorRatePercent: numberFromContext(0.1, 100).default(5),
     /** Alarm when the oldest committed outbox row waits longer than this for the relay. */
     alarmRelayLagSeconds: intFromContext(1, 86_400).default(120),
+    /**
+     * Alarm when the oldest message of a delivery queue is older than this. Longer than a healthy
+     * message can get: a retry's SQS delay (15 min at most) plus up to 5 receives.
+     */
+    alarmQueueAgeSeconds: intFromContext(60, 1_209_600).default(1_800),
+    /** Subscribed by email to the alarm topic (AWS sends a confirmation link first). Unset: none. */
+    alarmEmail: z.email({ error: 'must be an email address such as ops@example.com' }).optional(),
     auroraMinAcu: acu(0).default(0.5),
     auroraMaxAcu: acu(1).default(4),
     /** Defaults to true for the stage named prod. */

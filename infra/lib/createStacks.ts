@@ -1,12 +1,15 @@
-import { type App, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { type App, Aspects, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { RowhookConfig } from './config.ts';
 import { Alarms } from './constructs/Alarms.ts';
+import { AlarmTopic } from './constructs/AlarmTopic.ts';
 import { Api } from './constructs/Api.ts';
 import { Bus } from './constructs/Bus.ts';
 import { Database } from './constructs/Database.ts';
 import { DeliveryQueues } from './constructs/DeliveryQueues.ts';
+import { FunctionAlarms } from './constructs/FunctionAlarms.ts';
 import { DELIVER_TIMEOUT, Functions } from './constructs/Functions.ts';
+import { NotifyOnEveryAlarm } from './constructs/notifyOnEveryAlarm.ts';
 import { OperatorEndpoint } from './constructs/OperatorEndpoint.ts';
 import { Secrets } from './constructs/Secrets.ts';
 import { SubscriptionsTable } from './constructs/SubscriptionsTable.ts';
@@ -55,6 +58,8 @@ export class RowhookStack extends Stack {
   readonly functions: Functions;
   readonly api: Api;
   readonly alarms: Alarms;
+  readonly functionAlarms: FunctionAlarms;
+  readonly alarmTopic: AlarmTopic;
   /** Present when rowhook:operatorWebhookUrl is set. */
   readonly operatorEndpoint: OperatorEndpoint | undefined;
 
@@ -117,13 +122,26 @@ export class RowhookStack extends Stack {
       deadLetterQueues: [this.queues.deadLetterQueue, this.queues.syncFailures],
       deliveryErrorRatePercent: config.alarmDeliveryErrorRatePercent,
       relayLagSeconds: config.alarmRelayLagSeconds,
+      workQueues: { deliveries: this.queues.deliveryQueue, 'dedicated-retries': this.queues.dedicatedDlq },
+      queueAgeSeconds: config.alarmQueueAgeSeconds,
     });
+    const { relay, deliver, api, sync, sweeper } = this.functions;
+    this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', {
+      stage,
+      functions: { relay, deliver, api, sync, sweeper },
+    });
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { stage, email: config.alarmEmail });
+    Aspects.of(this).add(new NotifyOnEveryAlarm(this.alarmTopic.topic));
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Rowhook HTTP API base URL' });
     new CfnOutput(this, 'BusName', { value: this.bus.bus.eventBusName, description: 'Rowhook event bus' });
     new CfnOutput(this, 'DatabaseClusterArn', { value: this.database.cluster.clusterArn });
     new CfnOutput(this, 'DataApiSecretArn', { value: this.database.dataApiSecretArn });
     new CfnOutput(this, 'AdminTokenSecretArn', { value: this.secrets.adminToken.secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topic.topicArn,
+      description: 'Every alarm notifies this SNS topic (ALARM and OK): subscribe chat or paging to it',
+    });
     if (this.operatorEndpoint) {
       new CfnOutput(this, 'OperatorWebhookSecretName', {
         value: this.operatorEndpoint.secretName,

@@ -26,7 +26,8 @@ export const METRICS = {
   dead: deliveries(DELIVERY_OUTCOME.dead),
   /**
    * relay and sweeper, Seconds: age of the oldest outbox row a drain claimed (now - occurred_at),
-   * emitted by createRelayHandler.ts only when a drain claimed something (missing data is not breaching).
+   * emitted by createRelayHandler.ts for every drain that completed, 0 when the outbox was empty;
+   * the sweeper drains every minute, so missing data means no drain completed.
    */
   relayLag: { service: 'rowhook-relay', name: SHARED_METRICS.outboxLag.name },
   sweeperLag: { service: 'rowhook-sweeper', name: SHARED_METRICS.outboxLag.name },
@@ -51,6 +52,9 @@ export const DEAD_LETTER_ARRIVALS_EXPRESSION =
 export interface AlarmsProps {
   readonly stage: string;
   readonly deadLetterQueues: readonly sqs.IQueue[];
+  /** Alarm-name suffix → a queue `deliver` consumes (the delivery queue, the dedicated retries). */
+  readonly workQueues: Readonly<Record<string, sqs.IQueue>>;
+  readonly queueAgeSeconds: number;
   readonly deliveryErrorRatePercent: number;
   readonly relayLagSeconds: number;
 }
@@ -97,8 +101,43 @@ export class Alarms extends Construct {
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
+        // Arrivals alone go quiet once nothing new comes in, and a dead letter nobody handles
+        // expires unseen after 14 days. The depth alarm stays in ALARM while the queue holds
+        // anything: its ALARM notification says "needs a person", its OK one "handled".
+        new cloudwatch.Alarm(this, `DeadLetterDepth${index}`, {
+          alarmName: `rowhook-${props.stage}-dlq-depth-${index}`,
+          alarmDescription:
+            'A Rowhook dead-letter queue holds messages: inspect, redrive or discard them (OK again once it is empty)',
+          metric: queue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(5),
+            statistic: 'Maximum',
+          }),
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
       );
     });
+
+    // A message older than any healthy one (a retry's delay plus a few receives) means deliver is
+    // not keeping up or not consuming at all (mapping disabled, every invocation failing).
+    for (const [key, queue] of Object.entries(props.workQueues)) {
+      this.alarms.push(
+        new cloudwatch.Alarm(this, `QueueAge${key}`, {
+          alarmName: `rowhook-${props.stage}-queue-age-${key}`,
+          alarmDescription: `The oldest message of the ${key} queue is older than ${props.queueAgeSeconds}s: deliver is behind or not consuming`,
+          metric: queue.metricApproximateAgeOfOldestMessage({
+            period: Duration.minutes(5),
+            statistic: 'Maximum',
+          }),
+          threshold: props.queueAgeSeconds,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
 
     const errorRate = new cloudwatch.MathExpression({
       label: 'Delivery error rate (%)',
@@ -128,7 +167,7 @@ export class Alarms extends Construct {
     this.alarms.push(
       new cloudwatch.Alarm(this, 'RelayLag', {
         alarmName: `rowhook-${props.stage}-relay-lag`,
-        alarmDescription: `Committed outbox rows waited more than ${props.relayLagSeconds}s for the relay`,
+        alarmDescription: `Committed outbox rows waited more than ${props.relayLagSeconds}s for the relay, or no relay/sweeper drain completed for 10 minutes`,
         metric: new cloudwatch.MathExpression({
           label: 'Relay lag (s)',
           expression: 'MAX([relay, sweeper])',
@@ -141,7 +180,9 @@ export class Alarms extends Construct {
         threshold: props.relayLagSeconds,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 2,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        // Every completed drain writes a lag (0 when idle) and the sweeper drains every minute, so
+        // no datapoint means relay and sweeper both fail outright, or are not invoked at all.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
     );
   }
