@@ -73,6 +73,29 @@ export interface EventBridgeDeliveryPublisherOptions {
 
 export const deliveryKey = (d: { eventId: string; endpointId: string }) => `${d.eventId}/${d.endpointId}`;
 
+/** An entry PutEvents refused on its own with a whole-request error; quarantined only with proof. */
+interface IsolatedFailure {
+  error: AwsAdapterError;
+  rejection: RejectedDelivery;
+}
+
+/**
+ * Whole-request errors one entry can cause by itself. Throttling and 5xx are retryable (the batch
+ * is retried as is); access and missing-bus errors are about the bus, never an entry.
+ */
+const ENTRY_SUSPECT_ERRORS = new Set(['ValidationException']);
+
+function isEntrySuspect(error: AwsAdapterError): boolean {
+  if (error.retryable) return false;
+  const cause = error.cause as { name?: unknown } | undefined;
+  return typeof cause?.name === 'string' && ENTRY_SUSPECT_ERRORS.has(cause.name);
+}
+
+function vendorMessage(error: AwsAdapterError): string {
+  const cause = error.cause as { name?: unknown; message?: unknown } | undefined;
+  return `${String(cause?.name)}: ${typeof cause?.message === 'string' ? cause.message : 'no message'}`;
+}
+
 interface PendingEntry {
   delivery: NewDelivery;
   entry: PutEventsRequestEntry;
@@ -101,8 +124,9 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
 
   /**
    * Publishes every delivery that fits and returns those that never will (an entry over 1 MB once
-   * the body is JSON-escaped inside Detail, or one EventBridge refused with a permanent ErrorCode),
-   * which the relay records on their event. Otherwise throws (retryable when the service was at
+   * the body is JSON-escaped inside Detail, one EventBridge refused with a permanent ErrorCode, or
+   * one whose request it refused whole with a ValidationException even when sent alone, while
+   * others went through: see putIsolating), which the relay records on their event. Otherwise throws (retryable when the service was at
    * fault) so the relay leaves its batch unpublished: the bus has no idempotency key, so a retried
    * batch may publish some entries twice, which receivers deduplicate by webhook-id.
    */
@@ -170,12 +194,61 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     }
 
     let enqueued = 0;
+    const isolated: IsolatedFailure[] = [];
     for (const request of chunkRequests(entries)) {
-      const refused = await this.putWithRetries(request);
-      rejected.push(...refused);
-      enqueued += request.length - refused.length;
+      const outcome = await this.putIsolating(request);
+      rejected.push(...outcome.rejected);
+      isolated.push(...outcome.isolated);
+      enqueued += request.length - outcome.rejected.length - outcome.isolated.length;
+    }
+    if (isolated.length > 0) {
+      // Quarantined only once some other entry of this enqueue went through the same bus: then the
+      // refusal is about those entries, not the bus or the account. If nothing got through, it
+      // may be the bus itself, and quarantining would silently drop every event: fail instead, and
+      // the batch (with its other events, next time) comes back.
+      if (enqueued === 0) throw (isolated[0] as IsolatedFailure).error;
+      rejected.push(...isolated.map((f) => f.rejection));
     }
     return { enqueued, rejected };
+  }
+
+  /**
+   * putWithRetries, except that a whole-request refusal an entry may cause on its own (a
+   * ValidationException: e.g. a size the service counts differently from us) is narrowed down by
+   * halving the request until each entry that still fails is alone. Without this the relay would
+   * roll the batch back and claim the same oldest rows again forever, for every tenant.
+   */
+  private async putIsolating(
+    batch: PendingEntry[],
+  ): Promise<{ rejected: RejectedDelivery[]; isolated: IsolatedFailure[] }> {
+    try {
+      return { rejected: await this.putWithRetries(batch), isolated: [] };
+    } catch (error) {
+      if (!(error instanceof AwsAdapterError) || !isEntrySuspect(error)) throw error;
+      if (batch.length === 1) {
+        const { delivery } = batch[0] as PendingEntry;
+        return {
+          rejected: [],
+          isolated: [
+            {
+              error,
+              rejection: {
+                eventId: delivery.eventId,
+                endpointId: delivery.endpointId,
+                reason: `EventBridge refused the bus entry even when sent alone: ${vendorMessage(error)}`,
+              },
+            },
+          ],
+        };
+      }
+      const middle = Math.ceil(batch.length / 2);
+      const first = await this.putIsolating(batch.slice(0, middle));
+      const second = await this.putIsolating(batch.slice(middle));
+      return {
+        rejected: [...first.rejected, ...second.rejected],
+        isolated: [...first.isolated, ...second.isolated],
+      };
+    }
   }
 
   /**
