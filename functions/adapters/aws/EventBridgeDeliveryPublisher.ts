@@ -10,6 +10,7 @@ import type {
   NewDelivery,
   RejectedDelivery,
 } from '../../ports/DeliveryQueue.ts';
+import { apiDestinationPayload } from './apiDestinationPayload.ts';
 import {
   DELIVERY_EVENT,
   type DeliveryMessage,
@@ -49,6 +50,8 @@ export interface UnsignedFallback {
   deliveries: readonly NewDelivery[];
   /** What `signHeaders` threw, if it did (otherwise it returned no headers for these). */
   error?: unknown;
+  /** Set when the body is why (not the secret): its bytes would change on the way (the first one's). */
+  reason?: string;
 }
 
 export interface EventBridgeDeliveryPublisherOptions {
@@ -135,7 +138,20 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     const endpointIds = [...new Set(deliveries.map((d) => d.endpointId))];
     const transports = (await this.options.transports?.(endpointIds)) ?? new Map<string, Transport>();
     const transportOf = (d: NewDelivery) => transports.get(d.endpointId) ?? TRANSPORTS.pooled;
-    const dedicated = deliveries.filter((d) => transportOf(d) === TRANSPORTS.apiDestination);
+    // An API destination sends the body re-serialized by EventBridge, so only a body whose sent
+    // bytes are known goes that way, signed over those bytes (apiDestinationPayload says why).
+    const payloads = new Map<string, { payload: unknown; wire: string }>();
+    const reshaped: { delivery: NewDelivery; reason: string }[] = [];
+    for (const delivery of deliveries) {
+      if (transportOf(delivery) !== TRANSPORTS.apiDestination) continue;
+      const shaped = apiDestinationPayload(delivery.body);
+      if (shaped.ok) payloads.set(deliveryKey(delivery), shaped);
+      else reshaped.push({ delivery, reason: shaped.reason });
+    }
+    const dedicated = deliveries.flatMap((d) => {
+      const shaped = payloads.get(deliveryKey(d));
+      return shaped ? [{ ...d, body: shaped.wire }] : [];
+    });
     let headers = new Map<string, WebhookHeaderValues>();
     let signError: unknown;
     let signFailed = false;
@@ -153,13 +169,14 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     const entries: PendingEntry[] = [];
     for (const delivery of deliveries) {
       const signed = headers.get(deliveryKey(delivery));
+      const shaped = payloads.get(deliveryKey(delivery));
       let transport = transportOf(delivery);
-      if (transport === TRANSPORTS.apiDestination && !signed) {
+      if (transport === TRANSPORTS.apiDestination && !(signed && shaped)) {
         // The receiver could not verify an unsigned api-destination request, and failing the whole
         // enqueue would hold every tenant's batch back: the deliver Lambda signs pooled deliveries
-        // itself, so this one goes that way.
+        // itself (over the exact body), so this one goes that way.
         transport = TRANSPORTS.pooled;
-        unsigned.push(delivery);
+        if (shaped) unsigned.push(delivery);
       }
       const message: DeliveryMessage = {
         eventId: delivery.eventId,
@@ -168,7 +185,9 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
         eventType: delivery.eventType,
         body: delivery.body,
         transport,
-        ...(signed && transport === TRANSPORTS.apiDestination ? { headers: signed } : {}),
+        ...(signed && shaped && transport === TRANSPORTS.apiDestination
+          ? { headers: signed, payload: shaped.payload }
+          : {}),
       };
       const entry: PutEventsRequestEntry = {
         EventBusName: this.options.eventBusName,
@@ -191,6 +210,12 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
       this.onUnsignedFallback(
         signFailed ? { deliveries: unsigned, error: signError } : { deliveries: unsigned },
       );
+    }
+    if (reshaped.length > 0) {
+      this.onUnsignedFallback({
+        deliveries: reshaped.map((r) => r.delivery),
+        reason: `EventBridge would not send the body byte for byte: ${(reshaped[0] as { reason: string }).reason}`,
+      });
     }
 
     let enqueued = 0;
@@ -336,12 +361,13 @@ function chunkRequests(entries: readonly PendingEntry[]): PendingEntry[][] {
   return requests;
 }
 
-function warnUnsignedFallback({ deliveries, error }: UnsignedFallback): void {
+function warnUnsignedFallback({ deliveries, error, reason }: UnsignedFallback): void {
   console.warn(
     JSON.stringify({
       level: 'WARN',
       message: 'api-destination deliveries could not be signed ahead of time; published as pooled',
       deliveries: deliveries.map(deliveryKey),
+      ...(reason === undefined ? {} : { reason }),
       ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }),
     }),
   );
