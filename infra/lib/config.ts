@@ -63,6 +63,11 @@ export const rowhookConfigSchema = z
     alarmRelayLagSeconds: intFromContext(1, 86_400).default(120),
     auroraMinAcu: acu(0).default(0.5),
     auroraMaxAcu: acu(1).default(4),
+    /**
+     * Dedicated (API destination) delivery, opt-in until the canary has verified it on a real
+     * deployment: off, endpoints asking for it are delivered pooled and their status says so.
+     */
+    dedicatedDelivery: booleanFromContext.default(false),
     /** Defaults to true for the stage named prod. */
     deletionProtection: booleanFromContext.optional(),
     /**
