@@ -35,10 +35,22 @@ export const ENV = {
   disableAfterMs: 'ROWHOOK_DISABLE_AFTER_MS',
   /** `enabled` when an operator webhook is configured: deliver publishes operational events to it. */
   operatorWebhook: 'ROWHOOK_OPERATOR_WEBHOOK',
+  /** `on` only where the stack was deployed with rowhook:dedicatedDelivery=true (opt-in). */
+  dedicatedDelivery: 'ROWHOOK_DEDICATED_DELIVERY',
 } as const;
 
 /** The value of ROWHOOK_OPERATOR_WEBHOOK that turns publishing on. */
 export const OPERATOR_WEBHOOK_ENABLED = 'enabled';
+
+/**
+ * ROWHOOK_DEDICATED_DELIVERY: whether endpoints asking for an API destination get one. Off unless
+ * set to `on`: until the canary has verified dedicated requests on a real deployment, they are
+ * delivered pooled (issue 12 §2).
+ */
+export const dedicatedDeliverySwitch = z
+  .enum(['on', 'off'], { error: 'must be "on" or "off"' })
+  .default('off')
+  .transform((v) => v === 'on');
 
 export const required = z.string().trim().min(1, 'is required');
 export const arn = required.regex(/^arn:aws[a-z-]*:/, 'must be an ARN (arn:aws:...)');

@@ -26,7 +26,13 @@ export interface SyncDependencies {
   secrets: Pick<SecretStore, 'authSecret'>;
   logger: HandlerLogger;
   metrics: HandlerMetrics;
+  /** rowhook:dedicatedDelivery: off, endpoints asking for an API destination get none (opt-in). */
+  dedicatedDelivery: boolean;
 }
+
+/** The status reason an endpoint shows while dedicated delivery is off in the deployment. */
+export const DEDICATED_DELIVERY_OFF_REASON =
+  'dedicated delivery is off in this deployment (CDK context rowhook:dedicatedDelivery); delivered pooled';
 
 /**
  * DynamoDB stream of the subscriptions table → each dedicated endpoint's Connection, API destination
@@ -80,9 +86,14 @@ async function syncRecord(deps: SyncDependencies, record: DynamoDBRecord): Promi
     deps.logger.info('dedicated delivery removed', { endpointId });
     return;
   }
+  if (!deps.dedicatedDelivery) {
+    await keepPooledWhileOff(deps, after);
+    return;
+  }
   const settled =
     after.dedicated?.status === DEDICATED_STATUSES.active ||
-    after.dedicated?.status === DEDICATED_STATUSES.fallbackPooled;
+    (after.dedicated?.status === DEDICATED_STATUSES.fallbackPooled &&
+      after.dedicated.reason !== DEDICATED_DELIVERY_OFF_REASON);
   if (settled && before && sameResources(before, after)) return;
 
   const auth = await connectionAuth(deps, after);
@@ -118,6 +129,28 @@ async function syncRecord(deps: SyncDependencies, record: DynamoDBRecord): Promi
       reason: error.message,
     });
   }
+}
+
+/**
+ * Dedicated delivery off: no resources (those left from when it was on are removed) and a status
+ * that says why the endpoint is delivered pooled. Our own status write comes back through the
+ * stream and stops here, already said.
+ */
+async function keepPooledWhileOff(deps: SyncDependencies, endpoint: Endpoint): Promise<void> {
+  const { id: endpointId, tenantId, dedicated } = endpoint;
+  if (dedicated?.apiDestinationArn) await deps.destinations.remove(endpointId);
+  if (
+    dedicated?.status === DEDICATED_STATUSES.fallbackPooled &&
+    dedicated.reason === DEDICATED_DELIVERY_OFF_REASON
+  ) {
+    return;
+  }
+  await deps.subscriptions.setDedicatedStatus(tenantId, endpointId, {
+    apiDestinationArn: null,
+    status: DEDICATED_STATUSES.fallbackPooled,
+    reason: DEDICATED_DELIVERY_OFF_REASON,
+  });
+  deps.logger.info('dedicated delivery is off; endpoint stays pooled', { endpointId });
 }
 
 /** Only the fields the AWS resources are built from; other edits (description...) need no calls. */

@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { ApiDestinationManager } from '../adapters/aws/ApiDestinationManager.ts';
-import { arn, ENV, loadEnv, required } from './config.ts';
+import { arn, dedicatedDeliverySwitch, ENV, loadEnv, required } from './config.ts';
 import { createSyncHandler } from './createSyncHandler.ts';
 import { createObservability } from './observability.ts';
 import { lazy } from './wiring/lazy.ts';
@@ -18,6 +18,7 @@ const wired = lazy(() => {
     [ENV.eventBusName]: required,
     [ENV.apiDestinationRoleArn]: arn,
     [ENV.dedicatedDlqArn]: arn,
+    [ENV.dedicatedDelivery]: dedicatedDeliverySwitch,
   });
   return createSyncHandler({
     destinations: new ApiDestinationManager(eventBridgeClient(), {
@@ -33,6 +34,7 @@ const wired = lazy(() => {
     secrets: secretStore(),
     logger,
     metrics,
+    dedicatedDelivery: env[ENV.dedicatedDelivery],
   });
 });
 

@@ -70,6 +70,11 @@ export const rowhookConfigSchema = z
     alarmEmail: z.email({ error: 'must be an email address such as ops@example.com' }).optional(),
     auroraMinAcu: acu(0).default(0.5),
     auroraMaxAcu: acu(1).default(4),
+    /**
+     * Dedicated (API destination) delivery, opt-in until the canary has verified it on a real
+     * deployment: off, endpoints asking for it are delivered pooled and their status says so.
+     */
+    dedicatedDelivery: booleanFromContext.default(false),
     /** Defaults to true for the stage named prod. */
     deletionProtection: booleanFromContext.optional(),
     /**

@@ -96,6 +96,7 @@ export class RowhookStack extends Stack {
       deliverMaxConcurrency: config.deliverMaxConcurrency,
       attemptRetentionDays: config.attemptRetentionDays,
       operatorWebhook: config.operatorWebhookUrl !== undefined,
+      dedicatedDelivery: config.dedicatedDelivery,
       ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
     });
     this.database.addMigrations(this.functions.relay, RetentionDays.ONE_MONTH);

@@ -32,6 +32,8 @@ export interface ApiDestinationManagerOptions {
 /** EventBridge stops retrying a delivery to the destination after this; the DLQ takes it from there. */
 export const MAX_EVENT_AGE_SECONDS = 300;
 const TARGET_ID = 'api-destination';
+/** The part of a delivery entry the target sends: the body as a JSON value, never a string. */
+export const API_DESTINATION_INPUT_PATH = '$.detail.payload';
 // EventBridge names: 1-64 characters of [.\-_A-Za-z0-9].
 const MAX_NAME_LENGTH = 64;
 
@@ -101,13 +103,11 @@ export class ApiDestinationManager {
               Id: TARGET_ID,
               Arn: destinationArn,
               RoleArn: this.options.invokeRoleArn,
-              // The request body is the exact event text the relay signed; the signature headers
-              // come from the same entry. They are fixed per entry, which is why retries after
-              // the 5-minute receiver tolerance go to the DLQ and are re-signed by the deliver Lambda.
-              InputTransformer: {
-                InputPathsMap: { body: '$.detail.body' },
-                InputTemplate: '<body>',
-              },
+              // The request body is the entry's payload as EventBridge writes JSON (minified),
+              // which is what the relay signed (apiDestinationPayload); the signature headers come
+              // from the same entry. They are fixed per entry, which is why retries after the
+              // 5-minute receiver tolerance go to the DLQ and are re-signed by the deliver Lambda.
+              InputPath: API_DESTINATION_INPUT_PATH,
               HttpParameters: {
                 HeaderParameters: {
                   [WEBHOOK_HEADER.id]: `$.detail.headers.${WEBHOOK_HEADER.id}`,

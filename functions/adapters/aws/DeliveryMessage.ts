@@ -18,8 +18,14 @@ export interface DeliveryMessage {
   endpointId: string;
   tenantId: string;
   eventType: string;
-  /** Exact event JSON text, carried as a string so no hop re-serialises it. */
+  /**
+   * Exact event JSON text, carried as a string so no hop re-serialises it. On an api-destination
+   * bus entry it is absent from the wire: `payload` carries it instead (see apiDestinationPayload),
+   * and reading the entry back gives `JSON.stringify(payload)`, the bytes that entry was signed over.
+   */
   body: string;
+  /** Only on api-destination bus entries: the body as a JSON value, which the target sends. */
+  payload?: unknown;
   transport: Transport;
   /** The attempt this message is for, 1-based; absent on fresh bus entries (attempt 1). */
   attempt?: number;
@@ -36,7 +42,8 @@ const messageSchema = z.object({
   endpointId: z.string().min(1),
   tenantId: z.string().min(1),
   eventType: z.string().min(1),
-  body: z.string(),
+  body: z.string().optional(),
+  payload: z.unknown().optional(),
   transport: z.enum([TRANSPORTS.pooled, TRANSPORTS.apiDestination]).default(TRANSPORTS.pooled),
   attempt: z.number().int().min(1).optional(),
   dueAt: z.number().int().nonnegative().optional(),
@@ -53,7 +60,10 @@ const messageSchema = z.object({
 });
 
 export function serializeDeliveryMessage(message: DeliveryMessage): string {
-  return JSON.stringify(message);
+  if (message.payload === undefined) return JSON.stringify(message);
+  // The body travels once, as the JSON value the API destination sends (entries are size-limited).
+  const { body: _sentAsPayload, ...rest } = message;
+  return JSON.stringify(rest);
 }
 
 /**
@@ -86,7 +96,11 @@ export function parseDeliveryMessage(text: string): DeliveryMessage {
       .join('; ');
     throw new MalformedDeliveryMessageError(problems);
   }
-  return parsed.data as DeliveryMessage;
+  const { payload, body, ...rest } = parsed.data;
+  if (body !== undefined) return { ...rest, body } as DeliveryMessage;
+  if (payload === undefined) throw new MalformedDeliveryMessageError('body: neither body nor payload');
+  // An api-destination entry (or its dead letter): the signed bytes are the minified payload.
+  return { ...rest, body: JSON.stringify(payload) } as DeliveryMessage;
 }
 
 function isBusEvent(value: unknown): value is { 'detail-type': unknown; detail: unknown } {

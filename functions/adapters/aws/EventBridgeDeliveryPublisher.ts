@@ -10,6 +10,7 @@ import type {
   NewDelivery,
   RejectedDelivery,
 } from '../../ports/DeliveryQueue.ts';
+import { apiDestinationPayload } from './apiDestinationPayload.ts';
 import {
   DELIVERY_EVENT,
   type DeliveryMessage,
@@ -49,6 +50,8 @@ export interface UnsignedFallback {
   deliveries: readonly NewDelivery[];
   /** What `signHeaders` threw, if it did (otherwise it returned no headers for these). */
   error?: unknown;
+  /** Set when the body is why (not the secret): its bytes would change on the way (the first one's). */
+  reason?: string;
 }
 
 export interface EventBridgeDeliveryPublisherOptions {
@@ -72,6 +75,29 @@ export interface EventBridgeDeliveryPublisherOptions {
 }
 
 export const deliveryKey = (d: { eventId: string; endpointId: string }) => `${d.eventId}/${d.endpointId}`;
+
+/** An entry PutEvents refused on its own with a whole-request error; quarantined only with proof. */
+interface IsolatedFailure {
+  error: AwsAdapterError;
+  rejection: RejectedDelivery;
+}
+
+/**
+ * Whole-request errors one entry can cause by itself. Throttling and 5xx are retryable (the batch
+ * is retried as is); access and missing-bus errors are about the bus, never an entry.
+ */
+const ENTRY_SUSPECT_ERRORS = new Set(['ValidationException']);
+
+function isEntrySuspect(error: AwsAdapterError): boolean {
+  if (error.retryable) return false;
+  const cause = error.cause as { name?: unknown } | undefined;
+  return typeof cause?.name === 'string' && ENTRY_SUSPECT_ERRORS.has(cause.name);
+}
+
+function vendorMessage(error: AwsAdapterError): string {
+  const cause = error.cause as { name?: unknown; message?: unknown } | undefined;
+  return `${String(cause?.name)}: ${typeof cause?.message === 'string' ? cause.message : 'no message'}`;
+}
 
 interface PendingEntry {
   delivery: NewDelivery;
@@ -101,8 +127,9 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
 
   /**
    * Publishes every delivery that fits and returns those that never will (an entry over 1 MB once
-   * the body is JSON-escaped inside Detail, or one EventBridge refused with a permanent ErrorCode),
-   * which the relay records on their event. Otherwise throws (retryable when the service was at
+   * the body is JSON-escaped inside Detail, one EventBridge refused with a permanent ErrorCode, or
+   * one whose request it refused whole with a ValidationException even when sent alone, while
+   * others went through: see putIsolating), which the relay records on their event. Otherwise throws (retryable when the service was at
    * fault) so the relay leaves its batch unpublished: the bus has no idempotency key, so a retried
    * batch may publish some entries twice, which receivers deduplicate by webhook-id.
    */
@@ -111,7 +138,20 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     const endpointIds = [...new Set(deliveries.map((d) => d.endpointId))];
     const transports = (await this.options.transports?.(endpointIds)) ?? new Map<string, Transport>();
     const transportOf = (d: NewDelivery) => transports.get(d.endpointId) ?? TRANSPORTS.pooled;
-    const dedicated = deliveries.filter((d) => transportOf(d) === TRANSPORTS.apiDestination);
+    // An API destination sends the body re-serialized by EventBridge, so only a body whose sent
+    // bytes are known goes that way, signed over those bytes (apiDestinationPayload says why).
+    const payloads = new Map<string, { payload: unknown; wire: string }>();
+    const reshaped: { delivery: NewDelivery; reason: string }[] = [];
+    for (const delivery of deliveries) {
+      if (transportOf(delivery) !== TRANSPORTS.apiDestination) continue;
+      const shaped = apiDestinationPayload(delivery.body);
+      if (shaped.ok) payloads.set(deliveryKey(delivery), shaped);
+      else reshaped.push({ delivery, reason: shaped.reason });
+    }
+    const dedicated = deliveries.flatMap((d) => {
+      const shaped = payloads.get(deliveryKey(d));
+      return shaped ? [{ ...d, body: shaped.wire }] : [];
+    });
     let headers = new Map<string, WebhookHeaderValues>();
     let signError: unknown;
     let signFailed = false;
@@ -129,13 +169,14 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
     const entries: PendingEntry[] = [];
     for (const delivery of deliveries) {
       const signed = headers.get(deliveryKey(delivery));
+      const shaped = payloads.get(deliveryKey(delivery));
       let transport = transportOf(delivery);
-      if (transport === TRANSPORTS.apiDestination && !signed) {
+      if (transport === TRANSPORTS.apiDestination && !(signed && shaped)) {
         // The receiver could not verify an unsigned api-destination request, and failing the whole
         // enqueue would hold every tenant's batch back: the deliver Lambda signs pooled deliveries
-        // itself, so this one goes that way.
+        // itself (over the exact body), so this one goes that way.
         transport = TRANSPORTS.pooled;
-        unsigned.push(delivery);
+        if (shaped) unsigned.push(delivery);
       }
       const message: DeliveryMessage = {
         eventId: delivery.eventId,
@@ -144,7 +185,9 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
         eventType: delivery.eventType,
         body: delivery.body,
         transport,
-        ...(signed && transport === TRANSPORTS.apiDestination ? { headers: signed } : {}),
+        ...(signed && shaped && transport === TRANSPORTS.apiDestination
+          ? { headers: signed, payload: shaped.payload }
+          : {}),
       };
       const entry: PutEventsRequestEntry = {
         EventBusName: this.options.eventBusName,
@@ -168,14 +211,69 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
         signFailed ? { deliveries: unsigned, error: signError } : { deliveries: unsigned },
       );
     }
+    if (reshaped.length > 0) {
+      this.onUnsignedFallback({
+        deliveries: reshaped.map((r) => r.delivery),
+        reason: `EventBridge would not send the body byte for byte: ${(reshaped[0] as { reason: string }).reason}`,
+      });
+    }
 
     let enqueued = 0;
+    const isolated: IsolatedFailure[] = [];
     for (const request of chunkRequests(entries)) {
-      const refused = await this.putWithRetries(request);
-      rejected.push(...refused);
-      enqueued += request.length - refused.length;
+      const outcome = await this.putIsolating(request);
+      rejected.push(...outcome.rejected);
+      isolated.push(...outcome.isolated);
+      enqueued += request.length - outcome.rejected.length - outcome.isolated.length;
+    }
+    if (isolated.length > 0) {
+      // Quarantined only once some other entry of this enqueue went through the same bus: then the
+      // refusal is about those entries, not the bus or the account. If nothing got through, it
+      // may be the bus itself, and quarantining would silently drop every event: fail instead, and
+      // the batch (with its other events, next time) comes back.
+      if (enqueued === 0) throw (isolated[0] as IsolatedFailure).error;
+      rejected.push(...isolated.map((f) => f.rejection));
     }
     return { enqueued, rejected };
+  }
+
+  /**
+   * putWithRetries, except that a whole-request refusal an entry may cause on its own (a
+   * ValidationException: e.g. a size the service counts differently from us) is narrowed down by
+   * halving the request until each entry that still fails is alone. Without this the relay would
+   * roll the batch back and claim the same oldest rows again forever, for every tenant.
+   */
+  private async putIsolating(
+    batch: PendingEntry[],
+  ): Promise<{ rejected: RejectedDelivery[]; isolated: IsolatedFailure[] }> {
+    try {
+      return { rejected: await this.putWithRetries(batch), isolated: [] };
+    } catch (error) {
+      if (!(error instanceof AwsAdapterError) || !isEntrySuspect(error)) throw error;
+      if (batch.length === 1) {
+        const { delivery } = batch[0] as PendingEntry;
+        return {
+          rejected: [],
+          isolated: [
+            {
+              error,
+              rejection: {
+                eventId: delivery.eventId,
+                endpointId: delivery.endpointId,
+                reason: `EventBridge refused the bus entry even when sent alone: ${vendorMessage(error)}`,
+              },
+            },
+          ],
+        };
+      }
+      const middle = Math.ceil(batch.length / 2);
+      const first = await this.putIsolating(batch.slice(0, middle));
+      const second = await this.putIsolating(batch.slice(middle));
+      return {
+        rejected: [...first.rejected, ...second.rejected],
+        isolated: [...first.isolated, ...second.isolated],
+      };
+    }
   }
 
   /**
@@ -263,12 +361,13 @@ function chunkRequests(entries: readonly PendingEntry[]): PendingEntry[][] {
   return requests;
 }
 
-function warnUnsignedFallback({ deliveries, error }: UnsignedFallback): void {
+function warnUnsignedFallback({ deliveries, error, reason }: UnsignedFallback): void {
   console.warn(
     JSON.stringify({
       level: 'WARN',
       message: 'api-destination deliveries could not be signed ahead of time; published as pooled',
       deliveries: deliveries.map(deliveryKey),
+      ...(reason === undefined ? {} : { reason }),
       ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }),
     }),
   );

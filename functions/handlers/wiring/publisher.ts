@@ -13,7 +13,7 @@ import { isDedicatedActive } from '../../core/subscriptions/Endpoint.ts';
 import type { NewDelivery } from '../../ports/DeliveryQueue.ts';
 import type { SecretStore } from '../../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../../ports/SubscriptionStore.ts';
-import { ENV, loadEnv, required } from '../config.ts';
+import { dedicatedDeliverySwitch, ENV, loadEnv, required } from '../config.ts';
 import { lazy } from './lazy.ts';
 import { secretStore } from './secrets.ts';
 import { subscriptionStore } from './subscriptions.ts';
@@ -24,9 +24,12 @@ export const eventBridgeClient = lazy(() => new EventBridgeClient({}));
  * An endpoint goes to its API destination only while its dedicated status is `active` (the sync
  * Lambda created the destination and its rule and wrote the ARN back). Pending, fallback-pooled
  * (a quota stopped the sync) or none: pooled, so a missing rule can never swallow its deliveries.
+ * With dedicated delivery off in the deployment, everything is pooled, even an endpoint still
+ * marked active from before it was turned off.
  */
-export function resolveTransports(store: SubscriptionStore) {
+export function resolveTransports(store: SubscriptionStore, dedicatedDelivery: boolean) {
   return async (endpointIds: readonly string[]): Promise<Map<string, Transport>> => {
+    if (!dedicatedDelivery) return new Map(endpointIds.map((id) => [id, TRANSPORTS.pooled]));
     const endpoints = await store.getEndpointsByIds(endpointIds);
     return new Map(
       endpoints.map((endpoint) => [
@@ -56,10 +59,13 @@ export function signAtPublish(secrets: SecretStore, now: () => Date = () => new 
 
 /** Deliveries it refuses (over the entry size limit) come back from enqueue; the relay records them. */
 export const deliveryPublisher = lazy(() => {
-  const env = loadEnv({ [ENV.eventBusName]: required });
+  const env = loadEnv({
+    [ENV.eventBusName]: required,
+    [ENV.dedicatedDelivery]: dedicatedDeliverySwitch,
+  });
   return new EventBridgeDeliveryPublisher(eventBridgeClient(), {
     eventBusName: env[ENV.eventBusName],
-    transports: resolveTransports(subscriptionStore()),
+    transports: resolveTransports(subscriptionStore(), env[ENV.dedicatedDelivery]),
     signHeaders: signAtPublish(secretStore()),
   });
 });

@@ -29,6 +29,8 @@ export interface FunctionsProps {
   readonly attemptRetentionDays: number;
   /** An operator webhook is configured: deliver publishes operational events on the bus. */
   readonly operatorWebhook?: boolean;
+  /** rowhook:dedicatedDelivery: whether endpoints may get API destinations (default off). */
+  readonly dedicatedDelivery?: boolean;
   /** Folder holding relay.ts, deliver.ts, api.ts, sync.ts, sweeper.ts; default functions/handlers. */
   readonly handlersDir?: string;
 }
@@ -77,6 +79,8 @@ export class Functions extends Construct {
       [ENV.stage]: stage,
       [ENV.tableName]: table.table.tableName,
       [ENV.eventBusName]: bus.bus.eventBusName,
+      // Read by the relay and sweeper (routing) and sync (resources, status); one place for all.
+      [ENV.dedicatedDelivery]: props.dedicatedDelivery ? 'on' : 'off',
     };
     const dataApi: Record<string, string> = {
       [ENV.dbClusterArn]: database.cluster.clusterArn,

@@ -76,6 +76,7 @@ describe('ApiDestinationManager', () => {
       detail: { endpointId: ['ep_1'], transport: ['api-destination'] },
     });
     const target = eventBridge.commandCalls(PutTargetsCommand)[0]?.args[0].input.Targets?.[0];
+    expect(target?.InputTransformer).toBeUndefined();
     expect(target).toMatchObject({
       Arn: DESTINATION_ARN,
       RoleArn: 'arn:aws:iam::1:role/invoke',
@@ -86,7 +87,9 @@ describe('ApiDestinationManager', () => {
           'webhook-signature': '$.detail.headers.webhook-signature',
         },
       },
-      InputTransformer: { InputPathsMap: { body: '$.detail.body' }, InputTemplate: '<body>' },
+      // The body as a JSON value (EventBridge minifies it; the relay signed that form), never a
+      // string through an input template: templates need strings quoted and do not escape them.
+      InputPath: '$.detail.payload',
       RetryPolicy: { MaximumEventAgeInSeconds: 300 },
       DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:1:rowhook-prod-dedicated-dlq' },
     });

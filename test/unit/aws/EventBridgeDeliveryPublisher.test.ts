@@ -12,6 +12,8 @@ import { AwsAdapterError } from '../../../functions/adapters/aws/errors.ts';
 import type { NewDelivery } from '../../../functions/ports/DeliveryQueue.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
+/** A body an API destination can send byte for byte (see apiDestinationPayload). */
+const SENDABLE = '{"id": 1}';
 
 function deliveries(count: number, body = '{"id":12345678901234567890}'): NewDelivery[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -185,8 +187,11 @@ describe('EventBridgeDeliveryPublisher', () => {
     await publisher({
       transports: async () => new Map([['ep_1', 'api-destination' as const]]),
       signHeaders,
-    }).enqueue(deliveries(2));
-    expect(signHeaders).toHaveBeenCalledWith([expect.objectContaining({ endpointId: 'ep_1' })]);
+    }).enqueue(deliveries(2, SENDABLE));
+    // Signed over what the API destination will send (minified), not the jsonb text.
+    expect(signHeaders).toHaveBeenCalledWith([
+      expect.objectContaining({ endpointId: 'ep_1', body: '{"id":1}' }),
+    ]);
     const [pooled, dedicated] = (
       eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? []
     ).map((e) => parseDeliveryMessage(e.Detail ?? ''));
@@ -216,7 +221,7 @@ describe('EventBridgeDeliveryPublisher', () => {
             ]),
         ),
       onUnsignedFallback,
-    }).enqueue(deliveries(2));
+    }).enqueue(deliveries(2, SENDABLE));
     expect(result).toEqual({ enqueued: 2, rejected: [] });
     const [signed, unsigned] = (
       eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? []
@@ -237,7 +242,7 @@ describe('EventBridgeDeliveryPublisher', () => {
       transports: async () => new Map([['ep_0', 'api-destination' as const]]),
       signHeaders: async () => Promise.reject(failure),
       onUnsignedFallback,
-    }).enqueue(deliveries(2));
+    }).enqueue(deliveries(2, SENDABLE));
     expect(result).toEqual({ enqueued: 2, rejected: [] });
     const sent = (eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? []).map((e) =>
       parseDeliveryMessage(e.Detail ?? ''),

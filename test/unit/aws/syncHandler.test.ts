@@ -3,7 +3,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { DedicatedQuotaError } from '../../../functions/adapters/aws/ApiDestinationManager.ts';
 import { endpointItem } from '../../../functions/adapters/aws/dynamo/subscriptionItems.ts';
 import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts';
-import { createSyncHandler, type SyncDependencies } from '../../../functions/handlers/createSyncHandler.ts';
+import {
+  createSyncHandler,
+  DEDICATED_DELIVERY_OFF_REASON,
+  type SyncDependencies,
+} from '../../../functions/handlers/createSyncHandler.ts';
 
 type Image = Record<string, AttributeValue>;
 
@@ -61,7 +65,7 @@ function record(
   } as DynamoDBRecord;
 }
 
-function harness(tier: 'pooled' | 'dedicated' = 'pooled') {
+function harness(tier: 'pooled' | 'dedicated' = 'pooled', dedicatedDelivery = true) {
   const deps = {
     destinations: { upsert: vi.fn(async () => 'arn:dest'), remove: vi.fn(async () => {}) },
     subscriptions: {
@@ -71,6 +75,7 @@ function harness(tier: 'pooled' | 'dedicated' = 'pooled') {
     secrets: { authSecret: vi.fn(async (): Promise<string | undefined> => 's3cret') },
     logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
     metrics: { addMetric: vi.fn(), publishStoredMetrics: vi.fn() },
+    dedicatedDelivery,
   } satisfies SyncDependencies;
   return { deps, handler: createSyncHandler(deps) };
 }
@@ -244,5 +249,41 @@ describe('sync handler', () => {
     });
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
     expect(deps.destinations.upsert).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('sync handler with dedicated delivery off (rowhook:dedicatedDelivery unset)', () => {
+  const off = {
+    apiDestinationArn: null,
+    status: 'fallback-pooled',
+    reason: DEDICATED_DELIVERY_OFF_REASON,
+  } as const;
+
+  it('creates nothing for an endpoint asking for an API destination and says why in its status', async () => {
+    const { deps, handler } = harness('pooled', false);
+    await handler({ Records: [record('INSERT', undefined, image({ transport: 'api-destination' }))] });
+    expect(deps.destinations.upsert).not.toHaveBeenCalled();
+    expect(deps.subscriptions.setDedicatedStatus).toHaveBeenCalledWith('acme', 'ep_1', off);
+  });
+
+  it('removes resources left from when it was on, and stops at its own status write', async () => {
+    const { deps, handler } = harness('dedicated', false);
+    const wasActive = image({ dedicated: active, url: 'https://hooks.example.com/v2' });
+    await handler({ Records: [record('MODIFY', image({ dedicated: active }), wasActive)] });
+    expect(deps.destinations.remove).toHaveBeenCalledWith('ep_1');
+    expect(deps.subscriptions.setDedicatedStatus).toHaveBeenCalledWith('acme', 'ep_1', off);
+
+    const { deps: again, handler: next } = harness('dedicated', false);
+    await next({ Records: [record('MODIFY', wasActive, image({ dedicated: off }))] });
+    expect(again.destinations.remove).not.toHaveBeenCalled();
+    expect(again.subscriptions.setDedicatedStatus).not.toHaveBeenCalled();
+  });
+
+  it('syncs an endpoint parked by the switch once it is on again and the endpoint is touched', async () => {
+    const { deps, handler } = harness('dedicated', true);
+    const parked = image({ dedicated: off });
+    await handler({ Records: [record('MODIFY', parked, parked)] });
+    expect(deps.destinations.upsert).toHaveBeenCalled();
+    expect(deps.subscriptions.setDedicatedStatus).toHaveBeenCalledWith('acme', 'ep_1', active);
   });
 });
