@@ -17,11 +17,28 @@ export interface DatabaseProps {
   readonly minAcu: number;
   readonly maxAcu: number;
   readonly deletionProtection: boolean;
+  /** Adds a Serverless v2 reader in the writer's promotion tier, so a writer failure fails over to it. */
+  readonly readerInstance?: boolean;
+  /** rowhook.settings.nudge_interval_ms, applied by the migrations resource at every deploy. */
+  readonly nudgeIntervalMs?: number;
   /** Folder of numbered migrations applied at deploy time; defaults to `sql/migrations`. */
   readonly migrationsDir?: string;
 }
 
 export const DATABASE_NAME = 'rowhook';
+
+/**
+ * `aws_lambda` extension timeouts (dynamic parameters, 1-900000 ms; Aurora's defaults are 1000 ms to
+ * connect and 3000 ms for the response). The capture trigger's nudge is an async ('Event') invoke
+ * made inside the writer's commit, so a degraded Lambda endpoint would otherwise hold every
+ * committing transaction for up to 4 s. An Event invoke answers 202 in tens of milliseconds, so these
+ * bound the stall at 0.7 s; a nudge that times out is caught by send_nudge() (a warning) and the
+ * events wait for the next nudge or sweep (10 s with pg_cron, 1 min without).
+ */
+export const AWS_LAMBDA_TIMEOUTS = {
+  'aws_lambda.connect_timeout_ms': '200',
+  'aws_lambda.request_timeout_ms': '500',
+} as const;
 
 /**
  * Cluster parameters. `pg_cron` must be preloaded (static: applies when the writer starts, i.e. at
@@ -34,6 +51,7 @@ export const DATABASE_NAME = 'rowhook';
 export const CLUSTER_PARAMETERS: Readonly<Record<string, string>> = {
   shared_preload_libraries: 'pg_stat_statements,pg_cron',
   'cron.database_name': DATABASE_NAME,
+  ...AWS_LAMBDA_TIMEOUTS,
 };
 
 /**
@@ -57,10 +75,12 @@ export class Database extends Construct {
   readonly parameterGroup: rds.ParameterGroup;
   readonly databaseName = DATABASE_NAME;
   private readonly migrationsDir: string;
+  private readonly nudgeIntervalMs: number | undefined;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     this.migrationsDir = props.migrationsDir ?? path.join(REPO_ROOT, 'sql', 'migrations');
+    this.nudgeIntervalMs = props.nudgeIntervalMs;
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
@@ -129,6 +149,16 @@ export class Database extends Construct {
       engine,
       parameterGroup: this.parameterGroup,
       writer: rds.ClusterInstance.serverlessV2('writer', { autoMinorVersionUpgrade: true }),
+      // scaleWithWriter puts the reader in promotion tier 0-1, so it follows the writer's capacity
+      // and is the failover target: a writer failure costs a promotion (~30 s), not a rebuild.
+      readers: props.readerInstance
+        ? [
+            rds.ClusterInstance.serverlessV2('reader', {
+              autoMinorVersionUpgrade: true,
+              scaleWithWriter: true,
+            }),
+          ]
+        : [],
       serverlessV2MinCapacity: props.minAcu,
       serverlessV2MaxCapacity: props.maxAcu,
       vpc: this.vpc,
@@ -216,6 +246,8 @@ export class Database extends Construct {
         // In the template so that adding or changing the pg_cron sweep re-runs this resource.
         PgCronSweepJob: PG_CRON_SWEEP.job,
         PgCronSweepSchedule: PG_CRON_SWEEP.schedule,
+        // rowhook:nudgeIntervalMs; a change re-runs this resource, which sets it in rowhook.settings.
+        ...(this.nudgeIntervalMs === undefined ? {} : { NudgeIntervalMs: String(this.nudgeIntervalMs) }),
       },
     });
     // The writer instance must be up before the Data API can run anything.
