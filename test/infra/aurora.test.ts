@@ -114,3 +114,55 @@ it('acknowledges no cdk-nag rule for these settings (Validations metadata unchan
       .sort();
   expect(acks({ readerInstance: true, nudgeIntervalMs: 500, relayReservedConcurrency: 0 })).toEqual(acks({}));
 });
+
+describe('Aurora master secret rotation', () => {
+  const { stack, template } = synth();
+  const resources = resourcesOf(template);
+
+  it('rotates the master (Data API) secret every 30 days with the single-user PostgreSQL rotation', () => {
+    const schedules = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::SecretsManager::RotationSchedule',
+    );
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.Properties?.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+    // Through the cluster attachment, so the secret carries host/port for the rotation function.
+    const attachmentId = (schedules[0]?.Properties?.SecretId as { Ref?: string } | undefined)?.Ref ?? '';
+    const secretId =
+      (resources[attachmentId]?.Properties?.SecretId as { Ref?: string } | undefined)?.Ref ?? '';
+    expect(resources[secretId]?.Type).toBe('AWS::SecretsManager::Secret');
+    expect(resources[secretId]?.Properties?.Name).toBe('rowhook/test/aurora-data-api');
+    const apps = Object.values(resources).filter((r) => r.Type === 'AWS::Serverless::Application');
+    expect(apps).toHaveLength(1);
+    const mapping = JSON.stringify(template.toJSON().Mappings);
+    expect(mapping).toContain('SecretsManagerRDSPostgreSQLRotationSingleUser');
+  });
+
+  it('gives the rotation function a Secrets Manager endpoint that only it may reach (no NAT)', () => {
+    const endpoints = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::EC2::VPCEndpoint' &&
+        JSON.stringify(r.Properties?.ServiceName).includes('.secretsmanager'),
+    );
+    expect(endpoints).toHaveLength(1);
+    const [groupRef] = (endpoints[0]?.Properties?.SecurityGroupIds ?? []) as Array<{
+      'Fn::GetAtt': [string, string];
+    }>;
+    const endpointGroup = groupRef?.['Fn::GetAtt'][0];
+    const ingress = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::EC2::SecurityGroupIngress' &&
+        JSON.stringify(r.Properties?.GroupId).includes(String(endpointGroup)),
+    );
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]?.Properties?.FromPort).toBe(443);
+    expect(JSON.stringify(ingress[0]?.Properties?.SourceSecurityGroupId)).toContain('RotationSecurityGroup');
+  });
+
+  it('no longer acknowledges AwsSolutions-SMG4 on the master secret', () => {
+    const secret = stack.database.cluster.secret;
+    const acked = (secret?.node.metadata ?? []).filter(
+      (m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
+    );
+    expect(JSON.stringify(acked)).not.toContain('SMG4');
+  });
+});

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PG_CRON_SWEEP } from '../../../functions/adapters/aws/migrations/constants.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -69,6 +70,8 @@ export class Database extends Construct {
   readonly cluster: rds.DatabaseCluster;
   /** Master credentials used by the Data API (generated, stored in Secrets Manager). */
   readonly dataApiSecretArn: string;
+  /** Rotation of the master secret (single user, 30 days). */
+  readonly masterRotation: secretsmanager.SecretRotation;
   /** Role the cluster assumes to call `aws_lambda.invoke`; may invoke the relay function only. */
   readonly lambdaInvokeRole: iam.Role;
   /** Cluster parameter group: `pg_cron` preloaded, `cron.database_name` = the Rowhook database. */
@@ -187,10 +190,48 @@ export class Database extends Construct {
     this.cluster.node.addDependency(postgresLog);
     if (!this.cluster.secret) throw new Error('Aurora cluster has no generated secret');
     this.dataApiSecretArn = this.cluster.secret.secretArn;
+    this.masterRotation = this.addMasterRotation();
 
     // Escape hatch: the L2 only associates S3 import/export roles; aws_lambda needs feature `Lambda`.
     const cfnCluster = this.cluster.node.defaultChild as rds.CfnDBCluster;
     cfnCluster.associatedRoles = [{ roleArn: this.lambdaInvokeRole.roleArn, featureName: 'Lambda' }];
+  }
+
+  /**
+   * Single-user rotation of the master secret every 30 days: Secrets Manager's rotation Lambda (from
+   * the Serverless Application Repository) runs in the isolated subnets, connects to the cluster on
+   * its port and reaches Secrets Manager through an interface endpoint of its own (there is no NAT).
+   * The Data API reads the secret on every call, so it follows the new password once AWSCURRENT
+   * moves; calls in the seconds between the password change and the label move fail to log in,
+   * which the relay and sweeper retry on their next run.
+   */
+  private addMasterRotation(): secretsmanager.SecretRotation {
+    const rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+      vpc: this.vpc,
+      description:
+        'Rowhook Aurora master secret rotation Lambda: PostgreSQL to the cluster, HTTPS to Secrets Manager',
+      allowAllOutbound: false,
+    });
+    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Secrets Manager interface endpoint: HTTPS from the Rowhook rotation Lambda only',
+      allowAllOutbound: false,
+    });
+    endpointSecurityGroup.addIngressRule(rotationSecurityGroup, ec2.Port.tcp(443), 'rotation Lambda');
+    rotationSecurityGroup.addEgressRule(endpointSecurityGroup, ec2.Port.tcp(443), 'Secrets Manager');
+    // addRotationSingleUser opens the cluster's port between this group and the cluster's.
+    const endpoint = this.vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      securityGroups: [endpointSecurityGroup],
+      privateDnsEnabled: true,
+      open: false,
+    });
+    return this.cluster.addRotationSingleUser({
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      endpoint,
+      securityGroup: rotationSecurityGroup,
+    });
   }
 
   /** Lets Aurora's `aws_lambda.invoke` call this function, and nothing else. */
