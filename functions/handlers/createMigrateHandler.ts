@@ -16,6 +16,8 @@ export interface MigrationProperties {
   /** pg_cron job name and schedule of the sweep nudge (defaults in adapters/aws/migrations/constants.ts). */
   PgCronSweepJob?: string;
   PgCronSweepSchedule?: string;
+  /** rowhook:nudgeIntervalMs as a string (CloudFormation passes every property as one). */
+  NudgeIntervalMs?: string;
 }
 
 export interface MigrateDependencies {

@@ -36,6 +36,9 @@ export function migrate(properties: MigrationProperties): Promise<MigrationResul
     expected: properties.Migrations,
     relayFunctionArn: properties.RelayFunctionArn,
     region: properties.Region,
+    ...(properties.NudgeIntervalMs === undefined
+      ? {}
+      : { nudgeIntervalMs: Number(properties.NudgeIntervalMs) }),
     pgCronSweep: {
       ...(properties.PgCronSweepJob ? { job: properties.PgCronSweepJob } : {}),
       ...(properties.PgCronSweepSchedule ? { schedule: properties.PgCronSweepSchedule } : {}),

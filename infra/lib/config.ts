@@ -75,6 +75,15 @@ export const rowhookConfigSchema = z
      * deployment: off, endpoints asking for it are delivered pooled and their status says so.
      */
     dedicatedDelivery: booleanFromContext.default(false),
+    /** A Serverless v2 reader in the writer's promotion tier: a writer failure fails over to it. */
+    readerInstance: booleanFromContext.default(false),
+    /**
+     * rowhook.settings.nudge_interval_ms (0-60000): the capture trigger wakes the relay at most once
+     * per interval. Lower means lower latency and more relay invocations for sparse writes.
+     */
+    nudgeIntervalMs: intFromContext(0, 60_000).default(25),
+    /** Reserved concurrency of the relay function (0: none reserved, it shares the account pool). */
+    relayReservedConcurrency: intFromContext(0, 1000).default(5),
     /** Defaults to true for the stage named prod. */
     deletionProtection: booleanFromContext.optional(),
     /**

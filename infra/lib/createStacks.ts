@@ -75,6 +75,8 @@ export class RowhookStack extends Stack {
       minAcu: config.auroraMinAcu,
       maxAcu: config.auroraMaxAcu,
       deletionProtection: config.deletionProtection,
+      readerInstance: config.readerInstance,
+      nudgeIntervalMs: config.nudgeIntervalMs,
       ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
     });
     this.bus = new Bus(this, 'Bus', { stage, replayWindowDays: config.replayWindowDays });
@@ -95,6 +97,7 @@ export class RowhookStack extends Stack {
       secrets: this.secrets,
       deliverMaxConcurrency: config.deliverMaxConcurrency,
       attemptRetentionDays: config.attemptRetentionDays,
+      relayReservedConcurrency: config.relayReservedConcurrency,
       operatorWebhook: config.operatorWebhookUrl !== undefined,
       dedicatedDelivery: config.dedicatedDelivery,
       ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),

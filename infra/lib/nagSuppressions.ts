@@ -22,11 +22,6 @@ export function acknowledgeNagFindings(stack: RowhookStack): void {
   );
 
   ack(
-    database.cluster.node.findChild('Secret'),
-    'AwsSolutions-SMG4',
-    'The Aurora master secret is used only by the RDS Data API (relay, migrations). Single-user rotation would need a rotation Lambda inside the isolated VPC plus a Secrets Manager endpoint; rotate it on demand with `aws secretsmanager rotate-secret` after adding one.',
-  );
-  ack(
     secrets.adminToken,
     'AwsSolutions-SMG4',
     'The Rowhook operator admin token is a bearer token held by operators and the console; automatic rotation would lock them out without notice. Operators rotate it with put-secret-value. The api function reads it once per container (functions/handlers/api.ts caches the token hash for the container lifetime), so a rotated token takes effect as new containers start; to apply it at once, recycle the containers by updating the api function configuration (e.g. `aws lambda update-function-configuration` on an environment variable or description) or redeploying.',

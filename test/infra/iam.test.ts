@@ -1,12 +1,20 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import {
+  apiKeyKey,
+  endpointKey,
+  endpointRefKey,
+  tenantKey,
+} from '../../functions/adapters/aws/dynamo/keys.ts';
 import { SecretsManagerSecretStore } from '../../functions/adapters/aws/SecretsManagerSecretStore.ts';
+import { OPERATOR_ENDPOINT } from '../../functions/core/health/constants.ts';
 import { Secrets } from '../../infra/lib/constructs/Secrets.ts';
 import { type Resources, resourcesOf, synth } from './support.ts';
 
 interface Statement {
   Effect: string;
+  Condition?: Record<string, Record<string, unknown>>;
   Action: string | string[];
   Resource?: unknown;
   NotAction?: unknown;
@@ -241,5 +249,84 @@ describe('endpoint auth secrets (receiver credentials) are separate from signing
       expect(iamGlobMatches(dev2.signing, name), name).toBe(false);
       expect(iamGlobMatches(dev2.auth, name), name).toBe(false);
     }
+  });
+});
+
+/** Every statement attached (through an AWS::IAM::Policy) to the role with this logical id. */
+function statementsOfRole(resources: Resources, roleId: string): Statement[] {
+  return policyStatements(resources)
+    .filter(({ owner }) => {
+      const roles = resources[owner]?.Properties?.Roles as Array<{ Ref?: string }> | undefined;
+      return roles?.some((r) => r.Ref === roleId) ?? false;
+    })
+    .map(({ statement }) => statement);
+}
+
+const dynamoActions = (statements: Statement[]) =>
+  statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('dynamodb:'));
+
+describe('DynamoDB grants: only the calls each function makes', () => {
+  const { stack, template } = synth();
+  const resources = resourcesOf(template);
+  const roleId = (fn: { role?: { node: { defaultChild?: unknown } } }) =>
+    stack.getLogicalId(fn.role?.node.defaultChild as never);
+
+  for (const name of ['relay', 'sweeper'] as const) {
+    it(`${name} reads the table (endpoint lookups) and cannot write or delete items`, () => {
+      const actions = dynamoActions(statementsOfRole(resources, roleId(stack.functions[name])));
+      expect(actions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+      for (const write of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'])
+        expect(actions).not.toContain(write);
+    });
+  }
+
+  it('deliver and api keep item writes (attempt log, endpoints, dead letters)', () => {
+    for (const fn of [stack.functions.deliver, stack.functions.api]) {
+      const actions = dynamoActions(statementsOfRole(resources, roleId(fn)));
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
+    }
+  });
+});
+
+describe('operator endpoint custom resource: DynamoDB limited to the operator tenant (LeadingKeys)', () => {
+  const { stack, template } = synth({ operatorWebhookUrl: 'https://ops.example.com/rowhook' });
+  const resources = resourcesOf(template);
+  const operator = stack.operatorEndpoint;
+  if (!operator) throw new Error('operator endpoint not synthesized');
+  const statements = statementsOfRole(
+    resources,
+    stack.getLogicalId(operator.function.role?.node.defaultChild as never),
+  ).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+  const patterns = () =>
+    (statements[0]?.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? []) as string[];
+  const allowed = (pk: string) => patterns().some((p) => iamGlobMatches(p, pk));
+
+  it('has one DynamoDB statement, conditioned on dynamodb:LeadingKeys', () => {
+    expect(statements).toHaveLength(1);
+    expect(Object.keys(statements[0]?.Condition ?? {})).toEqual(['ForAllValues:StringLike']);
+    expect(patterns().length).toBeGreaterThan(0);
+  });
+
+  it('allows every partition key ensureOperatorEndpoint reads or writes', () => {
+    const { tenantId, endpointId } = OPERATOR_ENDPOINT;
+    for (const key of [
+      tenantKey(tenantId),
+      endpointKey(tenantId, endpointId),
+      endpointRefKey(endpointId),
+      apiKeyKey(Buffer.alloc(32, 7)),
+    ])
+      expect(allowed(key.PK), key.PK).toBe(true);
+  });
+
+  it("refuses a customer tenant's items and other endpoints' refs", () => {
+    for (const key of [
+      tenantKey('acme'),
+      endpointKey('acme', 'ep_1'),
+      endpointRefKey('ep_000000000000000000000002'),
+      tenantKey(`${OPERATOR_ENDPOINT.tenantId}-2`),
+    ])
+      expect(allowed(key.PK), key.PK).toBe(false);
+    expect(allowed('DELIVERY#dlv_1')).toBe(false);
+    expect(allowed('FAILED#dlv_1')).toBe(false);
   });
 });

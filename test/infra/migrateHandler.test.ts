@@ -268,3 +268,26 @@ describe('migration custom resource: pg_cron sweep', () => {
     ]);
   });
 });
+
+describe('migration custom resource: nudge interval (rowhook:nudgeIntervalMs)', () => {
+  it('sets rowhook.settings.nudge_interval_ms from NudgeIntervalMs, before pg_cron', async () => {
+    fakeDataApi({ pgCronVersion: '1.6' });
+    await migrate({ ...properties(), NudgeIntervalMs: '250' });
+    const index = indexOf('update rowhook.settings set nudge_interval_ms');
+    expect(index).toBeGreaterThan(indexOf('update rowhook.settings set relay_function'));
+    expect(index).toBeLessThan(indexOf('create extension if not exists pg_cron'));
+    expect(calls[index]?.parameters).toEqual([{ name: 'ms', value: { longValue: 250 } }]);
+    expect(calls[index]?.transactionId).toBeUndefined();
+  });
+
+  it('leaves the interval alone when the property is absent (an older template)', async () => {
+    fakeDataApi({ pgCronVersion: '1.6' });
+    await migrate(properties());
+    expect(indexOf('update rowhook.settings set nudge_interval_ms')).toBe(-1);
+  });
+
+  it('refuses a fractional interval instead of letting the Data API round it', async () => {
+    fakeDataApi({ pgCronVersion: '1.6' });
+    await expect(migrate({ ...properties(), NudgeIntervalMs: '12.5' })).rejects.toThrow(/whole number/);
+  });
+});

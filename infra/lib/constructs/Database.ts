@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PG_CRON_SWEEP } from '../../../functions/adapters/aws/migrations/constants.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -17,11 +18,28 @@ export interface DatabaseProps {
   readonly minAcu: number;
   readonly maxAcu: number;
   readonly deletionProtection: boolean;
+  /** Adds a Serverless v2 reader in the writer's promotion tier, so a writer failure fails over to it. */
+  readonly readerInstance?: boolean;
+  /** rowhook.settings.nudge_interval_ms, applied by the migrations resource at every deploy. */
+  readonly nudgeIntervalMs?: number;
   /** Folder of numbered migrations applied at deploy time; defaults to `sql/migrations`. */
   readonly migrationsDir?: string;
 }
 
 export const DATABASE_NAME = 'rowhook';
+
+/**
+ * `aws_lambda` extension timeouts (dynamic parameters, 1-900000 ms; Aurora's defaults are 1000 ms to
+ * connect and 3000 ms for the response). The capture trigger's nudge is an async ('Event') invoke
+ * made inside the writer's commit, so a degraded Lambda endpoint would otherwise hold every
+ * committing transaction for up to 4 s. An Event invoke answers 202 in tens of milliseconds, so these
+ * bound the stall at 0.7 s; a nudge that times out is caught by send_nudge() (a warning) and the
+ * events wait for the next nudge or sweep (10 s with pg_cron, 1 min without).
+ */
+export const AWS_LAMBDA_TIMEOUTS = {
+  'aws_lambda.connect_timeout_ms': '200',
+  'aws_lambda.request_timeout_ms': '500',
+} as const;
 
 /**
  * Cluster parameters. `pg_cron` must be preloaded (static: applies when the writer starts, i.e. at
@@ -34,6 +52,7 @@ export const DATABASE_NAME = 'rowhook';
 export const CLUSTER_PARAMETERS: Readonly<Record<string, string>> = {
   shared_preload_libraries: 'pg_stat_statements,pg_cron',
   'cron.database_name': DATABASE_NAME,
+  ...AWS_LAMBDA_TIMEOUTS,
 };
 
 /**
@@ -51,16 +70,20 @@ export class Database extends Construct {
   readonly cluster: rds.DatabaseCluster;
   /** Master credentials used by the Data API (generated, stored in Secrets Manager). */
   readonly dataApiSecretArn: string;
+  /** Rotation of the master secret (single user, 30 days). */
+  readonly masterRotation: secretsmanager.SecretRotation;
   /** Role the cluster assumes to call `aws_lambda.invoke`; may invoke the relay function only. */
   readonly lambdaInvokeRole: iam.Role;
   /** Cluster parameter group: `pg_cron` preloaded, `cron.database_name` = the Rowhook database. */
   readonly parameterGroup: rds.ParameterGroup;
   readonly databaseName = DATABASE_NAME;
   private readonly migrationsDir: string;
+  private readonly nudgeIntervalMs: number | undefined;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     this.migrationsDir = props.migrationsDir ?? path.join(REPO_ROOT, 'sql', 'migrations');
+    this.nudgeIntervalMs = props.nudgeIntervalMs;
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
@@ -129,6 +152,16 @@ export class Database extends Construct {
       engine,
       parameterGroup: this.parameterGroup,
       writer: rds.ClusterInstance.serverlessV2('writer', { autoMinorVersionUpgrade: true }),
+      // scaleWithWriter puts the reader in promotion tier 0-1, so it follows the writer's capacity
+      // and is the failover target: a writer failure costs a promotion (~30 s), not a rebuild.
+      readers: props.readerInstance
+        ? [
+            rds.ClusterInstance.serverlessV2('reader', {
+              autoMinorVersionUpgrade: true,
+              scaleWithWriter: true,
+            }),
+          ]
+        : [],
       serverlessV2MinCapacity: props.minAcu,
       serverlessV2MaxCapacity: props.maxAcu,
       vpc: this.vpc,
@@ -157,10 +190,48 @@ export class Database extends Construct {
     this.cluster.node.addDependency(postgresLog);
     if (!this.cluster.secret) throw new Error('Aurora cluster has no generated secret');
     this.dataApiSecretArn = this.cluster.secret.secretArn;
+    this.masterRotation = this.addMasterRotation();
 
     // Escape hatch: the L2 only associates S3 import/export roles; aws_lambda needs feature `Lambda`.
     const cfnCluster = this.cluster.node.defaultChild as rds.CfnDBCluster;
     cfnCluster.associatedRoles = [{ roleArn: this.lambdaInvokeRole.roleArn, featureName: 'Lambda' }];
+  }
+
+  /**
+   * Single-user rotation of the master secret every 30 days: Secrets Manager's rotation Lambda (from
+   * the Serverless Application Repository) runs in the isolated subnets, connects to the cluster on
+   * its port and reaches Secrets Manager through an interface endpoint of its own (there is no NAT).
+   * The Data API reads the secret on every call, so it follows the new password once AWSCURRENT
+   * moves; calls in the seconds between the password change and the label move fail to log in,
+   * which the relay and sweeper retry on their next run.
+   */
+  private addMasterRotation(): secretsmanager.SecretRotation {
+    const rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+      vpc: this.vpc,
+      description:
+        'Rowhook Aurora master secret rotation Lambda: PostgreSQL to the cluster, HTTPS to Secrets Manager',
+      allowAllOutbound: false,
+    });
+    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Secrets Manager interface endpoint: HTTPS from the Rowhook rotation Lambda only',
+      allowAllOutbound: false,
+    });
+    endpointSecurityGroup.addIngressRule(rotationSecurityGroup, ec2.Port.tcp(443), 'rotation Lambda');
+    rotationSecurityGroup.addEgressRule(endpointSecurityGroup, ec2.Port.tcp(443), 'Secrets Manager');
+    // addRotationSingleUser opens the cluster's port between this group and the cluster's.
+    const endpoint = this.vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      securityGroups: [endpointSecurityGroup],
+      privateDnsEnabled: true,
+      open: false,
+    });
+    return this.cluster.addRotationSingleUser({
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      endpoint,
+      securityGroup: rotationSecurityGroup,
+    });
   }
 
   /** Lets Aurora's `aws_lambda.invoke` call this function, and nothing else. */
@@ -216,6 +287,8 @@ export class Database extends Construct {
         // In the template so that adding or changing the pg_cron sweep re-runs this resource.
         PgCronSweepJob: PG_CRON_SWEEP.job,
         PgCronSweepSchedule: PG_CRON_SWEEP.schedule,
+        // rowhook:nudgeIntervalMs; a change re-runs this resource, which sets it in rowhook.settings.
+        ...(this.nudgeIntervalMs === undefined ? {} : { NudgeIntervalMs: String(this.nudgeIntervalMs) }),
       },
     });
     // The writer instance must be up before the Data API can run anything.

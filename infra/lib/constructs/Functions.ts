@@ -27,6 +27,8 @@ export interface FunctionsProps {
   readonly secrets: Secrets;
   readonly deliverMaxConcurrency: number;
   readonly attemptRetentionDays: number;
+  /** Reserved concurrency of the relay (0 or absent: none reserved). */
+  readonly relayReservedConcurrency?: number;
   /** An operator webhook is configured: deliver publishes operational events on the bus. */
   readonly operatorWebhook?: boolean;
   /** rowhook:dedicatedDelivery: whether endpoints may get API destinations (default off). */
@@ -103,11 +105,20 @@ export class Functions extends Construct {
       logRetention: LOG_RETENTION,
       environment: { ...common, ...dataApi },
     });
+    // Reserved so a flood of deliver invocations can never starve the relay of account concurrency
+    // (nudges would be throttled and events would wait for the sweeper), and capped so a burst of
+    // nudges cannot run more drains than the outbox claims keep busy. Set on the L1 (nodeFunction
+    // is shared by every function).
+    if (props.relayReservedConcurrency) {
+      (this.relay.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions =
+        props.relayReservedConcurrency;
+    }
     // Invoked asynchronously (Aurora nudges, sweeper). A failed or throttled nudge is not retried:
     // the sweeper re-runs the relay within a minute anyway, and retries would only pile up.
     this.relay.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     database.cluster.grantDataApiAccess(this.relay);
-    table.grantItemReadWrite(this.relay);
+    // Endpoint lookups only (relayOutbox, resolveTransports): the relay never writes the table.
+    table.grantItemRead(this.relay);
     bus.bus.grantPutEventsTo(this.relay);
     this.relay.addToRolePolicy(readEndpointSecrets);
     database.allowInvoke(this.relay);
@@ -324,7 +335,7 @@ export class Functions extends Construct {
       environment: { ...common, ...dataApi },
     });
     database.cluster.grantDataApiAccess(this.sweeper);
-    table.grantItemReadWrite(this.sweeper);
+    table.grantItemRead(this.sweeper); // the relay's drain: endpoint lookups only
     bus.bus.grantPutEventsTo(this.sweeper);
     this.sweeper.addToRolePolicy(readEndpointSecrets);
     // L1 schedule with our own role: the L2 target's role would also allow `<function>:*`.

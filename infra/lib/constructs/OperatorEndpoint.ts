@@ -4,12 +4,23 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { endpointRefKey, tenantPartition } from '../../../functions/adapters/aws/dynamo/keys.ts';
+import { KEY_PREFIXES } from '../../../functions/adapters/aws/dynamo/tableDesign.ts';
 import { OPERATOR_ENDPOINT } from '../../../functions/core/health/constants.ts';
 import { ENV } from '../environment.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { nodeFunction } from './nodeFunction.ts';
 import type { Secrets } from './Secrets.ts';
 import type { SubscriptionsTable } from './SubscriptionsTable.ts';
+
+/** Partition keys the operator endpoint custom resource reads and writes (ensureOperatorEndpoint). */
+export function operatorLeadingKeys(): string[] {
+  return [
+    tenantPartition(OPERATOR_ENDPOINT.tenantId),
+    endpointRefKey(OPERATOR_ENDPOINT.endpointId).PK,
+    `${KEY_PREFIXES.apiKey}*`,
+  ];
+}
 
 export interface OperatorEndpointProps {
   readonly stage: string;
@@ -50,7 +61,10 @@ export class OperatorEndpoint extends Construct {
       logRetention: props.logRetention,
       environment: { [ENV.stage]: props.stage, [ENV.tableName]: table.table.tableName },
     });
-    table.grantItemReadWrite(this.function);
+    // Only the operator tenant's items: its tenant and endpoint items (partition TENANT#<tenant>), the
+    // endpoint's id→tenant ref (ENDPOINT#<id>) and the tenant's API key item, whose key is the
+    // sha256 of a random key and so can only be matched by prefix (APIKEY#*).
+    table.grantItemReadWrite(this.function, { leadingKeys: operatorLeadingKeys() });
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         // This one secret only (Secrets Manager appends `-` and six characters to every name), and

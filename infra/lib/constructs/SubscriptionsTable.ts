@@ -73,25 +73,49 @@ export class SubscriptionsTable extends Construct {
 
   /**
    * Item reads and writes on the table and its named indexes (not `index/*`): the operations the
-   * AWS adapters use. No Scan, no table management.
+   * AWS adapters use. No Scan, no table management. With `leadingKeys`, only items whose partition
+   * key matches one of the patterns (IAM `StringLike`: `*` and `?`), for every key in the request.
    */
-  grantItemReadWrite(grantee: iam.IGrantable): iam.Grant {
+  grantItemReadWrite(grantee: iam.IGrantable, options: { leadingKeys?: readonly string[] } = {}): iam.Grant {
+    return this.grantItemActions(
+      grantee,
+      [...TABLE_ITEM_ACTIONS.read, ...TABLE_ITEM_ACTIONS.write],
+      options.leadingKeys
+        ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...options.leadingKeys] } }
+        : undefined,
+    );
+  }
+
+  /** Item reads only (point reads and queries), for functions that never write the table. */
+  grantItemRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grantItemActions(grantee, [...TABLE_ITEM_ACTIONS.read]);
+  }
+
+  private grantItemActions(
+    grantee: iam.IGrantable,
+    actions: string[],
+    conditions?: Record<string, Record<string, unknown>>,
+  ): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: [
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
+      actions,
       resourceArns: [
         this.table.tableArn,
         ...this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`),
       ],
+      ...(conditions ? { conditions } : {}),
     });
   }
 }
+
+/** The item-level DynamoDB actions the AWS adapters call. */
+export const TABLE_ITEM_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  write: [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+} as const;

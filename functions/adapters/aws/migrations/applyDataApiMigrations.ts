@@ -24,6 +24,8 @@ export interface DataApiMigrationOptions {
   /** The relay the capture trigger's nudge invokes. */
   relayFunctionArn: string;
   region: string;
+  /** rowhook.settings.nudge_interval_ms for this stage; absent: left as it is. */
+  nudgeIntervalMs?: number;
   /** pg_cron job name and schedule of the sweep nudge (defaults in `./constants.ts`). */
   pgCronSweep: { job?: string; schedule?: string };
 }
@@ -76,6 +78,17 @@ export async function applyDataApiMigrations(
     { name: 'fn', value: { stringValue: options.relayFunctionArn } },
     { name: 'region', value: { stringValue: options.region } },
   ]);
+  if (options.nudgeIntervalMs !== undefined) {
+    // The column's own check (0-60000) refuses a bad value, failing the deploy with PostgreSQL's message.
+    if (!Number.isInteger(options.nudgeIntervalMs)) {
+      throw new Error(
+        `NudgeIntervalMs must be a whole number of milliseconds, got ${options.nudgeIntervalMs}`,
+      );
+    }
+    await db.run('update rowhook.settings set nudge_interval_ms = :ms', [
+      { name: 'ms', value: { longValue: options.nudgeIntervalMs } },
+    ]);
+  }
   // Last, so the job's first run finds the schema and the relay setting in place.
   const pgCron = await ensurePgCronSweep(db, options.pgCronSweep);
   return { applied, pgCron };
