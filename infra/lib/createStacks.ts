@@ -4,6 +4,7 @@ import type { RowhookConfig } from './config.ts';
 import { Alarms } from './constructs/Alarms.ts';
 import { Api } from './constructs/Api.ts';
 import { Bus } from './constructs/Bus.ts';
+import { Canary } from './constructs/Canary.ts';
 import { Database } from './constructs/Database.ts';
 import { DeliveryQueues } from './constructs/DeliveryQueues.ts';
 import { DELIVER_TIMEOUT, Functions } from './constructs/Functions.ts';
@@ -57,6 +58,8 @@ export class RowhookStack extends Stack {
   readonly alarms: Alarms;
   /** Present when rowhook:operatorWebhookUrl is set. */
   readonly operatorEndpoint: OperatorEndpoint | undefined;
+  /** Present when rowhook:canary is true. */
+  readonly canary: Canary | undefined;
 
   constructor(scope: App, id: string, props: RowhookStackProps) {
     super(scope, id, props);
@@ -119,11 +122,27 @@ export class RowhookStack extends Stack {
       relayLagSeconds: config.alarmRelayLagSeconds,
     });
 
+    this.canary = config.canary
+      ? new Canary(this, 'Canary', {
+          stage,
+          apiUrl: this.api.url,
+          database: this.database,
+          secrets: this.secrets,
+          logRetention: RetentionDays.ONE_MONTH,
+          ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+        })
+      : undefined;
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Rowhook HTTP API base URL' });
     new CfnOutput(this, 'BusName', { value: this.bus.bus.eventBusName, description: 'Rowhook event bus' });
     new CfnOutput(this, 'DatabaseClusterArn', { value: this.database.cluster.clusterArn });
     new CfnOutput(this, 'DataApiSecretArn', { value: this.database.dataApiSecretArn });
     new CfnOutput(this, 'AdminTokenSecretArn', { value: this.secrets.adminToken.secretArn });
+    new CfnOutput(this, 'DatabaseName', { value: this.database.databaseName });
+    if (this.canary) {
+      new CfnOutput(this, 'CanaryReceiverUrl', { value: this.canary.receiverUrl.url });
+      new CfnOutput(this, 'CanaryTableName', { value: this.canary.table.tableName });
+    }
     if (this.operatorEndpoint) {
       new CfnOutput(this, 'OperatorWebhookSecretName', {
         value: this.operatorEndpoint.secretName,
