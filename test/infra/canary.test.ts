@@ -24,7 +24,9 @@ function statementsOfRole(stack: RowhookStack, resources: Resources, role: unkno
         r.Type === 'AWS::IAM::Policy' &&
         JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]),
     )
-    .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    .flatMap(
+      (r) => (r.Properties?.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [],
+    );
 }
 
 describe('rowhook:canary', () => {
@@ -109,8 +111,10 @@ describe('stack with the canary', () => {
   });
 
   it('gives the check what a smoke run needs, from the stack itself', () => {
-    const env = (resources[checkId]?.Properties?.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const environment = resources[checkId]?.Properties?.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const env = environment?.Variables ?? {};
     expect(Object.keys(env)).toEqual(
       expect.arrayContaining([
         ENV.stage,
