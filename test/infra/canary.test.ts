@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CANARY_ENV } from '../../functions/handlers/canaryConfig.ts';
 import { ENV } from '../../functions/handlers/config.ts';
 import { configFromContext, parseConfig, RowhookConfigError } from '../../infra/lib/config.ts';
+import { CANARY_ALARM_EXPRESSION } from '../../infra/lib/constructs/Canary.ts';
 import type { RowhookStack } from '../../infra/lib/createStacks.ts';
 import { type Resources, resourcesOf, synth } from './support.ts';
 
@@ -97,17 +98,60 @@ describe('stack with the canary', () => {
   });
 
   it('alarms when the check fails or does not run', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'rowhook-test-canary',
-      MetricName: 'Errors',
-      Namespace: 'AWS/Lambda',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: checkId } }],
-      Statistic: 'Sum',
-      Period: 1800,
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === 'rowhook-test-canary',
+    );
+    expect(alarm?.Properties).toMatchObject({
       Threshold: 1,
+      EvaluationPeriods: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'breaching',
     });
+    const queries = alarm?.Properties.Metrics as Array<{
+      Id: string;
+      Expression?: string;
+      MetricStat?: unknown;
+    }>;
+    const expression = queries.find((q) => q.Expression);
+    expect(expression).toMatchObject({ Expression: CANARY_ALARM_EXPRESSION, ReturnData: true });
+    const stat = (id: string) => queries.find((q) => q.Id === id)?.MetricStat;
+    for (const [id, name] of [
+      ['runs', 'Invocations'],
+      ['errors', 'Errors'],
+    ] as const) {
+      expect(stat(id)).toMatchObject({
+        Metric: {
+          MetricName: name,
+          Namespace: 'AWS/Lambda',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: checkId } }],
+        },
+        Period: 1800,
+        Stat: 'Sum',
+      });
+    }
+  });
+
+  it('lets anyone call the receiver only through its Function URL', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
+      (p) =>
+        JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [receiverId, 'Arn'] }),
+    );
+    expect(
+      permissions.map((p) => p.Properties).sort((a, b) => String(a.Action).localeCompare(String(b.Action))),
+    ).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: expect.anything(),
+        InvokedViaFunctionUrl: true,
+        Principal: '*',
+      },
+      {
+        Action: 'lambda:InvokeFunctionUrl',
+        FunctionName: expect.anything(),
+        FunctionUrlAuthType: 'NONE',
+        Principal: '*',
+      },
+    ]);
   });
 
   it('gives the check what a smoke run needs, from the stack itself', () => {

@@ -30,6 +30,8 @@ export interface CanaryProps {
 export const CANARY_SCHEDULE = 'rate(10 minutes)';
 /** The check's Errors are summed over this period; no invocation in it counts as a failure. */
 export const CANARY_ALARM_PERIOD = Duration.minutes(30);
+/** Failed runs in the period, or 1 when it had no run at all. */
+export const CANARY_ALARM_EXPRESSION = 'IF(FILL(runs, 0) == 0, 1, FILL(errors, 0))';
 
 /**
  * rowhook:canary=true: proof of delivery on the deployed stack.
@@ -128,13 +130,21 @@ export class Canary extends Construct {
       },
     });
 
-    // A failed run throws (Errors ≥ 1); Lambda reports Errors = 0 for runs that pass, so a period
-    // with no data means the canary did not run at all, which is a failure of its own.
+    // A failed run throws (Errors ≥ 1). A period without invocations means the canary did not run
+    // at all (schedule, role, throttling), a failure of its own; it is counted explicitly rather than
+    // trusting Lambda to publish Errors = 0 datapoints for runs that pass.
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
       alarmName: `rowhook-${stage}-canary`,
       alarmDescription:
         'The Rowhook canary failed or did not run: a pooled or dedicated delivery was not received with a valid signature (see the rowhook-canary-check log)',
-      metric: this.check.metricErrors({ period: CANARY_ALARM_PERIOD, statistic: 'Sum' }),
+      metric: new cloudwatch.MathExpression({
+        expression: CANARY_ALARM_EXPRESSION,
+        usingMetrics: {
+          runs: this.check.metricInvocations({ period: CANARY_ALARM_PERIOD, statistic: 'Sum' }),
+          errors: this.check.metricErrors({ period: CANARY_ALARM_PERIOD, statistic: 'Sum' }),
+        },
+        period: CANARY_ALARM_PERIOD,
+      }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
