@@ -9,3 +9,9 @@ export class SmokeError extends RowhookError {
     this.code = code;
   }
 }
+
+/** SmokeError code of a 401/403 from the API: with a kept tenant, its key no longer opens it. */
+export const API_UNAUTHORIZED = 'api_unauthorized';
+
+export const isUnauthorized = (error: unknown) =>
+  error instanceof SmokeError && error.code === API_UNAUTHORIZED;

@@ -42,8 +42,16 @@ export interface CanaryDatabase {
   deleteRows(runId: string): Promise<void>;
 }
 
+/** The canary's tenant, kept between runs: the API has no tenant deletion, so one is reused. */
+export interface CanaryTenant {
+  readonly tenantId: string;
+  readonly apiKey: string;
+}
+
 /** Where the receiver reads the run's secrets and writes what it received. */
 export interface CanaryRecords {
+  keptTenant(): Promise<CanaryTenant | null>;
+  keepTenant(tenant: CanaryTenant): Promise<void>;
   putRun(runId: string, secrets: Readonly<Record<CanaryPath, string>>): Promise<void>;
   deliveries(runId: string): Promise<CanaryDelivery[]>;
   deleteRun(runId: string): Promise<void>;

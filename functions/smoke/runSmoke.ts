@@ -1,10 +1,12 @@
 import { CANARY_PATHS, type CanaryPath, SMOKE_DEFAULTS, TRANSPORT_OF_PATH } from './constants.ts';
 import { allPathsHeard, judgePath, type SmokeReport } from './decideSmoke.ts';
+import { isUnauthorized } from './errors.ts';
 import type {
   CanaryApi,
   CanaryDatabase,
   CanaryDelivery,
   CanaryRecords,
+  CanaryTenant,
   Clock,
   CreatedEndpoint,
 } from './ports.ts';
@@ -30,17 +32,16 @@ export interface SmokeOptions {
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * One canary run against a deployed stack: a throwaway tenant with one endpoint per path pointing
- * at the receiver (`<receiver>/<runId>/<path>`), one committed row in the tracked table, then the
+ * One canary run against a deployed stack: the canary tenant (kept between runs, created by the
+ * first; the API cannot delete tenants) with throwaway endpoints, one per path, pointing at the receiver (`<receiver>/<runId>/<path>`), one committed row in the tracked table, then the
  * receiver's records until every path was heard or the deadline passed. Never throws: a failing
  * step becomes the report's `error`, and cleanup (endpoints, rows, records) always runs.
  */
 export async function runSmoke(deps: SmokeDependencies, options: SmokeOptions): Promise<SmokeReport> {
   const { api, database, records, clock } = deps;
   const paths = options.paths ?? Object.values(CANARY_PATHS);
-  const tenantId = `canary-${options.runId}`;
   const receiver = options.receiverUrl.replace(/\/+$/, '');
-  let apiKey: string | null = null;
+  let tenant: CanaryTenant | null = null;
   let step = 'prepare the canary table';
   const endpoints = new Map<CanaryPath, CreatedEndpoint>();
   let rowWritten = false;
@@ -50,18 +51,32 @@ export async function runSmoke(deps: SmokeDependencies, options: SmokeOptions): 
 
   try {
     await database.prepare();
-    step = 'create the canary tenant';
-    apiKey = (await api.createTenant(tenantId, `Rowhook canary ${options.runId}`)).apiKey;
+    step = 'find or create the canary tenant';
+    const newTenant = async (): Promise<CanaryTenant> => {
+      const tenantId = `canary-${options.runId}`;
+      const created = { tenantId, apiKey: (await api.createTenant(tenantId, 'Rowhook canary')).apiKey };
+      await records.keepTenant(created);
+      return created;
+    };
+    const kept = await records.keptTenant();
+    tenant = kept ?? (await newTenant());
     for (const path of paths) {
       step = `create the ${path} endpoint`;
-      endpoints.set(
-        path,
-        await api.createEndpoint(apiKey, {
-          url: `${receiver}/${options.runId}/${path}`,
-          transport: TRANSPORT_OF_PATH[path],
-          description: `Rowhook canary ${options.runId} (${path})`,
-        }),
-      );
+      const input = {
+        url: `${receiver}/${options.runId}/${path}`,
+        transport: TRANSPORT_OF_PATH[path],
+        description: `Rowhook canary ${options.runId} (${path})`,
+      };
+      let endpoint: CreatedEndpoint;
+      try {
+        endpoint = await api.createEndpoint(tenant.apiKey, input);
+      } catch (cause) {
+        // The kept tenant's key no longer works (tenant removed, table restored): start a new one.
+        if (!(kept && tenant === kept && endpoints.size === 0 && isUnauthorized(cause))) throw cause;
+        tenant = await newTenant();
+        endpoint = await api.createEndpoint(tenant.apiKey, input);
+      }
+      endpoints.set(path, endpoint);
     }
     step = 'store the run for the receiver';
     const secrets = Object.fromEntries([...endpoints].map(([path, e]) => [path, e.secret]));
@@ -70,14 +85,13 @@ export async function runSmoke(deps: SmokeDependencies, options: SmokeOptions): 
 
     const dedicated = endpoints.get(CANARY_PATHS.dedicated);
     step = 'wait for the dedicated endpoint';
-    const dedicatedProblem =
-      dedicated && apiKey
-        ? await waitUntilDedicated(api, clock, apiKey, dedicated.id, options.dedicatedReadyTimeoutMs)
-        : null;
+    const dedicatedProblem = dedicated
+      ? await waitUntilDedicated(api, clock, tenant.apiKey, dedicated.id, options.dedicatedReadyTimeoutMs)
+      : null;
 
     step = 'write the canary row';
     rowWritten = true;
-    await database.insertRow(tenantId, options.runId);
+    await database.insertRow(tenant.tenantId, options.runId);
     const writtenAt = clock.now();
 
     step = 'wait for deliveries';
@@ -103,7 +117,7 @@ export async function runSmoke(deps: SmokeDependencies, options: SmokeOptions): 
     }
   };
   for (const [path, endpoint] of endpoints) {
-    const key = apiKey as string;
+    const key = (tenant as CanaryTenant).apiKey;
     await attempt(`delete the ${path} endpoint ${endpoint.id}`, () => api.deleteEndpoint(key, endpoint.id));
   }
   // After the endpoints: the deletes are captured too, and must find no subscriber.

@@ -194,6 +194,7 @@ describe('stack with the canary', () => {
     expect(actions).toEqual(
       expect.arrayContaining([
         'dynamodb:Query',
+        'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:DeleteItem',
         'secretsmanager:GetSecretValue',

@@ -6,7 +6,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { CANARY_PATHS, type CanaryPath, SMOKE_DEFAULTS } from '../constants.ts';
-import type { CanaryDelivery, CanaryRecords } from '../ports.ts';
+import type { CanaryDelivery, CanaryRecords, CanaryTenant } from '../ports.ts';
 
 /** Key layout of the canary table (its own table: nothing else reads or writes it). */
 export const CANARY_KEYS = {
@@ -15,13 +15,16 @@ export const CANARY_KEYS = {
   ttl: 'expiresAt',
   run: (runId: string) => `run#${runId}`,
   runItem: 'run',
+  /** The kept tenant (no TTL: it outlives runs). */
+  tenant: 'tenant',
   deliveryPrefix: 'delivery#',
 } as const;
 
 const PATHS = new Set<string>(Object.values(CANARY_PATHS));
 
 /**
- * One partition per run: the run item holds the throwaway endpoints' signing secrets (for the
+ * One item for the kept tenant (its API key is shown once, at creation, and the API cannot delete
+ * tenants, so runs share one instead of leaving one behind each). One partition per run: the run item holds the throwaway endpoints' signing secrets (for the
  * receiver to verify with), delivery items what the receiver got. Every item carries a TTL so a run
  * that dies before its cleanup leaves nothing for long.
  */
@@ -37,6 +40,33 @@ export class DynamoCanaryRecords implements CanaryRecords {
       new PutCommand({
         TableName: this.tableName,
         Item: { pk: CANARY_KEYS.run(runId), sk: CANARY_KEYS.runItem, secrets, expiresAt: this.expiry() },
+      }),
+    );
+  }
+
+  async keptTenant(): Promise<CanaryTenant | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: CANARY_KEYS.tenant, sk: CANARY_KEYS.tenant },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.tenantId === 'string' && typeof Item.apiKey === 'string'
+      ? { tenantId: Item.tenantId, apiKey: Item.apiKey }
+      : null;
+  }
+
+  async keepTenant(tenant: CanaryTenant): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: CANARY_KEYS.tenant,
+          sk: CANARY_KEYS.tenant,
+          tenantId: tenant.tenantId,
+          apiKey: tenant.apiKey,
+        },
       }),
     );
   }

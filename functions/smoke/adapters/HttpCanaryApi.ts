@@ -1,4 +1,4 @@
-import { SmokeError } from '../errors.ts';
+import { API_UNAUTHORIZED, SmokeError } from '../errors.ts';
 import type { CanaryApi, CreatedEndpoint, DedicatedState } from '../ports.ts';
 
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -61,13 +61,11 @@ export class HttpCanaryApi implements CanaryApi {
     }
     const text = await response.text();
     if (!response.ok) {
-      throw new SmokeError(
-        'api_refused',
-        `${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
-        {
-          retryable: response.status >= 500 || response.status === 429,
-        },
-      );
+      // 401/403 with a kept tenant's key: the tenant is gone or its key changed; runSmoke makes a new one.
+      const code = response.status === 401 || response.status === 403 ? API_UNAUTHORIZED : 'api_refused';
+      throw new SmokeError(code, `${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`, {
+        retryable: response.status >= 500 || response.status === 429,
+      });
     }
     return text === '' ? {} : (JSON.parse(text) as unknown);
   }

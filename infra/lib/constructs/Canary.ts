@@ -103,7 +103,7 @@ export class Canary extends Construct {
     // Scheduler invokes asynchronously; a failed run is not retried (it would count twice in the
     // alarm and churn another dedicated endpoint), the next scheduled run checks again.
     this.check.configureAsyncInvoke({ retryAttempts: 0 });
-    this.check.addToRolePolicy(tableAccess(['PutItem', 'Query', 'DeleteItem']));
+    this.check.addToRolePolicy(tableAccess(['GetItem', 'PutItem', 'Query', 'DeleteItem']));
     secrets.adminToken.grantRead(this.check);
     database.cluster.grantDataApiAccess(this.check);
 

@@ -149,7 +149,7 @@ describe('smoke run through the real adapters', () => {
     ]);
     expect(exitCodeOf(report)).toBe(SMOKE_EXIT.verified);
     expect(w.endpoints.size).toBe(0);
-    expect(w.table.size).toBe(0);
+    expect([...w.table.keys()]).toEqual(['tenant|tenant']);
     expect(w.statements.at(-1)).toBe('delete from rowhook_canary.pings where run_id = :run');
   });
 
@@ -161,7 +161,7 @@ describe('smoke run through the real adapters', () => {
         method: 'POST',
         path: '/v1/tenants',
         auth: 'Bearer admin-token-0123456789',
-        body: { id: 'canary-r1', name: 'Rowhook canary r1', tier: 'pooled' },
+        body: { id: 'canary-r1', name: 'Rowhook canary', tier: 'pooled' },
       },
       {
         method: 'POST',
@@ -216,7 +216,13 @@ describe('smoke run through the real adapters', () => {
       .find((i) => i.Item?.sk === 'run');
     expect(run?.Item).toMatchObject({ pk: 'run#r1', expiresAt: Math.floor(w.start / 1000) + 3_600 });
     expect(Object.keys(run?.Item?.secrets ?? {})).toEqual(['pooled', 'dedicated']);
-    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+    expect(w.table.get('tenant|tenant')).toEqual({
+      pk: 'tenant',
+      sk: 'tenant',
+      tenantId: 'canary-r1',
+      apiKey: 'rwk_tenantkey',
+    });
+    expect(dynamo.commandCalls(GetCommand)[1]?.args[0].input).toMatchObject({
       TableName: 'rowhook-test-canary',
       Key: { pk: 'run#r1', sk: 'run' },
       ConsistentRead: true,
@@ -240,7 +246,7 @@ describe('smoke run through the real adapters', () => {
     const report = await runSmoke(w.dependencies, options);
     expect(report.error).toContain('write the canary row');
     expect(w.endpoints.size).toBe(0);
-    expect(w.table.size).toBe(0);
+    expect([...w.table.keys()]).toEqual(['tenant|tenant']);
     expect(w.statements.at(-1)).toBe('delete from rowhook_canary.pings where run_id = :run');
     expect(exitCodeOf(report)).toBe(SMOKE_EXIT.failed);
   });

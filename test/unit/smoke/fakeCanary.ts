@@ -1,9 +1,11 @@
 import type { CanaryPath } from '../../../functions/smoke/constants.ts';
+import { API_UNAUTHORIZED, SmokeError } from '../../../functions/smoke/errors.ts';
 import type {
   CanaryApi,
   CanaryDatabase,
   CanaryDelivery,
   CanaryRecords,
+  CanaryTenant,
   Clock,
   DedicatedState,
 } from '../../../functions/smoke/ports.ts';
@@ -20,6 +22,10 @@ export class FakeCanary {
   readonly endpoints = new Map<string, { url: string; transport: string }>();
   readonly deliveries: CanaryDelivery[] = [];
   rows = 0;
+  tenant: CanaryTenant | null = null;
+  tenantsCreated = 0;
+  /** API keys the API no longer accepts (a kept tenant that was removed). */
+  revokedKeys = new Set<string>();
   runs = new Map<string, Record<string, string>>();
   latencyMs: Partial<Record<CanaryPath, number>> = { pooled: 300, dedicated: 700 };
   invalid = new Set<CanaryPath>();
@@ -46,10 +52,13 @@ export class FakeCanary {
   readonly api: CanaryApi = {
     createTenant: async (id) => {
       this.maybeFail('createTenant');
+      this.tenantsCreated++;
       return { apiKey: `rwk_${id}` };
     },
-    createEndpoint: async (_apiKey, input) => {
+    createEndpoint: async (apiKey, input) => {
       this.maybeFail(`createEndpoint:${input.transport}`);
+      if (this.revokedKeys.has(apiKey))
+        throw new SmokeError(API_UNAUTHORIZED, 'POST /v1/endpoints answered 401');
       const id = `ep_${this.nextId++}`;
       this.endpoints.set(id, { url: input.url, transport: input.transport });
       return { id, secret: `whsec_${id}` };
@@ -89,6 +98,14 @@ export class FakeCanary {
   };
 
   readonly records: CanaryRecords = {
+    keptTenant: async () => {
+      this.maybeFail('keptTenant');
+      return this.tenant;
+    },
+    keepTenant: async (tenant) => {
+      this.maybeFail('keepTenant');
+      this.tenant = tenant;
+    },
     putRun: async (runId, secrets) => {
       this.maybeFail('putRun');
       this.runs.set(runId, { ...secrets });

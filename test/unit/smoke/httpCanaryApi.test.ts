@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpCanaryApi } from '../../../functions/smoke/adapters/HttpCanaryApi.ts';
-import { SmokeError } from '../../../functions/smoke/errors.ts';
+import { isUnauthorized, SmokeError } from '../../../functions/smoke/errors.ts';
 
 const api = (answer: () => Promise<Response>) =>
   new HttpCanaryApi('https://api.example.test/', 'admin', answer);
@@ -20,6 +20,15 @@ describe('HttpCanaryApi', () => {
       .deleteEndpoint('key', 'ep_1')
       .catch((e: unknown) => e);
     expect(client).toMatchObject({ code: 'api_refused', retryable: false });
+  });
+
+  it('marks 401 and 403 as unauthorized, so a kept tenant whose key stopped working is replaced', async () => {
+    for (const status of [401, 403]) {
+      const error = await api(async () => new Response('no', { status }))
+        .createEndpoint('rwk_old', { url: 'https://rx/', transport: 'pooled', description: 'd' })
+        .catch((e: unknown) => e);
+      expect(isUnauthorized(error)).toBe(true);
+    }
   });
 
   it('keeps the cause of a network failure, retryable', async () => {

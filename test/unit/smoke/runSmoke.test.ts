@@ -21,6 +21,34 @@ describe('runSmoke', () => {
     expect(world.rows).toBe(0);
   });
 
+  it('keeps the tenant it created and reuses it on the next run (tenants cannot be deleted)', async () => {
+    const world = new FakeCanary();
+    await runSmoke(world.dependencies, options);
+    expect(world.tenant).toEqual({ tenantId: 'canary-run1', apiKey: 'rwk_canary-run1' });
+    const report = await runSmoke(world.dependencies, { ...options, runId: 'run2' });
+    expect(exitCodeOf(report)).toBe(SMOKE_EXIT.verified);
+    expect(world.tenantsCreated).toBe(1);
+    expect(world.tenant?.tenantId).toBe('canary-run1');
+  });
+
+  it('replaces a kept tenant whose key the API refuses', async () => {
+    const world = new FakeCanary();
+    world.tenant = { tenantId: 'canary-old', apiKey: 'rwk_old' };
+    world.revokedKeys.add('rwk_old');
+    const report = await runSmoke(world.dependencies, options);
+    expect(exitCodeOf(report)).toBe(SMOKE_EXIT.verified);
+    expect(world.tenant).toEqual({ tenantId: 'canary-run1', apiKey: 'rwk_canary-run1' });
+    expect(world.tenantsCreated).toBe(1);
+  });
+
+  it('does not replace a tenant it just created when its key is refused', async () => {
+    const world = new FakeCanary();
+    world.revokedKeys.add('rwk_canary-run1');
+    const report = await runSmoke(world.dependencies, options);
+    expect(report.error).toBe('create the pooled endpoint: POST /v1/endpoints answered 401');
+    expect(world.tenantsCreated).toBe(1);
+  });
+
   it('points one pooled and one API-destination endpoint at the receiver, per run', async () => {
     const world = new FakeCanary();
     const created: Array<{ url: string; transport: string }> = [];
