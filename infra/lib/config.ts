@@ -96,6 +96,8 @@ export const rowhookConfigSchema = z
         error: 'must be an https:// URL (receivers on AWS are https)',
       })
       .optional(),
+    /** Deploy the canary receiver and its scheduled check (docs/deploy.md, "Proving delivery"). */
+    canary: booleanFromContext.default(false),
   })
   .refine((c) => c.auroraMaxAcu >= c.auroraMinAcu, {
     path: ['auroraMaxAcu'],

@@ -5,6 +5,7 @@ import { Alarms } from './constructs/Alarms.ts';
 import { AlarmTopic } from './constructs/AlarmTopic.ts';
 import { Api } from './constructs/Api.ts';
 import { Bus } from './constructs/Bus.ts';
+import { Canary } from './constructs/Canary.ts';
 import { Database } from './constructs/Database.ts';
 import { DeliveryQueues } from './constructs/DeliveryQueues.ts';
 import { FunctionAlarms } from './constructs/FunctionAlarms.ts';
@@ -62,6 +63,8 @@ export class RowhookStack extends Stack {
   readonly alarmTopic: AlarmTopic;
   /** Present when rowhook:operatorWebhookUrl is set. */
   readonly operatorEndpoint: OperatorEndpoint | undefined;
+  /** Present when rowhook:canary is true. */
+  readonly canary: Canary | undefined;
 
   constructor(scope: App, id: string, props: RowhookStackProps) {
     super(scope, id, props);
@@ -137,6 +140,17 @@ export class RowhookStack extends Stack {
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { stage, email: config.alarmEmail });
     Aspects.of(this).add(new NotifyOnEveryAlarm(this.alarmTopic.topic));
 
+    this.canary = config.canary
+      ? new Canary(this, 'Canary', {
+          stage,
+          apiUrl: this.api.url,
+          database: this.database,
+          secrets: this.secrets,
+          logRetention: RetentionDays.ONE_MONTH,
+          ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+        })
+      : undefined;
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Rowhook HTTP API base URL' });
     new CfnOutput(this, 'BusName', { value: this.bus.bus.eventBusName, description: 'Rowhook event bus' });
     new CfnOutput(this, 'DatabaseClusterArn', { value: this.database.cluster.clusterArn });
@@ -146,6 +160,11 @@ export class RowhookStack extends Stack {
       value: this.alarmTopic.topic.topicArn,
       description: 'Every alarm notifies this SNS topic (ALARM and OK): subscribe chat or paging to it',
     });
+    new CfnOutput(this, 'DatabaseName', { value: this.database.databaseName });
+    if (this.canary) {
+      new CfnOutput(this, 'CanaryReceiverUrl', { value: this.canary.receiverUrl.url });
+      new CfnOutput(this, 'CanaryTableName', { value: this.canary.table.tableName });
+    }
     if (this.operatorEndpoint) {
       new CfnOutput(this, 'OperatorWebhookSecretName', {
         value: this.operatorEndpoint.secretName,
