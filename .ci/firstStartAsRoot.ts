@@ -283,7 +283,9 @@ async function main(): Promise<void> {
     await delivered(4);
     const thirdServer = await postmasterPid(dataDir);
     check(thirdServer, 'no running PostgreSQL in the data folder');
-    step('Ctrl+C (SIGINT to the whole process group; PostgreSQL runs in its own and is stopped by the runtime)');
+    step(
+      'Ctrl+C (SIGINT to the whole process group; PostgreSQL runs in its own and is stopped by the runtime)',
+    );
     const group = third.child.pid as number;
     process.kill(-group, 'SIGINT');
     // npm answers its own SIGINT with 130 whatever the runtime did: the runtime is checked instead.
