@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { CANARY_ENV } from '../../../functions/handlers/canaryConfig.ts';
 import { CANARY_KEYS } from '../../../functions/smoke/adapters/DynamoCanaryRecords.ts';
@@ -15,6 +15,7 @@ import { REPO_ROOT } from '../paths.ts';
 import type { Database } from './Database.ts';
 import { nodeFunction } from './nodeFunction.ts';
 import type { Secrets } from './Secrets.ts';
+import { scheduleFunction } from './scheduleFunction.ts';
 
 export interface CanaryProps {
   readonly stage: string;
@@ -107,28 +108,18 @@ export class Canary extends Construct {
     secrets.adminToken.grantRead(this.check);
     database.cluster.grantDataApiAccess(this.check);
 
-    const role = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'EventBridge Scheduler invokes the Rowhook canary check',
-    });
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.check.functionArn] }),
-    );
-    this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
-      name: `rowhook-${stage}-canary`,
-      description: 'Rowhook canary: proves pooled and dedicated delivery end to end',
-      scheduleExpression: CANARY_SCHEDULE,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.check.functionArn,
-        roleArn: role.roleArn,
-        input: JSON.stringify({ source: 'rowhook.canary' }),
-        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+    this.schedule = scheduleFunction(
+      this,
+      { role: 'SchedulerRole', schedule: 'Schedule' },
+      {
+        fn: this.check,
+        name: `rowhook-${stage}-canary`,
+        description: 'Rowhook canary: proves pooled and dedicated delivery end to end',
+        roleDescription: 'EventBridge Scheduler invokes the Rowhook canary check',
+        expression: CANARY_SCHEDULE,
+        source: 'rowhook.canary',
       },
-    });
+    );
 
     // A failed run throws (Errors ≥ 1). A period without invocations means the canary did not run
     // at all (schedule, role, throttling), a failure of its own; it is counted explicitly rather than

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { ITEM_TYPES, TYPE_ATTRIBUTE } from '../../../functions/adapters/aws/dynamo/tableDesign.ts';
 import { OPERATOR_WEBHOOK_ENABLED } from '../../../functions/handlers/config.ts';
@@ -17,6 +17,7 @@ import type { DeliveryQueues } from './DeliveryQueues.ts';
 import { nodeFunction } from './nodeFunction.ts';
 import type { Secrets } from './Secrets.ts';
 import type { SubscriptionsTable } from './SubscriptionsTable.ts';
+import { scheduleFunction } from './scheduleFunction.ts';
 
 export interface FunctionsProps {
   readonly stage: string;
@@ -338,30 +339,18 @@ export class Functions extends Construct {
     table.grantItemRead(this.sweeper); // the relay's drain: endpoint lookups only
     bus.bus.grantPutEventsTo(this.sweeper);
     this.sweeper.addToRolePolicy(readEndpointSecrets);
-    // L1 schedule with our own role: the L2 target's role would also allow `<function>:*`.
-    const schedulerRole = new iam.Role(this, 'SweeperSchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-      description: 'EventBridge Scheduler invokes the Rowhook sweeper',
-    });
-    schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.sweeper.functionArn] }),
-    );
-    this.sweeperSchedule = new scheduler.CfnSchedule(this, 'SweeperSchedule', {
-      name: `rowhook-${stage}-sweeper`,
-      description: 'Rowhook safety net: runs the sweeper (the relay drain) every minute',
-      scheduleExpression: 'rate(1 minute)',
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.sweeper.functionArn,
-        roleArn: schedulerRole.roleArn,
-        input: JSON.stringify({ source: 'rowhook.scheduler' }),
-        // A missed tick is covered by the next one a minute later.
-        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+    this.sweeperSchedule = scheduleFunction(
+      this,
+      { role: 'SweeperSchedulerRole', schedule: 'SweeperSchedule' },
+      {
+        fn: this.sweeper,
+        name: `rowhook-${stage}-sweeper`,
+        description: 'Rowhook safety net: runs the sweeper (the relay drain) every minute',
+        roleDescription: 'EventBridge Scheduler invokes the Rowhook sweeper',
+        expression: 'rate(1 minute)',
+        source: 'rowhook.scheduler',
       },
-    });
+    );
   }
 
   get all(): lambda.IFunction[] {
