@@ -1,8 +1,7 @@
-import { type BenchReceiver, waitForDeliveries } from '../receiver/startBenchReceiver.ts';
+import type { BenchReceiver } from '../receiver/startBenchReceiver.ts';
 import { setUpBench, spawnBenchRuntime } from '../support/benchRuntime.ts';
-import { joinArrivals } from '../support/completeness.ts';
 import type { DatabaseFactory } from '../support/freshDatabase.ts';
-import { writeRows } from '../support/writeRows.ts';
+import { measureWorkload } from '../support/measureWorkload.ts';
 
 const TABLE = 'bench_orders';
 
@@ -34,21 +33,8 @@ export async function measureThroughput(
       tenants: workload.tenants,
       endpointsPerTenant: workload.endpointsPerTenant,
     });
-    await receiver.reset();
-    const written = await writeRows(db.url, TABLE, targets, {
-      total: workload.rows,
-      perStatement: workload.perStatement,
-      clients: workload.clients,
-    });
-    const stats = await waitForDeliveries(receiver, workload.rows);
-    const joined = joinArrivals(written.commits, await receiver.arrivals(), stats);
-    const seconds = (joined.lastArrivalAt - written.firstCommitAt) / 1000;
     return {
-      ...workload,
-      completeness: joined.completeness,
-      commitSeconds: (written.lastCommitAt - written.firstCommitAt) / 1000,
-      seconds,
-      deliveriesPerSecond: Math.round(joined.completeness.delivered / Math.max(seconds, 0.001)),
+      ...(await measureWorkload(db.url, TABLE, targets, receiver, workload)),
       peakRssMiB: await runtime.peakRssMiB(),
     };
   } finally {

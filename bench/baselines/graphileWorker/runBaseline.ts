@@ -2,12 +2,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMigrations } from 'graphile-worker';
 import pg from 'pg';
-import { type BenchReceiver, waitForDeliveries } from '../../receiver/startBenchReceiver.ts';
+import type { BenchReceiver } from '../../receiver/startBenchReceiver.ts';
 import type { ThroughputWorkload } from '../../scenarios/throughput.ts';
-import { joinArrivals } from '../../support/completeness.ts';
 import type { DatabaseFactory } from '../../support/freshDatabase.ts';
+import { measureWorkload } from '../../support/measureWorkload.ts';
 import { spawnScript } from '../../support/spawnScript.ts';
-import { writeRows } from '../../support/writeRows.ts';
 import { BASELINE_CONFIGURATIONS, type BaselineMode } from './configurations.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,25 +65,12 @@ export async function measureBaseline(
       BASELINE_MODE: mode,
     });
     try {
-      await receiver.reset();
-      const written = await writeRows(db.url, TABLE, targets, {
-        total: workload.rows,
-        perStatement: workload.perStatement,
-        clients: workload.clients,
-      });
-      const stats = await waitForDeliveries(receiver, workload.rows);
-      const joined = joinArrivals(written.commits, await receiver.arrivals(), stats);
-      const seconds = (joined.lastArrivalAt - written.firstCommitAt) / 1000;
       return {
         mode,
         configuration: BASELINE_CONFIGURATIONS[mode],
         /** As the worker's pool reported it at start. */
         synchronousCommit: worker.ready,
-        ...workload,
-        completeness: joined.completeness,
-        commitSeconds: (written.lastCommitAt - written.firstCommitAt) / 1000,
-        seconds,
-        deliveriesPerSecond: Math.round(joined.completeness.delivered / Math.max(seconds, 0.001)),
+        ...(await measureWorkload(db.url, TABLE, targets, receiver, workload)),
         peakRssMiB: await worker.peakRssMiB(),
       };
     } finally {
