@@ -13,7 +13,7 @@ import { deadLetters } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';
 import { failedEvents } from './wiring/failedEvents.ts';
 import { operationalEvents } from './wiring/health.ts';
-import { outboxSource } from './wiring/outbox.ts';
+import { tenantScopedOutbox } from './wiring/outbox.ts';
 import { secretStore, secretsManagerClient } from './wiring/secrets.ts';
 import { subscriptionStore } from './wiring/subscriptions.ts';
 
@@ -72,7 +72,7 @@ async function wire() {
     deliveryLog: deliveryLog(),
     operationalEvents: operationalEvents(),
     failedEvents: failedEvents(),
-    outbox: outboxSource(),
+    outbox: tenantScopedOutbox(),
     adminTokenHash: hashSecret(await readAdminToken(secretsManagerClient(), env[ENV.adminTokenSecretArn])),
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
     resolveHost: resolveHostWithin(2_000),

@@ -17,6 +17,8 @@ export const ENV = {
   tableName: 'ROWHOOK_TABLE_NAME',
   dbClusterArn: 'ROWHOOK_DB_CLUSTER_ARN',
   dbSecretArn: 'ROWHOOK_DB_SECRET_ARN',
+  /** The Data API secret of a role row-level security applies to: tenant-scoped reads run as it. */
+  dbTenantSecretArn: 'ROWHOOK_DB_TENANT_SECRET_ARN',
   dbName: 'ROWHOOK_DB_NAME',
   eventBusName: 'ROWHOOK_EVENT_BUS_NAME',
   relayBatch: 'ROWHOOK_RELAY_BATCH',

@@ -8,6 +8,8 @@ import type { CustomResourceResult } from './respondToCloudFormation.ts';
 export interface MigrationProperties {
   ClusterArn: string;
   SecretArn: string;
+  /** The secret of the role tenant-scoped calls run as; created with its grants by this resource. */
+  TenantSecretArn?: string;
   Database: string;
   RelayFunctionArn: string;
   Region: string;

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   applyDataApiMigrations,
   type MigrationResult,
 } from '../adapters/aws/migrations/applyDataApiMigrations.ts';
+import { readDatabaseCredentials } from '../adapters/aws/readDatabaseCredentials.ts';
 import {
   createMigrateHandler,
   MIGRATIONS_PHYSICAL_ID,
@@ -18,6 +20,7 @@ export { createMigrateHandler };
 const { logger } = createObservability('rowhook-migrate');
 
 const rdsDataClient = lazy(() => new RDSDataClient({}));
+const secretsManagerClient = lazy(() => new SecretsManagerClient({}));
 
 /** The bundle's `migrations/` folder (copied there at synth time), or ROWHOOK_MIGRATIONS_DIR. */
 function migrationsDirectory(): string {
@@ -25,7 +28,10 @@ function migrationsDirectory(): string {
 }
 
 /** The stack's properties, applied to its cluster over the Data API. */
-export function migrate(properties: MigrationProperties): Promise<MigrationResult> {
+export async function migrate(properties: MigrationProperties): Promise<MigrationResult> {
+  const tenantCredentials = properties.TenantSecretArn
+    ? await readDatabaseCredentials(secretsManagerClient(), properties.TenantSecretArn)
+    : undefined;
   return applyDataApiMigrations(rdsDataClient(), {
     target: {
       resourceArn: properties.ClusterArn,
@@ -39,6 +45,7 @@ export function migrate(properties: MigrationProperties): Promise<MigrationResul
     ...(properties.NudgeIntervalMs === undefined
       ? {}
       : { nudgeIntervalMs: Number(properties.NudgeIntervalMs) }),
+    ...(tenantCredentials ? { tenantCredentials } : {}),
     pgCronSweep: {
       ...(properties.PgCronSweepJob ? { job: properties.PgCronSweepJob } : {}),
       ...(properties.PgCronSweepSchedule ? { schedule: properties.PgCronSweepSchedule } : {}),

@@ -119,22 +119,55 @@ describe('Aurora master secret rotation', () => {
   const { stack, template } = synth();
   const resources = resourcesOf(template);
 
+  // Each schedule names the secret through its cluster attachment (host/port for the rotation function).
+  const scheduleOf = (secretName: string) =>
+    Object.values(resources).filter((r) => {
+      if (r.Type !== 'AWS::SecretsManager::RotationSchedule') return false;
+      const attachmentId = (r.Properties?.SecretId as { Ref?: string } | undefined)?.Ref ?? '';
+      const secretId =
+        (resources[attachmentId]?.Properties?.SecretId as { Ref?: string } | undefined)?.Ref ?? '';
+      return resources[secretId]?.Properties?.Name === secretName;
+    });
+
   it('rotates the master (Data API) secret every 30 days with the single-user PostgreSQL rotation', () => {
-    const schedules = Object.values(resources).filter(
-      (r) => r.Type === 'AWS::SecretsManager::RotationSchedule',
-    );
+    const schedules = scheduleOf('rowhook/test/aurora-data-api');
     expect(schedules).toHaveLength(1);
     expect(schedules[0]?.Properties?.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
-    // Through the cluster attachment, so the secret carries host/port for the rotation function.
-    const attachmentId = (schedules[0]?.Properties?.SecretId as { Ref?: string } | undefined)?.Ref ?? '';
-    const secretId =
-      (resources[attachmentId]?.Properties?.SecretId as { Ref?: string } | undefined)?.Ref ?? '';
-    expect(resources[secretId]?.Type).toBe('AWS::SecretsManager::Secret');
-    expect(resources[secretId]?.Properties?.Name).toBe('rowhook/test/aurora-data-api');
     const apps = Object.values(resources).filter((r) => r.Type === 'AWS::Serverless::Application');
-    expect(apps).toHaveLength(1);
+    expect(apps).toHaveLength(2);
     const mapping = JSON.stringify(template.toJSON().Mappings);
     expect(mapping).toContain('SecretsManagerRDSPostgreSQLRotationSingleUser');
+  });
+
+  it('rotates the tenant role secret with alternating users, never before the migrations made the user', () => {
+    const schedules = scheduleOf('rowhook/test/aurora-tenant');
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.Properties?.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+    expect(schedules[0]?.Properties?.RotateImmediatelyOnUpdate).toBe(false);
+    expect(JSON.stringify(template.toJSON().Mappings)).toContain(
+      'SecretsManagerRDSPostgreSQLRotationMultiUser',
+    );
+    // The tenant secret is generated for rowhook_app and names the master secret that rotates it.
+    const tenantSecret = Object.values(resources).find(
+      (r) => r.Properties?.Name === 'rowhook/test/aurora-tenant',
+    );
+    expect(JSON.stringify(tenantSecret?.Properties?.GenerateSecretString)).toContain('rowhook_app');
+    expect(JSON.stringify(tenantSecret?.Properties?.GenerateSecretString)).toContain('masterarn');
+  });
+
+  const envOf = (id: string) =>
+    (resources[id]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables ?? {};
+
+  it('creates the tenant role from the migrations resource, and only the API runs as it', () => {
+    const tenantSecretRef = stack.resolve(stack.database.tenantSecret.secretArn);
+    template.hasResourceProperties('Custom::RowhookMigrations', { TenantSecretArn: tenantSecretRef });
+    const apiId = stack.getLogicalId(stack.functions.api.node.defaultChild as never);
+    expect(envOf(apiId).ROWHOOK_DB_TENANT_SECRET_ARN).toEqual(tenantSecretRef);
+    for (const fn of [stack.functions.relay, stack.functions.deliver, stack.functions.sweeper]) {
+      const id = stack.getLogicalId(fn.node.defaultChild as never);
+      expect(envOf(id).ROWHOOK_DB_TENANT_SECRET_ARN).toBeUndefined();
+    }
   });
 
   it('gives the rotation function a Secrets Manager endpoint that only it may reach (no NAT)', () => {

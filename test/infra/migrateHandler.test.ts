@@ -8,6 +8,7 @@ import {
   type Field,
   RDSDataClient,
 } from '@aws-sdk/client-rds-data';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
@@ -289,5 +290,45 @@ describe('migration custom resource: nudge interval (rowhook:nudgeIntervalMs)', 
   it('refuses a fractional interval instead of letting the Data API round it', async () => {
     fakeDataApi({ pgCronVersion: '1.6' });
     await expect(migrate({ ...properties(), NudgeIntervalMs: '12.5' })).rejects.toThrow(/whole number/);
+  });
+});
+
+describe('migration custom resource: tenant role (row-level security for tenant-scoped calls)', () => {
+  const secrets = mockClient(SecretsManagerClient);
+  const TENANT_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rowhook/test/aurora-tenant';
+  const password = 'Gen3rated-Secret-Password_1234567890';
+
+  beforeEach(() => {
+    secrets.reset();
+    secrets
+      .on(GetSecretValueCommand, { SecretId: TENANT_SECRET })
+      .resolves({ SecretString: JSON.stringify({ username: 'rowhook_app', password, engine: 'postgres' }) });
+  });
+
+  it('creates the tenant role after the migrations and before pg_cron, with a verifier and never the password', async () => {
+    fakeDataApi({ pgCronVersion: '1.6' });
+    await migrate({ ...properties(), TenantSecretArn: TENANT_SECRET });
+
+    const create = indexOf('do $$ begin create role "rowhook_app" login in role rowhook_tenant');
+    expect(create).toBeGreaterThan(indexOf('update rowhook.settings set relay_function'));
+    expect(create).toBeLessThan(indexOf('create extension if not exists pg_cron'));
+    expect(sqlOf()[create]).toMatch(/password 'SCRAM-SHA-256\$4096:[^']+'/);
+    expect(sqlOf().join('\n')).not.toContain(password);
+    expect(sqlOf()).toContain('grant select, insert on rowhook.outbox to rowhook_tenant');
+  });
+
+  it('fails the deploy with a clear message when the tenant secret is not a database secret', async () => {
+    fakeDataApi({ pgCronVersion: '1.6' });
+    secrets.on(GetSecretValueCommand, { SecretId: TENANT_SECRET }).resolves({ SecretString: 'hunter2' });
+    await expect(migrate({ ...properties(), TenantSecretArn: TENANT_SECRET })).rejects.toThrow(
+      /not JSON with "username" and "password"/,
+    );
+  });
+
+  it('creates no role when the template names no tenant secret (an older template)', async () => {
+    fakeDataApi({ pgCronVersion: '1.6' });
+    await migrate(properties());
+    expect(sqlOf().some((sql) => sql.includes('rowhook_tenant'))).toBe(false);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 });

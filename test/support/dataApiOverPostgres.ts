@@ -9,6 +9,7 @@ import {
   ExecuteStatementCommand,
   type ExecuteStatementCommandInput,
   type ExecuteStatementCommandOutput,
+  type Field,
   RDSDataClient,
   RollbackTransactionCommand,
   type SqlParameter,
@@ -27,7 +28,7 @@ export interface DataApiFake {
   close(): Promise<void>;
 }
 
-// JSON-formatted records render integers, floats and booleans as JSON values and everything else as
+// Records (JSON-formatted or typed fields) render integers, floats and booleans as JSON values and everything else as
 // text (Data API: DECIMAL as a string); timestamps keep PostgreSQL's text form here.
 const JSON_VALUE_TYPES: Record<number, (text: string) => unknown> = {
   16: (text) => text === 't', // bool
@@ -58,7 +59,17 @@ const failure = { $metadata: { httpStatusCode: 400 } };
  * transactions lock, skip and roll back as they do on Aurora; a statement without a transaction id
  * commits on its own. Named parameters (`:name`) become positional ones.
  */
-export function dataApiOverPostgres(databaseUrl: string): DataApiFake {
+export function dataApiOverPostgres(
+  databaseUrl: string,
+  options: {
+    /**
+     * The database role each secret logs in as (`SET ROLE`, so row-level security and privileges are
+     * that role's); any other secret is the connection's own user, as the master secret is on Aurora.
+     */
+    roles?: Record<string, string>;
+  } = {},
+): DataApiFake {
+  const roleOf = (secretArn: string | undefined) => options.roles?.[secretArn ?? ''];
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   const transactions = new Map<string, pg.PoolClient>();
   const client = new RDSDataClient({ region: 'eu-west-1' });
@@ -70,6 +81,23 @@ export function dataApiOverPostgres(databaseUrl: string): DataApiFake {
       return await connection.query({ text, values, types: AS_DATA_API });
     } catch (error) {
       throw new DatabaseErrorException({ ...failure, message: `ERROR: ${(error as Error).message}` });
+    }
+  }
+
+  // A statement of its own under a role: its own transaction, so the role ends with it.
+  async function runAs(role: string, sql: string, parameters: SqlParameter[] = []) {
+    const connection = await pool.connect();
+    try {
+      await connection.query('begin');
+      await connection.query(`set local role "${role}"`);
+      const result = await run(connection, sql, parameters);
+      await connection.query('commit');
+      return result;
+    } catch (error) {
+      await connection.query('rollback');
+      throw error;
+    } finally {
+      connection.release();
     }
   }
 
@@ -104,6 +132,8 @@ export function dataApiOverPostgres(databaseUrl: string): DataApiFake {
     requireTarget(input);
     const connection = await pool.connect();
     await connection.query('begin');
+    const role = roleOf(input.secretArn);
+    if (role) await connection.query(`set local role "${role}"`);
     const transactionId = randomBytes(48).toString('base64');
     transactions.set(transactionId, connection);
     return { transactionId };
@@ -121,15 +151,21 @@ export function dataApiOverPostgres(databaseUrl: string): DataApiFake {
 
   mock.on(ExecuteStatementCommand).callsFake(async (input: ExecuteStatementCommandInput) => {
     requireTarget(input);
-    const connection = input.transactionId ? transaction(input.transactionId) : pool;
-    const result = await run(connection as pg.ClientBase, input.sql ?? '', input.parameters);
+    const role = roleOf(input.secretArn);
+    const result =
+      input.transactionId || !role
+        ? await run(
+            (input.transactionId ? transaction(input.transactionId) : pool) as pg.ClientBase,
+            input.sql ?? '',
+            input.parameters,
+          )
+        : await runAs(role, input.sql ?? '', input.parameters);
     const output: Partial<ExecuteStatementCommandOutput> = {
       numberOfRecordsUpdated: result.command === 'SELECT' ? 0 : (result.rowCount ?? 0),
     };
     if (result.fields.length > 0) {
-      if (input.formatRecordsAs !== 'JSON')
-        throw new Error('the Data API fake returns rows as formatRecordsAs JSON only');
-      output.formattedRecords = JSON.stringify(result.rows);
+      if (input.formatRecordsAs === 'JSON') output.formattedRecords = JSON.stringify(result.rows);
+      else output.records = result.rows.map((row) => result.fields.map((f) => asField(row[f.name])));
     }
     return output;
   });
@@ -142,6 +178,8 @@ export function dataApiOverPostgres(databaseUrl: string): DataApiFake {
     const connection = own ?? transaction(input.transactionId ?? '');
     try {
       if (own) await own.query('begin');
+      const role = roleOf(input.secretArn);
+      if (own && role) await own.query(`set local role "${role}"`);
       for (const set of sets) await run(connection, input.sql ?? '', set);
       if (own) await own.query('commit');
     } catch (error) {
@@ -168,6 +206,15 @@ export function dataApiOverPostgres(databaseUrl: string): DataApiFake {
       await pool.end();
     },
   };
+}
+
+/** A value as a typed record field (the Data API's answer without formatRecordsAs). */
+function asField(value: unknown): Field {
+  if (value === null || value === undefined) return { isNull: true };
+  if (typeof value === 'boolean') return { booleanValue: value };
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? { longValue: value } : { doubleValue: value };
+  return { stringValue: String(value) };
 }
 
 function requireTarget(input: { resourceArn?: string; secretArn?: string }) {

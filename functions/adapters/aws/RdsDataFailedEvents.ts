@@ -7,20 +7,32 @@ import {
   failedEventsPage,
 } from '../sql/failedEventsQuery.ts';
 import { toAwsError } from './errors.ts';
+import { runAsTenant } from './runAsTenant.ts';
+
+export interface FailedEventsTarget {
+  resourceArn: string;
+  database: string;
+  /** Reads across tenants (the operators' view). */
+  secretArn: string;
+  /** A role row-level security applies to; a tenant's view runs as it (see runAsTenant). */
+  tenantSecretArn?: string;
+}
 
 /** The failed-events view over the RDS Data API: the same SQL as PgFailedEvents, named parameters. */
 export class RdsDataFailedEvents implements FailedEvents {
   constructor(
     private readonly client: RDSDataClient,
-    private readonly target: { resourceArn: string; secretArn: string; database: string },
+    private readonly target: FailedEventsTarget,
   ) {}
 
   async list(filter: { tenantId?: string }, page: { limit: number; cursor: string | null }) {
     const before = decodeFailedEventsCursor(page.cursor);
-    try {
+    const { tenantSecretArn, ...allTenants } = this.target;
+    const query = async (scope: { secretArn: string; transactionId?: string }) => {
       const response = await this.client.send(
         new ExecuteStatementCommand({
-          ...this.target,
+          ...allTenants,
+          ...scope,
           sql: FAILED_EVENTS_SQL({ tenantId: ':tenantId', before: ':before', limit: ':limit' }),
           parameters: [
             {
@@ -33,9 +45,13 @@ export class RdsDataFailedEvents implements FailedEvents {
           formatRecordsAs: 'JSON',
         }),
       );
-      const rows = response.formattedRecords
-        ? (JSON.parse(response.formattedRecords) as FailedEventRow[])
-        : [];
+      return response.formattedRecords ? (JSON.parse(response.formattedRecords) as FailedEventRow[]) : [];
+    };
+    try {
+      const rows =
+        filter.tenantId !== undefined && tenantSecretArn
+          ? await runAsTenant(this.client, { ...allTenants, tenantSecretArn }, filter.tenantId, query)
+          : await query({ secretArn: allTenants.secretArn });
       return failedEventsPage(rows, page.limit);
     } catch (error) {
       throw toAwsError(error, 'listing failed events through the RDS Data API');

@@ -11,12 +11,19 @@ import type { OutboxEvent } from '../../core/events/OutboxEvent.ts';
 import type { NewOutboxEvent, OutboxSource, OutboxWriter, PublishOutcome } from '../../ports/OutboxSource.ts';
 import { OUTBOX_SQL } from '../sql/outboxSql.ts';
 import { AwsAdapterError, toAwsError } from './errors.ts';
+import { runAsTenant } from './runAsTenant.ts';
 
 export interface RdsDataOutboxSourceOptions {
   /** Aurora cluster ARN. */
   resourceArn: string;
   /** Secrets Manager ARN of the database credentials the Data API signs in with. */
   secretArn: string;
+  /**
+   * A role row-level security applies to: when given, `append` (a tenant's own event, such as a
+   * test event) runs as it, scoped to the event's tenant (see runAsTenant), so the outbox's insert
+   * policy, not only this code, keeps the event in its tenant. The relay's claims stay cross-tenant.
+   */
+  tenantSecretArn?: string;
   database: string;
   /**
    * Response bytes budgeted per body-reading ExecuteStatement. The Data API ends a call whose
@@ -128,6 +135,21 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
   }
 
   async append(event: NewOutboxEvent): Promise<string> {
+    const { tenantSecretArn } = this.options;
+    if (!tenantSecretArn) return this.appendAs(event);
+    try {
+      return await runAsTenant(this.client, { ...this.options, tenantSecretArn }, event.tenantId, (scope) =>
+        this.appendAs(event, scope),
+      );
+    } catch (error) {
+      throw toAwsError(error, "appending to the outbox as the event's tenant");
+    }
+  }
+
+  private async appendAs(
+    event: NewOutboxEvent,
+    scope?: { transactionId: string; secretArn: string },
+  ): Promise<string> {
     const [row] = await this.query<{ id: string }>(
       // append_event also queues the commit-time nudge, so Aurora wakes the relay for test events.
       OUTBOX_SQL.appendEvent({
@@ -145,6 +167,7 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
           value: event.targetEndpointId === null ? { isNull: true } : { stringValue: event.targetEndpointId },
         },
       ],
+      scope,
     );
     if (!row) throw new AwsAdapterError('outbox insert returned no row');
     return row.id;
@@ -188,13 +211,19 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
     return bodies;
   }
 
-  private async query<T>(sql: string, parameters: SqlParameter[], transactionId?: string): Promise<T[]> {
+  private async query<T>(
+    sql: string,
+    parameters: SqlParameter[],
+    transaction?: string | { transactionId: string; secretArn: string },
+  ): Promise<T[]> {
+    // A tenant's transaction names its own secret; the Data API refuses a mismatch.
+    const scope = typeof transaction === 'string' ? { transactionId: transaction } : (transaction ?? {});
     const input: ExecuteStatementCommandInput = {
       ...this.target(),
       sql,
       parameters,
       formatRecordsAs: 'JSON',
-      ...(transactionId ? { transactionId } : {}),
+      ...scope,
     };
     try {
       const response = await this.client.send(new ExecuteStatementCommand(input));

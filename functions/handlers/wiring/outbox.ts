@@ -15,3 +15,22 @@ export const outboxSource = lazy(() => {
     database: env[ENV.dbName],
   });
 });
+
+/**
+ * The API's outbox: the same adapter, with a tenant's own events (test events) appended as the
+ * tenant role, so the outbox's row-level security checks them.
+ */
+export const tenantScopedOutbox = lazy(() => {
+  const env = loadEnv({
+    [ENV.dbClusterArn]: arn,
+    [ENV.dbSecretArn]: arn,
+    [ENV.dbTenantSecretArn]: arn,
+    [ENV.dbName]: required,
+  });
+  return new RdsDataOutboxSource(new RDSDataClient({}), {
+    resourceArn: env[ENV.dbClusterArn],
+    secretArn: env[ENV.dbSecretArn],
+    tenantSecretArn: env[ENV.dbTenantSecretArn],
+    database: env[ENV.dbName],
+  });
+});

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { PG_CRON_SWEEP } from '../../../functions/adapters/aws/migrations/constants.ts';
+import { PG_CRON_SWEEP, TENANT_ROLE } from '../../../functions/adapters/aws/migrations/constants.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { nodeFunction } from './nodeFunction.ts';
 
@@ -72,6 +72,17 @@ export class Database extends Construct {
   readonly dataApiSecretArn: string;
   /** Rotation of the master secret (single user, 30 days). */
   readonly masterRotation: secretsmanager.SecretRotation;
+  /**
+   * Credentials of the role tenant-scoped Data API calls run as (`rowhook_app`, a member of
+   * `rowhook_tenant`: row-level security applies to it). The migrations resource creates the role.
+   */
+  readonly tenantSecret: secretsmanager.ISecret;
+  /** Alternating-users rotation of the tenant secret (30 days), run with the master secret. */
+  readonly tenantRotation: secretsmanager.SecretRotation;
+  private readonly rotationNetwork: {
+    endpoint: ec2.InterfaceVpcEndpoint;
+    securityGroup: ec2.SecurityGroup;
+  };
   /** Role the cluster assumes to call `aws_lambda.invoke`; may invoke the relay function only. */
   readonly lambdaInvokeRole: iam.Role;
   /** Cluster parameter group: `pg_cron` preloaded, `cron.database_name` = the Rowhook database. */
@@ -190,7 +201,29 @@ export class Database extends Construct {
     this.cluster.node.addDependency(postgresLog);
     if (!this.cluster.secret) throw new Error('Aurora cluster has no generated secret');
     this.dataApiSecretArn = this.cluster.secret.secretArn;
-    this.masterRotation = this.addMasterRotation();
+    this.rotationNetwork = this.addRotationNetwork();
+    this.masterRotation = this.cluster.addRotationSingleUser({
+      automaticallyAfter: Duration.days(30),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ...this.rotationNetwork,
+    });
+    // attach() adds the cluster's host, port and identifier, as the rotation Lambda needs them.
+    this.tenantSecret = new rds.DatabaseSecret(this, 'TenantSecret', {
+      username: TENANT_ROLE.username,
+      secretName: `rowhook/${props.stage}/aurora-tenant`,
+      masterSecret: this.cluster.secret,
+    }).attach(this.cluster);
+    // The first rotation clones the user (`rowhook_app_clone`, a member of `rowhook_app`), so it
+    // must not run before the migrations resource has created the user. With rotateImmediatelyOnUpdate
+    // off the first run is 30 days after the deploy. (A dependency on that resource cannot be
+    // expressed: it depends on the cluster, and the rotation belongs to the cluster.)
+    this.tenantRotation = this.cluster.addRotationMultiUser('TenantRotation', {
+      secret: this.tenantSecret,
+      automaticallyAfter: Duration.days(30),
+      rotateImmediatelyOnUpdate: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ...this.rotationNetwork,
+    });
 
     // Escape hatch: the L2 only associates S3 import/export roles; aws_lambda needs feature `Lambda`.
     const cfnCluster = this.cluster.node.defaultChild as rds.CfnDBCluster;
@@ -198,40 +231,33 @@ export class Database extends Construct {
   }
 
   /**
-   * Single-user rotation of the master secret every 30 days: Secrets Manager's rotation Lambda (from
-   * the Serverless Application Repository) runs in the isolated subnets, connects to the cluster on
-   * its port and reaches Secrets Manager through an interface endpoint of its own (there is no NAT).
-   * The Data API reads the secret on every call, so it follows the new password once AWSCURRENT
-   * moves; calls in the seconds between the password change and the label move fail to log in,
-   * which the relay and sweeper retry on their next run.
+   * What the rotation Lambdas (from the Serverless Application Repository) need in the isolated
+   * subnets: the cluster's port (opened by addRotation*) and an interface endpoint of their own for
+   * Secrets Manager (there is no NAT). The Data API reads a secret on every call, so it follows a new
+   * password once AWSCURRENT moves; single-user rotation leaves a few seconds in which calls fail to
+   * log in (the relay and sweeper retry on their next run); alternating users leaves none.
    */
-  private addMasterRotation(): secretsmanager.SecretRotation {
-    const rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+  private addRotationNetwork() {
+    const securityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
       vpc: this.vpc,
       description:
-        'Rowhook Aurora master secret rotation Lambda: PostgreSQL to the cluster, HTTPS to Secrets Manager',
+        'Rowhook Aurora secret rotation Lambdas: PostgreSQL to the cluster, HTTPS to Secrets Manager',
       allowAllOutbound: false,
     });
     const endpointSecurityGroup = new ec2.SecurityGroup(this, 'SecretsManagerEndpointSecurityGroup', {
       vpc: this.vpc,
-      description: 'Secrets Manager interface endpoint: HTTPS from the Rowhook rotation Lambda only',
+      description: 'Secrets Manager interface endpoint: HTTPS from the Rowhook rotation Lambdas only',
       allowAllOutbound: false,
     });
-    endpointSecurityGroup.addIngressRule(rotationSecurityGroup, ec2.Port.tcp(443), 'rotation Lambda');
-    rotationSecurityGroup.addEgressRule(endpointSecurityGroup, ec2.Port.tcp(443), 'Secrets Manager');
-    // addRotationSingleUser opens the cluster's port between this group and the cluster's.
+    endpointSecurityGroup.addIngressRule(securityGroup, ec2.Port.tcp(443), 'rotation Lambda');
+    securityGroup.addEgressRule(endpointSecurityGroup, ec2.Port.tcp(443), 'Secrets Manager');
     const endpoint = this.vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       securityGroups: [endpointSecurityGroup],
       privateDnsEnabled: true,
       open: false,
     });
-    return this.cluster.addRotationSingleUser({
-      automaticallyAfter: Duration.days(30),
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      endpoint,
-      securityGroup: rotationSecurityGroup,
-    });
+    return { endpoint, securityGroup };
   }
 
   /** Lets Aurora's `aws_lambda.invoke` call this function, and nothing else. */
@@ -273,6 +299,7 @@ export class Database extends Construct {
       },
     });
     this.cluster.grantDataApiAccess(fn);
+    this.tenantSecret.grantRead(fn);
     // CloudFormation invokes the service token with the deployer's credentials: no resource policy.
     const resource = new CustomResource(this, 'Migrations', {
       serviceToken: fn.functionArn,
@@ -280,6 +307,7 @@ export class Database extends Construct {
       properties: {
         ClusterArn: this.cluster.clusterArn,
         SecretArn: this.dataApiSecretArn,
+        TenantSecretArn: this.tenantSecret.secretArn,
         Database: DATABASE_NAME,
         RelayFunctionArn: relay.functionArn,
         Region: Stack.of(this).region,

@@ -170,6 +170,7 @@ export class Functions extends Construct {
         ...common,
         ...dataApi,
         [ENV.adminTokenSecretArn]: secrets.adminToken.secretArn,
+        [ENV.dbTenantSecretArn]: database.tenantSecret.secretArn,
         [ENV.deliveryQueueUrl]: queues.deliveryQueue.queueUrl,
       },
       // The web console's static files, copied beside the bundle where consoleRoutes looks for them.
@@ -183,8 +184,9 @@ export class Functions extends Construct {
     });
     table.grantItemReadWrite(this.api);
     secrets.adminToken.grantRead(this.api);
-    // Test events and the outbox views go through the Data API.
+    // Test events and the outbox views go through the Data API; a tenant's as the tenant role.
     database.cluster.grantDataApiAccess(this.api);
+    database.tenantSecret.grantRead(this.api);
     // Redriving a dead letter re-sends its delivery message to the delivery queue.
     queues.deliveryQueue.grantSendMessages(this.api);
     this.api.addToRolePolicy(

@@ -4,6 +4,7 @@ import { loadMigrations, type MigrationFile } from '../../sql/loadMigrations.ts'
 import { MIGRATIONS_SQL } from '../../sql/migrationsSql.ts';
 import { splitStatements } from '../../sql/splitStatements.ts';
 import { DataApi, type DataApiTarget } from './DataApi.ts';
+import { type DatabaseCredentials, ensureTenantRole } from './ensureTenantRole.ts';
 import { ensurePgCronSweep, type PgCronOutcome } from './pgCron.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface DataApiMigrationOptions {
   nudgeIntervalMs?: number;
   /** pg_cron job name and schedule of the sweep nudge (defaults in `./constants.ts`). */
   pgCronSweep: { job?: string; schedule?: string };
+  /** The tenant secret's login user, created (with its group and grants) after the migrations. */
+  tenantCredentials?: DatabaseCredentials;
 }
 
 export interface MigrationResult {
@@ -89,6 +92,8 @@ export async function applyDataApiMigrations(
       { name: 'ms', value: { longValue: options.nudgeIntervalMs } },
     ]);
   }
+  // After the migrations, so the grants find every table they name.
+  if (options.tenantCredentials) await ensureTenantRole(db, options.tenantCredentials);
   // Last, so the job's first run finds the schema and the relay setting in place.
   const pgCron = await ensurePgCronSweep(db, options.pgCronSweep);
   return { applied, pgCron };

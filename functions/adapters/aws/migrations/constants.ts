@@ -27,3 +27,19 @@ export const DATA_API_RESUME = {
   firstDelayMs: 2_000,
   maxDelayMs: 20_000,
 } as const;
+
+/**
+ * The database roles tenant-scoped Data API calls run as. `group` (NOLOGIN) holds the privileges;
+ * the login user from the tenant secret is a member, and so is the `<user>_clone` that Secrets
+ * Manager's alternating-users rotation creates (it clones by membership). Neither is the tables'
+ * owner, a superuser or BYPASSRLS, so the outbox's row-level security applies to both.
+ */
+export const TENANT_ROLE = {
+  group: 'rowhook_tenant',
+  username: 'rowhook_app',
+  /** Everything a tenant-scoped call reads or writes; every table here has row-level security. */
+  grants: [
+    'grant usage on schema rowhook to rowhook_tenant',
+    'grant select, insert on rowhook.outbox to rowhook_tenant',
+  ],
+} as const;
