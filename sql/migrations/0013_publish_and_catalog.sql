@@ -109,7 +109,8 @@ begin
     end if;
   end if;
   if p_schema ? 'enum' and not exists (select 1 from jsonb_array_elements(p_schema -> 'enum') e where e = p_value) then
-    return p_path || ': must be one of ' || (p_schema ->> 'enum');
+    return p_path || ': must be one of '
+      || (select string_agg(e::text, ', ') from jsonb_array_elements(p_schema -> 'enum') e);
   end if;
   if v_kind = 'string' and p_schema ? 'format' then
     v_text := p_value #>> '{}';
@@ -141,7 +142,7 @@ begin
         return p_path || '.' || v_key || ': is required';
       end if;
     end loop;
-    for v_key, v_sub in select e.key, e.value from jsonb_each(p_value) e order by e.key loop
+    for v_key, v_sub in select e.key, e.value from jsonb_each(p_value) e order by e.key collate "C" loop
       if p_schema -> 'properties' ? v_key then
         v_found := rowhook.schema_violation(p_schema -> 'properties' -> v_key, v_sub, p_path || '.' || v_key);
         if v_found is not null then

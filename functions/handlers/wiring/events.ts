@@ -1,0 +1,18 @@
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { RdsDataEvents } from '../../adapters/aws/RdsDataEvents.ts';
+import { arn, ENV, loadEnv, required } from '../config.ts';
+import { lazy } from './lazy.ts';
+
+/** The API's publish (POST /v1/events) and event catalog, on Aurora over the Data API. */
+export const events = lazy(() => {
+  const env = loadEnv({
+    [ENV.dbClusterArn]: arn,
+    [ENV.dbSecretArn]: arn,
+    [ENV.dbName]: required,
+  });
+  return new RdsDataEvents(new RDSDataClient({}), {
+    resourceArn: env[ENV.dbClusterArn],
+    secretArn: env[ENV.dbSecretArn],
+    database: env[ENV.dbName],
+  });
+});
