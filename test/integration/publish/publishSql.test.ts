@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabase.ts';
@@ -56,6 +57,32 @@ describe('rowhook.publish in SQL', () => {
     expect(event?.body).toMatch(
       /^\{"type":"invoice\.paid","timestamp":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z","data":\{"total": 12345678901234567890\.10, "invoice": 7\}\}$/,
     );
+  });
+
+  it('nudges the relay once per committing transaction, like a captured change, and never on rollback', async () => {
+    await database.db.query('update rowhook.settings set nudge_interval_ms = 0');
+    const listener = await database.client();
+    const nudges: string[] = [];
+    listener.on('notification', (message) => nudges.push(message.payload ?? ''));
+    await listener.query('listen aws_lambda_invoke');
+    const writer = await database.client();
+    await writer.query('begin');
+    await writer.query(`select rowhook.publish('acme', 'nudge.a', '{}')`);
+    await writer.query(`select rowhook.publish('acme', 'nudge.b', '{}')`);
+    await writer.query('commit');
+    await writer.query('begin');
+    await writer.query(`select rowhook.publish('acme', 'nudge.c', '{}')`);
+    await writer.query('rollback');
+    // The marker: NOTIFYs arrive in commit order, so every nudge of the commits above precedes it.
+    const marker = `marker-${randomUUID()}`;
+    await database.db.query(`select pg_notify('aws_lambda_invoke', $1)`, [marker]);
+    await expect.poll(() => nudges.includes(marker), { timeout: 10_000 }).toBe(true);
+    const before = nudges.slice(0, nudges.indexOf(marker));
+    expect(before).toHaveLength(1);
+    expect(JSON.parse(before[0] ?? '{}')).toMatchObject({
+      function: 'rowhook-relay',
+      payload: { hint: 'outbox' },
+    });
   });
 
   it('leaves nothing behind when the transaction rolls back', async () => {
