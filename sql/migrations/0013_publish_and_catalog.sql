@@ -56,14 +56,15 @@ begin
 end
 $$;
 
--- Types Rowhook itself sends: the tracked tables' row changes and the test event. Publishing one
--- would let an application event pass for a row change.
+-- Types Rowhook itself sends: the tracked tables' row changes (and backfill snapshots) and the test
+-- event. Publishing one would let an application event pass for a row change.
 create function rowhook.reserved_event_type(p_type text) returns text
 language sql stable as $$
   select coalesce(
     (select 'the ' || p_type || ' events of tracked table ' || t.tbl::text
        from rowhook.tracked_tables t
-      where p_type in (t.event_prefix || '.created', t.event_prefix || '.updated', t.event_prefix || '.deleted')
+      where p_type in (t.event_prefix || '.created', t.event_prefix || '.updated', t.event_prefix || '.deleted',
+                       t.event_prefix || '.snapshot')
       limit 1),
     case when p_type like 'webhook.%' then 'Rowhook''s own ' || p_type || ' events' end)
 $$;
