@@ -18,7 +18,8 @@ export function publishRoutes(router: ApiRouter, deps: ApiDependencies) {
       description:
         'Delivered like a row change (same envelope, signing, retries). Inside your own database transaction use ' +
         'rowhook.publish(tenant_id, event_type, data, idempotency_key => ..., ordering_key => ...) instead, so a ' +
-        "rolled-back transaction sends nothing. 422 when data breaks the type's registered schema.",
+        "rolled-back transaction sends nothing. 422 when data breaks the type's registered schema; 403 when a " +
+        'tenant key names another tenantId; 404 when an operator names an unknown tenant.',
       auth: 'either',
       body: publishEventSchema,
       responses: { 202: { description: 'Accepted: committed to the outbox', schema: publishedEventSchema } },
