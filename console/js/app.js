@@ -6,6 +6,7 @@ import { pageHeading } from './ui.js';
 import { deadLetterDetailView } from './views/deadLetterDetail.js';
 import { deadLettersView } from './views/deadLetters.js';
 import { endpointsView } from './views/endpoints.js';
+import { eventTypesView } from './views/eventTypes.js';
 import { operationalEventsView } from './views/operationalEvents.js';
 import { signInView } from './views/signIn.js';
 import { tenantsView } from './views/tenants.js';
@@ -17,6 +18,7 @@ const routes = [
   { pattern: /^\/endpoints$/, view: endpointsView, nav: 'endpoints' },
   { pattern: /^\/tenants$/, view: tenantsView, nav: 'tenants' },
   { pattern: /^\/events$/, view: operationalEventsView, nav: 'events' },
+  { pattern: /^\/event-types$/, view: eventTypesView, nav: 'event-types' },
 ];
 
 const main = document.getElementById('main');

@@ -2,6 +2,8 @@ import type { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import type { ResolveHost } from '../core/network/checkEndpointUrl.ts';
 import type { DeadLetters } from '../ports/DeadLetters.ts';
 import type { DeliveryLog } from '../ports/DeliveryLog.ts';
+import type { EventCatalog } from '../ports/EventCatalog.ts';
+import type { EventPublisher } from '../ports/EventPublisher.ts';
 import type { FailedEvents } from '../ports/FailedEvents.ts';
 import type { MetricsExposition } from '../ports/Metrics.ts';
 import type { OperationalEvents } from '../ports/OperationalEvents.ts';
@@ -19,6 +21,8 @@ export interface ApiDependencies {
   /** Endpoint disabled / attempts exhausted / endpoint recovered, for GET /v1/operational-events. */
   operationalEvents: OperationalEvents;
   outbox: OutboxWriter;
+  /** POST /v1/events (rowhook.publish) and the event catalog; without it those routes answer 404. */
+  events?: EventPublisher & EventCatalog;
   adminTokenHash: Buffer;
   addressPolicy: AddressPolicy;
   resolveHost: ResolveHost;

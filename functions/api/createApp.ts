@@ -13,10 +13,12 @@ import { attemptRoutes } from './routes/attemptRoutes.ts';
 import { deadLetterRoutes } from './routes/deadLetterRoutes.ts';
 import { endpointRoutes } from './routes/endpointRoutes.ts';
 import { eventRoutes } from './routes/eventRoutes.ts';
+import { eventTypeRoutes } from './routes/eventTypeRoutes.ts';
 import { metaRoutes } from './routes/metaRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { operationalEventRoutes } from './routes/operationalEventRoutes.ts';
 import { operatorEndpointRoutes } from './routes/operatorEndpointRoutes.ts';
+import { publishRoutes } from './routes/publishRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -47,7 +49,7 @@ export function createApp(deps: ApiDependencies) {
         ),
     }),
   );
-  metaRoutes(router);
+  metaRoutes(router, deps);
   operationalEventRoutes(router, deps);
   metricsRoutes(router, deps);
   tenantRoutes(router, deps);
@@ -56,6 +58,8 @@ export function createApp(deps: ApiDependencies) {
   deadLetterRoutes(router, deps);
   attemptRoutes(router, deps);
   eventRoutes(router, deps);
+  publishRoutes(router, deps);
+  eventTypeRoutes(router, deps);
   app.route('/console', consoleRoutes());
 
   app.notFound((c) =>

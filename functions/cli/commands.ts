@@ -1,6 +1,7 @@
 import type { CommandSpec } from './CommandSpec.ts';
 import { dlqCommands } from './dlqCommands.ts';
 import { endpointCommands } from './endpointCommands.ts';
+import { eventCommands } from './eventCommands.ts';
 import { tailCommand } from './tailCommand.ts';
 import { tenantCommands } from './tenantCommands.ts';
 import { trackCommand } from './trackCommand.ts';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...tenantCommands,
   ...endpointCommands,
   trackCommand,
+  ...eventCommands,
 ];

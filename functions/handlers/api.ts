@@ -11,6 +11,7 @@ import { arn, ENV, integer, loadEnv } from './config.ts';
 import { createObservability, type HandlerMetrics, MetricUnit } from './observability.ts';
 import { deadLetters } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';
+import { events } from './wiring/events.ts';
 import { failedEvents } from './wiring/failedEvents.ts';
 import { operationalEvents } from './wiring/health.ts';
 import { tenantScopedOutbox } from './wiring/outbox.ts';
@@ -73,6 +74,7 @@ async function wire() {
     operationalEvents: operationalEvents(),
     failedEvents: failedEvents(),
     outbox: tenantScopedOutbox(),
+    events: events(),
     adminTokenHash: hashSecret(await readAdminToken(secretsManagerClient(), env[ENV.adminTokenSecretArn])),
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
     resolveHost: resolveHostWithin(2_000),

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type { ApiDependencies } from '../ApiDependencies.ts';
 import type { ApiRouter } from '../registry/ApiRouter.ts';
 import { docsPage } from '../registry/docsPage.ts';
 import { openApiDocument } from '../registry/openApiDocument.ts';
+import { openApiWebhooks } from '../registry/openApiWebhooks.ts';
 
 /** Liveness and the API's own description. The document is built on first request, once every route is added. */
-export function metaRoutes(router: ApiRouter) {
+export function metaRoutes(router: ApiRouter, deps?: Pick<ApiDependencies, 'events'>) {
   let document: ReturnType<typeof openApiDocument> | undefined;
   const describe = () => {
     document ??= openApiDocument(router.specs);
@@ -34,7 +36,13 @@ export function metaRoutes(router: ApiRouter) {
         200: { description: 'The document', schema: z.record(z.string(), z.unknown()) },
       },
     },
-    (c) => c.json(describe()),
+    // The event types change with the tracked tables, so `webhooks` is read on every request.
+    async (c) =>
+      c.json(
+        deps?.events
+          ? { ...describe(), webhooks: openApiWebhooks(await deps.events.list(null)) }
+          : describe(),
+      ),
   );
 
   router.add(
