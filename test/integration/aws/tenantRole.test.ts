@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_ROLE } from '../../../functions/adapters/aws/migrations/constants.ts';
 import { DataApi } from '../../../functions/adapters/aws/migrations/DataApi.ts';
 import { ensureTenantRole } from '../../../functions/adapters/aws/migrations/ensureTenantRole.ts';
+import { RdsDataEvents } from '../../../functions/adapters/aws/RdsDataEvents.ts';
 import { RdsDataFailedEvents } from '../../../functions/adapters/aws/RdsDataFailedEvents.ts';
 import { RdsDataOutboxSource } from '../../../functions/adapters/aws/RdsDataOutboxSource.ts';
 import { PgOutboxSource } from '../../../functions/adapters/pg/PgOutboxSource.ts';
@@ -193,6 +194,28 @@ describe("a tenant's own events are appended as the tenant role", () => {
       asTenant.run("select rowhook.append_event('t_someone_else', 'webhook.test', '{}', null)", [], tx),
     ).rejects.toThrow(/row-level security/);
     await asTenant.rollback(tx);
+    expect(dataApi.openTransactions()).toBe(0);
+  });
+});
+
+describe('a publish (POST /v1/events on AWS) runs as the tenant role', () => {
+  it("publishes for the request's tenant through rowhook.publish under row-level security", async () => {
+    await ensureTenantRole(new DataApi(dataApi.client, RDS_DATA_TARGET), {
+      username: user,
+      password: randomBytes(24).toString('base64url'),
+    });
+    const events = new RdsDataEvents(dataApi.client, { ...RDS_DATA_TARGET, tenantSecretArn: TENANT_SECRET });
+    const id = await events.publish({
+      tenantId: 't_rls_publish',
+      type: 'invoice.paid',
+      data: { total: 12 },
+      idempotencyKey: null,
+      orderingKey: null,
+    });
+    const rows = await database.db.query('select tenant_id, event_type from rowhook.outbox where id = $1', [
+      id,
+    ]);
+    expect(rows).toEqual([{ tenant_id: 't_rls_publish', event_type: 'invoice.paid' }]);
     expect(dataApi.openTransactions()).toBe(0);
   });
 });
