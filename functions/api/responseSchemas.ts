@@ -97,7 +97,8 @@ export const deliveryAttemptSchema = z.object({
   responseSnippet: z.string().nullable(),
   error: deprecatedError,
   sequence: z.number().nullable().meta({
-    description: "The delivery's per-endpoint sequence number (the webhook-sequence header); null where none is assigned (AWS pooled path)",
+    description:
+      "The delivery's per-endpoint sequence number (the webhook-sequence header); null where none is assigned (AWS pooled path)",
   }),
 });
 
@@ -117,7 +118,8 @@ export const tailAttemptSchema = z.object({
   errorMessage,
   startedAt: deprecatedStartedAt,
   sequence: z.number().nullable().meta({
-    description: "The delivery's per-endpoint sequence number (the webhook-sequence header); null where none is assigned (AWS pooled path)",
+    description:
+      "The delivery's per-endpoint sequence number (the webhook-sequence header); null where none is assigned (AWS pooled path)",
   }),
 });
 

@@ -155,7 +155,13 @@ export class PgDeliveryQueue implements DeliveryQueue {
       for (const row of rows) {
         const delivery = row.receipt === null ? undefined : byKey.get(`${row.event_id}/${row.endpoint_id}`);
         if (delivery && row.receipt !== null) {
-          leased.push({ ...delivery, id: row.id, attempt: 1, receipt: row.receipt, sequence: Number(row.sequence) });
+          leased.push({
+            ...delivery,
+            id: row.id,
+            attempt: 1,
+            receipt: row.receipt,
+            sequence: Number(row.sequence),
+          });
         }
       }
     }
