@@ -2,6 +2,7 @@ import type { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import type { ResolveHost } from '../core/network/checkEndpointUrl.ts';
 import type { DeadLetters } from '../ports/DeadLetters.ts';
 import type { DeliveryLog } from '../ports/DeliveryLog.ts';
+import type { EventFeed } from '../ports/EventFeed.ts';
 import type { FailedEvents } from '../ports/FailedEvents.ts';
 import type { MetricsExposition } from '../ports/Metrics.ts';
 import type { OperationalEvents } from '../ports/OperationalEvents.ts';
@@ -19,6 +20,8 @@ export interface ApiDependencies {
   /** Endpoint disabled / attempts exhausted / endpoint recovered, for GET /v1/operational-events. */
   operationalEvents: OperationalEvents;
   outbox: OutboxWriter;
+  /** GET /v1/endpoints/{id}/events; absent where deliveries are not numbered (the AWS pooled path). */
+  eventFeed?: EventFeed;
   adminTokenHash: Buffer;
   addressPolicy: AddressPolicy;
   resolveHost: ResolveHost;
