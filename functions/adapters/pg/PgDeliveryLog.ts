@@ -182,6 +182,6 @@ function toView(row: AttemptRow): AttemptView {
     errorClass: row.error_class,
     errorMessage: row.error_message,
     responseSnippet: row.response_snippet,
-    sequence: row.sequence === null ? null : Number(row.sequence),
+    ...(row.sequence === null ? {} : { sequence: Number(row.sequence) }),
   };
 }
