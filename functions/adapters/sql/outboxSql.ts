@@ -11,7 +11,8 @@ export const OUTBOX_SQL = {
    * Claiming publishes: the rows are marked published (markPublished then records the rejected
    * ones' reasons, in the same transaction) and each body gets its writer's transaction appended
    * as a last top-level field, `"transaction":{"id":"<txid>","position":n,"count":m}`: position
-   * (from 1) and count over the outbox rows with the same txid, in id order. Those rows are all
+   * (from 1) and count over the outbox rows with the same txid and tenant, in id order (per tenant:
+   * a tenant learns nothing of other tenants' events in a shared transaction). Those rows are all
    * visible, committed together, whether or not this claim took them all. Bodies are built as
    * JSON objects ending in "}", so the field goes before that brace; the bytes stored here are the
    * bytes every delivery, resend and feed read signs.
@@ -27,8 +28,8 @@ export const OUTBOX_SQL = {
      ),
      tx as (
        select o.id,
-              row_number() over (partition by o.txid order by o.id) as position,
-              count(*) over (partition by o.txid) as total
+              row_number() over (partition by o.txid, o.tenant_id order by o.id) as position,
+              count(*) over (partition by o.txid, o.tenant_id) as total
          from rowhook.outbox o
         where o.txid in (select txid from claimed)
      ),

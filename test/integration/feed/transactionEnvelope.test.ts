@@ -20,6 +20,10 @@ describe('the transaction in the signed body', () => {
     const tenant = await harness.api.createTenant('tx-envelope');
     const receiver = await new TestReceiver().start();
     const endpoint = await harness.api.createEndpoint(tenant.apiKey, { url: receiver.url });
+    // Another tenant written to in the same transaction: counted apart (its own 1 of 1).
+    const otherTenant = await harness.api.createTenant('tx-envelope-other');
+    const otherReceiver = await new TestReceiver().start();
+    const otherEndpoint = await harness.api.createEndpoint(otherTenant.apiKey, { url: otherReceiver.url });
     const { db } = harness.database;
     // A plain table (statement-level INSERT/DELETE capture) and a partitioned one (row-level).
     await db.query(
@@ -45,11 +49,14 @@ describe('the transaction in the signed body', () => {
       [tenant.id],
     );
     await client.query('delete from tx_items where id = 2');
+    await client.query(`insert into tx_items values (300, $1, 'other tenant')`, [otherTenant.id]);
     await client.query('commit');
     await client.query(`insert into tx_items values (200, $1, 'single')`, [tenant.id]);
     await db.query(`insert into tx_items values (999, $1, 'marker')`, [tenant.id]);
 
+    // The drain up to the marker covers every delivery of earlier transactions, the other tenant's too.
     const [received] = await webhooksBeforeMarker(db, [receiver], isRowNamed('marker'));
+    const atOther = otherReceiver.received;
     const verifier = new Webhook(endpoint.secret);
     // Verified first: the transaction field is covered by the signature like the rest of the body.
     const events = (received ?? []).map((w) => ({
@@ -81,6 +88,12 @@ describe('the transaction in the signed body', () => {
     ]);
     const single = events.find((e) => e.body.data.id === 200);
     expect(single?.body.transaction).toEqual({ id: expect.stringMatching(/^\d+$/), position: 1, count: 1 });
+    const [other] = atOther.map(
+      (w) =>
+        new Webhook(otherEndpoint.secret).verify(w.body, w.headers as Record<string, string>) as Envelope,
+    );
+    expect(atOther).toHaveLength(1);
+    expect(other?.transaction).toEqual({ id: multi[0]?.body.transaction.id, position: 1, count: 1 });
     // Only a field added at the end: the earlier envelope is byte-for-byte what it was.
     const updated = multi[3];
     expect(updated?.body.previous).toEqual({ name: 'existing' });
@@ -91,5 +104,6 @@ describe('the transaction in the signed body', () => {
       ),
     ).toBe(true);
     await receiver.stop();
+    await otherReceiver.stop();
   });
 });
