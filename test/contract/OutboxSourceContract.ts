@@ -88,7 +88,7 @@ export function outboxContract(name: string, makeContext: () => Promise<OutboxCo
       throw new Error('the outbox never ran dry');
     }
 
-    it('hands out appended events as written plus their transaction, with their target endpoint', async () => {
+    it('hands out appended events as written (plus their transaction unless aimed at one endpoint), with their target endpoint', async () => {
       const before = Date.now();
       const broadcast = await writer.append({
         tenantId: 'tenant-a',
@@ -120,13 +120,10 @@ export function outboxContract(name: string, makeContext: () => Promise<OutboxCo
         id: targeted,
         tenantId: 'tenant-b',
         type: 'webhook.test',
-        body: withTransaction('{"type":"webhook.test","data":{"héllo":"wörld ✓"}}'),
+        body: '{"type":"webhook.test","data":{"héllo":"wörld ✓"}}',
         occurredAt: expect.any(Date),
         targetEndpointId: 'ep_target',
       });
-      // Each append is a transaction of its own: two different transaction ids.
-      const txOf = (id: string) => JSON.parse(byId.get(id)?.body ?? '{}').transaction.id;
-      expect(txOf(broadcast)).not.toBe(txOf(targeted));
       const occurred = byId.get(broadcast)?.occurredAt.getTime() ?? 0;
       expect(occurred).toBeGreaterThanOrEqual(before - 5_000);
       expect(occurred).toBeLessThanOrEqual(Date.now() + 5_000);
