@@ -3,6 +3,7 @@ import type { ResolveHost } from '../core/network/checkEndpointUrl.ts';
 import type { DeadLetters } from '../ports/DeadLetters.ts';
 import type { DeliveryLog } from '../ports/DeliveryLog.ts';
 import type { EventCatalog } from '../ports/EventCatalog.ts';
+import type { EventFeed } from '../ports/EventFeed.ts';
 import type { EventPublisher } from '../ports/EventPublisher.ts';
 import type { FailedEvents } from '../ports/FailedEvents.ts';
 import type { MetricsExposition } from '../ports/Metrics.ts';
@@ -23,6 +24,8 @@ export interface ApiDependencies {
   outbox: OutboxWriter;
   /** POST /v1/events (rowhook.publish) and the event catalog; without it those routes answer 404. */
   events?: EventPublisher & EventCatalog;
+  /** GET /v1/endpoints/{id}/events; absent where deliveries are not numbered (the AWS pooled path). */
+  eventFeed?: EventFeed;
   adminTokenHash: Buffer;
   addressPolicy: AddressPolicy;
   resolveHost: ResolveHost;

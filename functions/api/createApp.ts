@@ -11,6 +11,7 @@ import { ApiRouter } from './registry/ApiRouter.ts';
 import type { ApiEnv } from './registry/RouteSpec.ts';
 import { attemptRoutes } from './routes/attemptRoutes.ts';
 import { deadLetterRoutes } from './routes/deadLetterRoutes.ts';
+import { endpointFeedRoutes } from './routes/endpointFeedRoutes.ts';
 import { endpointRoutes } from './routes/endpointRoutes.ts';
 import { eventRoutes } from './routes/eventRoutes.ts';
 import { eventTypeRoutes } from './routes/eventTypeRoutes.ts';
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDependencies) {
   tenantRoutes(router, deps);
   operatorEndpointRoutes(router, deps);
   endpointRoutes(router, deps);
+  endpointFeedRoutes(router, deps);
   deadLetterRoutes(router, deps);
   attemptRoutes(router, deps);
   eventRoutes(router, deps);

@@ -57,6 +57,7 @@ export const presentAttempt = (a: AttemptView) => ({
   responseSnippet: a.responseSnippet,
   /** Deprecated: errorMessage's old name on this route, sent for one more release. */
   error: a.errorMessage,
+  sequence: a.sequence ?? null,
 });
 
 export const presentDeadLetter = (d: DeadLetter) => ({
@@ -103,6 +104,7 @@ export const presentTailAttempt = (a: AttemptView) => ({
   errorMessage: a.errorMessage,
   /** Deprecated: attemptedAt's old name on this route, sent for one more release. */
   startedAt: a.startedAt.toISOString(),
+  sequence: a.sequence ?? null,
 });
 
 export const presentHealth = (h: EndpointHealth | undefined) => ({

@@ -96,6 +96,10 @@ export const deliveryAttemptSchema = z.object({
   errorMessage,
   responseSnippet: z.string().nullable(),
   error: deprecatedError,
+  sequence: z.number().nullable().meta({
+    description:
+      "The delivery's per-endpoint sequence number (the webhook-sequence header); null where none is assigned (AWS pooled path)",
+  }),
 });
 
 export const tailAttemptSchema = z.object({
@@ -113,6 +117,10 @@ export const tailAttemptSchema = z.object({
   errorClass: z.string().nullable(),
   errorMessage,
   startedAt: deprecatedStartedAt,
+  sequence: z.number().nullable().meta({
+    description:
+      "The delivery's per-endpoint sequence number (the webhook-sequence header); null where none is assigned (AWS pooled path)",
+  }),
 });
 
 export const attemptTailSchema = z.object({

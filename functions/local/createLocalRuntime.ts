@@ -14,6 +14,7 @@ import { PgDeadLetters } from '../adapters/pg/PgDeadLetters.ts';
 import { PgDeliveryLog } from '../adapters/pg/PgDeliveryLog.ts';
 import { DELIVERY_WAKEUP_CHANNEL, PgDeliveryQueue } from '../adapters/pg/PgDeliveryQueue.ts';
 import { PgEndpointHealth } from '../adapters/pg/PgEndpointHealth.ts';
+import { PgEventFeed } from '../adapters/pg/PgEventFeed.ts';
 import { PgEvents } from '../adapters/pg/PgEvents.ts';
 import { PgFailedEvents } from '../adapters/pg/PgFailedEvents.ts';
 import { PgListener } from '../adapters/pg/PgListener.ts';
@@ -205,6 +206,7 @@ export async function createLocalRuntime(
     operationalEvents,
     outbox: new PgOutboxSource(db),
     events: new PgEvents(db),
+    eventFeed: new PgEventFeed(db),
     adminTokenHash: hashSecret(config.adminToken),
     addressPolicy,
     resolveHost: resolveHostWithin(2_000),

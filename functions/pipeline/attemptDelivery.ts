@@ -68,7 +68,7 @@ export async function attemptDelivery(
   const signature = signPayload({ id, timestamp, body: delivery.body, secrets });
   const result = await context.sender.send({
     url: endpoint.url,
-    headers: { ...webhookHeaders({ id, timestamp, signature }) },
+    headers: { ...webhookHeaders({ id, timestamp, signature, sequence: delivery.sequence }) },
     body: delivery.body,
   });
 

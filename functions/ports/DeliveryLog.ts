@@ -20,6 +20,8 @@ export interface AttemptRecord {
 export interface AttemptView extends AttemptRecord {
   id: string;
   eventType: string;
+  /** The delivery's per-endpoint sequence number; absent where none is assigned (AWS pooled). */
+  sequence?: number | null;
 }
 
 /** A page of the attempt tail: oldest first; `nextCursor` is always set (unchanged when nothing is new). */

@@ -19,6 +19,11 @@ export interface ClaimedDelivery {
   attempt: number;
   /** Proof of this claim; settling with an older receipt is ignored. */
   receipt: string;
+  /**
+   * The endpoint's sequence number of this delivery (1, 2, 3, ... in commit order), sent as
+   * `webhook-sequence`. Absent where the transport numbers nothing (the AWS pooled path).
+   */
+  sequence?: number;
 }
 
 export type Settlement =

@@ -118,9 +118,15 @@ export function deliveryQueueContract(name: string, makeContext: () => Promise<D
             body: s.body,
             attempt: 1,
             receipt: expect.any(String),
+            sequence: expect.any(Number),
           });
         }
         expect(new Set(claimed.map((x) => x.id)).size).toBe(4);
+        // Numbered per endpoint from 1, in event order.
+        for (const endpointId of new Set(seeded.map((s) => s.endpointId))) {
+          const mine = seeded.filter((s) => s.endpointId === endpointId);
+          expect(mine.map((s) => byPair.get(pair(s))?.sequence)).toEqual(mine.map((_, i) => i + 1));
+        }
       });
 
       it('takes at most `limit`', async () => {

@@ -42,17 +42,22 @@ export function failedEventsContract(name: string, makeContext: () => Promise<Fa
             targetEndpointId: null,
           }),
         );
-      await ctx.outbox.claimUnpublished(10, async () => ({
-        rejected: plan.flatMap((p, i) =>
-          p.reason === null ? [] : [{ eventId: ids[i] as string, reason: p.reason }],
-        ),
-      }));
+      // Sizes as the relay had the bodies: with the transaction field the claim appends.
+      const published = new Map<string, number>();
+      await ctx.outbox.claimUnpublished(10, async (events) => {
+        for (const e of events) published.set(e.id, Buffer.byteLength(e.body));
+        return {
+          rejected: plan.flatMap((p, i) =>
+            p.reason === null ? [] : [{ eventId: ids[i] as string, reason: p.reason }],
+          ),
+        };
+      });
       plan.forEach((p, i) => {
         if (p.reason !== null)
           rejected.set(ids[i] as string, {
             tenantId: p.tenantId,
             reason: p.reason,
-            size: Buffer.byteLength(p.body),
+            size: published.get(ids[i] as string) ?? -1,
           });
       });
     });

@@ -26,13 +26,15 @@ interface AttemptRow {
   error_class: string | null;
   error_message: string | null;
   response_snippet: string | null;
+  sequence: string | null;
 }
 
 const SELECT_ATTEMPTS = `
   select a.id::text, a.delivery_id, a.tenant_id, a.endpoint_id, a.event_id, o.event_type, a.attempt,
          a.started_at, a.webhook_timestamp, a.status, a.latency_ms, a.error_class, a.error_message,
-         a.response_snippet
-    from rowhook.attempts a left join rowhook.outbox o on o.id = a.event_id`;
+         a.response_snippet, d.sequence
+    from rowhook.attempts a left join rowhook.outbox o on o.id = a.event_id
+         left join rowhook.deliveries d on d.id = a.delivery_id`;
 
 export class PgDeliveryLog implements DeliveryLog {
   constructor(private readonly db: Database) {}
@@ -180,5 +182,6 @@ function toView(row: AttemptRow): AttemptView {
     errorClass: row.error_class,
     errorMessage: row.error_message,
     responseSnippet: row.response_snippet,
+    ...(row.sequence === null ? {} : { sequence: Number(row.sequence) }),
   };
 }

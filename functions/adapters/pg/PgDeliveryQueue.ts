@@ -22,6 +22,12 @@ export const DELIVERY_WAKEUP_CHANNEL = 'rowhook_deliveries';
  * deliveries already due in the queue (a retry, a redrive, an expired lease: leasing newer ones
  * would pass them), one whose breaker is open (one probe at a time, across runtimes), and one with
  * a rate limit (its tokens are spent by claims, across runtimes).
+ *
+ * Each new delivery takes its endpoint's next sequence number (in event id order within the batch)
+ * from rowhook.endpoint_sequences, whose row stays locked until the caller's transaction commits:
+ * another enqueue for the endpoint waits and numbers after it, so numbers commit in order, gap-free.
+ * Pairs already enqueued are left out before numbering; the conflict clause is a last resort that
+ * cannot fire while the caller holds the events' outbox rows (the relay does).
  */
 const ENQUEUE_SQL = `
 with clock as (select coalesce($4::timestamptz, now()) as now),
@@ -44,23 +50,39 @@ decided as (
          w.leased and not exists (select 1 from held_back h where h.endpoint_id = w.endpoint_id) as leased
     from wanted w
 ),
+fresh as (
+  select d.* from decided d
+   where not exists (select 1 from rowhook.deliveries x
+                      where x.event_id = d.event_id and x.endpoint_id = d.endpoint_id)
+),
+counters as (
+  insert into rowhook.endpoint_sequences as s (endpoint_id, last_sequence)
+  select endpoint_id, count(*) from fresh group by endpoint_id order by endpoint_id
+  on conflict (endpoint_id) do update set last_sequence = s.last_sequence + excluded.last_sequence
+  returning s.endpoint_id, s.last_sequence
+),
+numbered as (
+  select f.*, k.last_sequence - count(*) over (partition by f.endpoint_id)
+              + row_number() over (partition by f.endpoint_id order by f.event_id) as sequence
+    from fresh f join counters k on k.endpoint_id = f.endpoint_id
+),
 added as (
-  insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at, attempts, receipt, leased)
+  insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at, attempts, receipt, leased, sequence)
   select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id,
          case when d.leased then c.now + $5::bigint * interval '1 millisecond' else c.now end,
          case when d.leased then 1 else 0 end,
          case when d.leased then gen_random_uuid() end,
-         d.leased
-    from decided d, clock c
+         d.leased, d.sequence
+    from numbered d, clock c
   on conflict (event_id, endpoint_id) do nothing
-  returning id, event_id, endpoint_id, tenant_id, receipt
+  returning id, event_id, endpoint_id, tenant_id, receipt, sequence
 ),
 lanes as (
   insert into rowhook.delivery_lanes (endpoint_id, tenant_id)
   select distinct endpoint_id, tenant_id from added
   on conflict do nothing
 )
-select id, event_id, endpoint_id, receipt from added`;
+select id, event_id, endpoint_id, receipt, sequence from added`;
 
 interface ClaimRow {
   id: string;
@@ -71,6 +93,7 @@ interface ClaimRow {
   receipt: string;
   event_type: string;
   body: string;
+  sequence: string | null;
 }
 
 export interface PgDeliveryQueueOptions {
@@ -112,6 +135,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
       event_id: string;
       endpoint_id: string;
       receipt: string | null;
+      sequence: string;
     }>(
       ENQUEUE_SQL,
       [
@@ -123,7 +147,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
         leasedFlags,
         this.options.breakerFailures,
       ],
-      'rowhook_enqueue_leasing_v2',
+      'rowhook_enqueue_sequenced_v3',
     );
     const leased: ClaimedDelivery[] = [];
     if (lease) {
@@ -131,7 +155,13 @@ export class PgDeliveryQueue implements DeliveryQueue {
       for (const row of rows) {
         const delivery = row.receipt === null ? undefined : byKey.get(`${row.event_id}/${row.endpoint_id}`);
         if (delivery && row.receipt !== null) {
-          leased.push({ ...delivery, id: row.id, attempt: 1, receipt: row.receipt });
+          leased.push({
+            ...delivery,
+            id: row.id,
+            attempt: 1,
+            receipt: row.receipt,
+            sequence: Number(row.sequence),
+          });
         }
       }
     }
@@ -173,6 +203,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
       body: row.body,
       attempt: row.attempts,
       receipt: row.receipt,
+      ...(row.sequence === null ? {} : { sequence: Number(row.sequence) }),
     }));
   }
 

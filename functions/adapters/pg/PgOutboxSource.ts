@@ -31,11 +31,13 @@ export class PgOutboxSource implements OutboxSource, OutboxWriter {
       );
       if (rows.length === 0) return 0;
       const outcome = await publish(rows.map(toEvent));
-      const reasons = new Map(outcome.rejected.map((r) => [r.eventId, r.reason]));
-      await this.db.query(OUTBOX_SQL.markPublished('unnest($1::uuid[], $2::text[]) as r(id, reason)'), [
-        rows.map((r) => r.id),
-        rows.map((r) => reasons.get(r.id) ?? null),
-      ]);
+      // The claim marked them published already; only the rejected ones have a reason to record.
+      if (outcome.rejected.length > 0) {
+        await this.db.query(OUTBOX_SQL.markPublished('unnest($1::uuid[], $2::text[]) as r(id, reason)'), [
+          outcome.rejected.map((r) => r.eventId),
+          outcome.rejected.map((r) => r.reason),
+        ]);
+      }
       return rows.length;
     });
   }

@@ -132,7 +132,7 @@ claimed as (
    -- An array, not a join: the planner cannot size the lateral pick and would hash-join the
    -- whole table instead of probing the primary key for each picked row.
    where d.id = any (array(select id from picked)) and o.id = d.event_id
-  returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body
+  returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body, d.sequence
 ),
 taken as (select endpoint_id, count(*)::int as n from claimed group by endpoint_id),
 served as (

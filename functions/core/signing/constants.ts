@@ -36,4 +36,6 @@ export const WEBHOOK_HEADER = {
   id: 'webhook-id',
   timestamp: 'webhook-timestamp',
   signature: 'webhook-signature',
+  /** Not part of Standard Webhooks: the delivery's per-endpoint number in commit order (unsigned). */
+  sequence: 'webhook-sequence',
 } as const;

@@ -114,6 +114,8 @@ describe('RdsDataOutboxSource', () => {
     expect(rds.commandCalls(RollbackTransactionCommand)).toHaveLength(0);
   });
 
+  // The claim itself marks the rows published (see OUTBOX_SQL.claimUnpublished): the rollback is what
+  // leaves them unpublished, and no rejection reason is recorded.
   it('rolls back and rethrows when publishing fails, leaving the rows unpublished', async () => {
     mockDatabase(claimRows());
     const failure = new Error('bus down');
@@ -123,9 +125,7 @@ describe('RdsDataOutboxSource', () => {
     });
     expect(rds.commandCalls(CommitTransactionCommand)).toHaveLength(0);
     expect(
-      rds
-        .commandCalls(ExecuteStatementCommand)
-        .some((c) => /update rowhook.outbox/.test(c.args[0].input.sql ?? '')),
+      rds.commandCalls(ExecuteStatementCommand).some((c) => /publish_error/.test(c.args[0].input.sql ?? '')),
     ).toBe(false);
   });
 

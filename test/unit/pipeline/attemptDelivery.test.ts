@@ -29,6 +29,13 @@ const context = (sender: WebhookSender) => ({
 });
 
 describe('attemptDelivery', () => {
+  it("sends the delivery's sequence number as webhook-sequence, and none when it has none", async () => {
+    const sender = fakeSender({ ok: true, status: 204, headers: {}, snippet: '', latencyMs: 3 });
+    await attemptDelivery(context(sender), { ...delivery, sequence: 41 }, endpoint, [secret]);
+    await attemptDelivery(context(sender), delivery, endpoint, [secret]);
+    expect(sender.sent.map((r) => r.headers['webhook-sequence'])).toEqual(['41', undefined]);
+  });
+
   it('signs the exact body with the event id and the attempt time, and settles delivered on 2xx', async () => {
     const sender = fakeSender({ ok: true, status: 204, headers: {}, snippet: '', latencyMs: 3 });
     const result = await attemptDelivery(context(sender), delivery, endpoint, [secret]);
