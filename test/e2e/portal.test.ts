@@ -172,11 +172,38 @@ describe('the tenant portal in a real browser', () => {
   });
 
   it('draws the 24-hour charts from non-empty per-minute stats', async () => {
+    // Some traffic with a spread of answers: every third request 503, latencies from 10 to 130 ms.
+    receiver.respondWith((_req, i, res) => {
+      setTimeout(() => res.writeHead(i % 3 === 2 ? 503 : 200).end('ok'), 10 + ((i * 37) % 120));
+    });
+    for (let i = 0; i < 12; i++) await harness.api.call('POST', `/v1/endpoints/${endpointId}/test`, acmeKey);
+    await expect
+      .poll(
+        async () => {
+          // Every test event published and every delivery settled (delivered or dead).
+          const [open] = await harness.database.db.query<{ n: number }>(
+            `select (select count(*) from rowhook.outbox where published_at is null)
+                  + (select count(*) from rowhook.deliveries where state = 'pending') as n`,
+          );
+          return Number(open?.n);
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(0);
+    receiver.respondWith((_req, _i, res) => res.writeHead(200).end('ok'));
+
     const stats = await harness.api.call('GET', `/v1/endpoints/${endpointId}/stats`, acmeKey);
     expect(stats.json.buckets.length).toBeGreaterThan(0);
+    const sum = (key: 'delivered' | 'failed') =>
+      stats.json.buckets.reduce((n: number, b: Record<string, number>) => n + (b[key] ?? 0), 0);
+    expect(sum('failed')).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Refresh' }).first().click();
     const charts = page.locator('#endpoint-charts');
-    await charts.getByText('Last 24 hours: 1 delivered, 0 failed attempts', { exact: false }).waitFor();
+    await charts
+      .getByText(`Last 24 hours: ${sum('delivered')} delivered, ${sum('failed')} failed attempts`, {
+        exact: false,
+      })
+      .waitFor();
     await expect.poll(() => charts.locator('canvas').count()).toBe(2);
     const size = await charts.locator('canvas').first().boundingBox();
     expect(size?.width).toBeGreaterThan(300);

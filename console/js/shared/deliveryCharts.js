@@ -79,8 +79,9 @@ export function deliveryCharts(container, stats, { label }) {
       width,
       [s.t, s.p50, s.p95],
       [
-        { label: 'p50', stroke: COLORS.p50, width: 2, spanGaps: false },
-        { label: 'p95', stroke: COLORS.p95, width: 2, spanGaps: false },
+        // Points too: a minute with traffic between two quiet ones has no neighbour to draw a line to.
+        { label: 'p50', stroke: COLORS.p50, width: 2, spanGaps: false, points: { show: true, size: 5 } },
+        { label: 'p95', stroke: COLORS.p95, width: 2, spanGaps: false, points: { show: true, size: 5 } },
       ],
       'ms',
     ),
