@@ -1,7 +1,6 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { navigate } from '../router.js';
-import { deliveryCharts, summarize } from '../shared/deliveryCharts.js';
 import { emptyState, errorBox, field, loading, pageHeading } from '../ui.js';
 
 /** Deliveries per minute by outcome and p50/p95 latency over 24 h: every tenant, or one. */
@@ -38,6 +37,8 @@ export function chartsView(view, { query }) {
   requestAnimationFrame(async () => {
     try {
       const stats = await api('GET', '/v1/stats', { query: { tenantId, window: '24h' } });
+      // Loaded only here: where uPlot is not installed (the API Lambda) the rest of the console still works.
+      const { deliveryCharts, summarize } = await import('../shared/deliveryCharts.js');
       if (stats.buckets.length === 0)
         return replace(content, emptyState('No deliveries in the last 24 hours'));
       const { delivered, failed, worstP95Ms } = summarize(stats);

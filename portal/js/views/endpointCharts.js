@@ -1,5 +1,4 @@
 import { h, replace } from '../../common/js/dom.js';
-import { deliveryCharts, summarize } from '../../common/js/shared/deliveryCharts.js';
 import { emptyState, errorBox, loading } from '../../common/js/ui.js';
 import { api } from '../api.js';
 
@@ -14,6 +13,8 @@ export function endpointChartsPanel(endpoint) {
   const load = async () => {
     try {
       const stats = await api('GET', `/v1/endpoints/${endpoint.id}/stats`, { query: { window: '24h' } });
+      // Loaded only here, so a missing chart library costs the charts, not the page.
+      const { deliveryCharts, summarize } = await import('../../common/js/shared/deliveryCharts.js');
       replace(content);
       if (stats.buckets.length === 0) {
         replace(content, emptyState('No deliveries in the last 24 hours'));
