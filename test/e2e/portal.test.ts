@@ -1,11 +1,10 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN, useTestRuntime } from '../support/startTestRuntime.ts';
 import { TestReceiver } from '../support/TestReceiver.ts';
 import { collectPageErrors, launchChromium, SCREENSHOT_VIEWPORT, screenshot } from './browser.ts';
+import { focused, htmlServer, tabTo } from './pageSupport.ts';
 
 /** The tenant portal (/portal) in Chromium, against the real local runtime. */
 const harness = useTestRuntime({ ROWHOOK_RETRY_SCHEDULE: '100ms' });
@@ -26,42 +25,6 @@ async function newPage(): Promise<Page> {
   const p = await browser.newPage({ viewport: SCREENSHOT_VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
   pageErrors = collectPageErrors(p);
   return p;
-}
-
-const focused = (p: Page) =>
-  p.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    const style = el ? getComputedStyle(el) : undefined;
-    return {
-      tag: el?.tagName,
-      id: el?.id,
-      text: el?.textContent?.trim(),
-      outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '',
-    };
-  });
-
-/** Tabs until `matches` holds, failing after 60 presses; the focus ring must show on the way. */
-async function tabTo(p: Page, matches: (f: Awaited<ReturnType<typeof focused>>) => boolean) {
-  for (let i = 0; i < 60; i++) {
-    const f = await focused(p);
-    if (matches(f)) {
-      expect(f.outline).toBe('solid 3px');
-      return;
-    }
-    await p.keyboard.press('Tab');
-  }
-  throw new Error(`never reached the element; focus is on ${JSON.stringify(await focused(p))}`);
-}
-
-/** A page server on 127.0.0.1 answering `html` to every request. */
-async function htmlServer(html: string) {
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 beforeAll(async () => {
@@ -133,7 +96,7 @@ describe('the tenant portal in a real browser', () => {
     );
 
     await page.getByRole('button', { name: 'Send test event' }).click();
-    await page.getByText(/^Test event evt_\w+ sent/).waitFor();
+    await page.locator('#endpoint-status').getByText(/^Test event evt_\w+ sent/).waitFor();
     await receiver.waitForCount(1);
     const webhook = receiver.received[0];
     expect(() =>
@@ -269,7 +232,7 @@ describe('the tenant portal in a real browser', () => {
     const before = receiver.received.length;
     await tabTo(p, (f) => f.id === 'send-test');
     await p.keyboard.press('Enter');
-    await p.getByText(/^Test event evt_\w+ sent/).waitFor();
+    await p.locator('#endpoint-status').getByText(/^Test event evt_\w+ sent/).waitFor();
     await receiver.waitForCount(before + 1);
 
     await tabTo(p, (f) => f.id === 'delete-endpoint');
