@@ -96,7 +96,10 @@ describe('the tenant portal in a real browser', () => {
     );
 
     await page.getByRole('button', { name: 'Send test event' }).click();
-    await page.locator('#endpoint-status').getByText(/^Test event evt_\w+ sent/).waitFor();
+    await page
+      .locator('#endpoint-status')
+      .getByText(/^Test event evt_\w+ sent/)
+      .waitFor();
     await receiver.waitForCount(1);
     const webhook = receiver.received[0];
     expect(() =>
@@ -232,7 +235,10 @@ describe('the tenant portal in a real browser', () => {
     const before = receiver.received.length;
     await tabTo(p, (f) => f.id === 'send-test');
     await p.keyboard.press('Enter');
-    await p.locator('#endpoint-status').getByText(/^Test event evt_\w+ sent/).waitFor();
+    await p
+      .locator('#endpoint-status')
+      .getByText(/^Test event evt_\w+ sent/)
+      .waitFor();
     await receiver.waitForCount(before + 1);
 
     await tabTo(p, (f) => f.id === 'delete-endpoint');
