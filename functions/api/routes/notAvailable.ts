@@ -1,11 +1,18 @@
-import { HTTPException } from 'hono/http-exception';
+import type { Context } from 'hono';
 
 /**
- * Thrown by a route whose store this deployment does not wire (the AWS API keeps no portal
- * sessions or attempt statistics): 501 with a message naming the feature, never a 500.
+ * The answer of a route whose store this deployment does not wire (the AWS API keeps no portal
+ * sessions or attempt statistics): 501 naming the feature. Answered, not thrown, so the expected
+ * refusal is not logged as a failed request.
  */
-export function notAvailable(feature: string): never {
-  throw new HTTPException(501, {
-    message: `${feature} is served by the local runtime only; this deployment does not offer it (see docs/deploy.md)`,
-  });
+export function notAvailable(c: Context, feature: string): Response {
+  return c.json(
+    {
+      error: {
+        code: 'not_implemented',
+        message: `${feature} is served by the local runtime only; this deployment does not offer it (see docs/deploy.md)`,
+      },
+    },
+    501,
+  );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StatsBucket } from '../../ports/DeliveryStats.ts';
+import type { DeliveryStats, StatsBucket } from '../../ports/DeliveryStats.ts';
 import type { ApiDependencies } from '../ApiDependencies.ts';
 import { notFound } from '../errors.ts';
 import type { ApiRouter } from '../registry/ApiRouter.ts';
@@ -10,11 +10,12 @@ const TAG = 'Statistics';
 
 /** Per-minute delivery charts: one endpoint (its tenant, or a portal session), or any scope (operator). */
 export function statsRoutes(router: ApiRouter, deps: ApiDependencies) {
+  const FEATURE = 'delivery statistics';
   const perMinute = async (
+    stats: DeliveryStats,
     scope: { tenantId?: string; endpointId?: string },
     window: keyof typeof STATS_WINDOW_MS,
   ) => {
-    const stats = deps.deliveryStats ?? notAvailable('delivery statistics');
     const until = new Date();
     const since = new Date(until.getTime() - STATS_WINDOW_MS[window]);
     const buckets = await stats.perMinute(scope, { since, until });
@@ -41,12 +42,13 @@ export function statsRoutes(router: ApiRouter, deps: ApiDependencies) {
       },
     },
     async (c, { params, query }) => {
+      if (!deps.deliveryStats) return notAvailable(c, FEATURE);
       const tenantId = c.get('tenantId');
       const endpoint = await deps.subscriptions.getEndpoint(tenantId, params.id as string);
       if (!endpoint) throw notFound('endpoint', params.id as string);
       return c.json({
         endpointId: endpoint.id,
-        ...(await perMinute({ tenantId, endpointId: endpoint.id }, query.window)),
+        ...(await perMinute(deps.deliveryStats, { tenantId, endpointId: endpoint.id }, query.window)),
       });
     },
   );
@@ -67,12 +69,13 @@ export function statsRoutes(router: ApiRouter, deps: ApiDependencies) {
       },
     },
     async (c, { query }) => {
+      if (!deps.deliveryStats) return notAvailable(c, FEATURE);
       if (query.tenantId !== undefined && !(await deps.subscriptions.getTenant(query.tenantId))) {
         throw notFound('tenant', query.tenantId);
       }
       return c.json({
         tenantId: query.tenantId ?? null,
-        ...(await perMinute({ tenantId: query.tenantId }, query.window)),
+        ...(await perMinute(deps.deliveryStats, { tenantId: query.tenantId }, query.window)),
       });
     },
   );

@@ -9,10 +9,11 @@ import { AddressPolicy } from '../../../functions/core/network/AddressPolicy.ts'
  * routes say so with a 501, never a 500, and a portal-looking token is just an unknown credential.
  */
 const ADMIN_TOKEN = 'admin-token-0123456789';
+const log = vi.fn();
 const app = createApp({
   subscriptions: {
     getTenant: vi.fn(async (id: string) => ({ id, name: id, tier: 'pooled', createdAt: new Date(0) })),
-    findTenantIdByApiKeyHash: vi.fn(async () => undefined),
+    findTenantIdByApiKeyHash: vi.fn(async () => 'acme'),
   },
   adminTokenHash: hashSecret(ADMIN_TOKEN),
   addressPolicy: new AddressPolicy(),
@@ -20,7 +21,7 @@ const app = createApp({
   requireHttps: true,
   secretOverlapMs: 0,
   onOutboxWrite: () => {},
-  log: () => {},
+  log,
 } as unknown as ApiDependencies);
 
 const call = (method: string, path: string, token: string, body?: unknown) =>
@@ -31,16 +32,21 @@ const call = (method: string, path: string, token: string, body?: unknown) =>
   });
 
 describe('the API without the portal stores (AWS)', () => {
-  it('answers 501 naming the feature on the portal and statistics routes', async () => {
-    for (const [method, path, body] of [
-      ['POST', '/v1/tenants/acme/portal-sessions', {}],
-      ['PATCH', '/v1/tenants/acme', { portalFrameAncestors: [] }],
-      ['GET', '/v1/stats', undefined],
+  it('answers 501 naming the feature on the portal and statistics routes, without logging a failure', async () => {
+    for (const [method, path, body, token] of [
+      ['POST', '/v1/tenants/acme/portal-sessions', {}, ADMIN_TOKEN],
+      ['PATCH', '/v1/tenants/acme', { portalFrameAncestors: [] }, ADMIN_TOKEN],
+      ['GET', '/v1/stats', undefined, ADMIN_TOKEN],
+      ['GET', '/v1/endpoints/ep_1/stats', undefined, 'rk_tenant-key'],
     ] as const) {
-      const res = await call(method, path, ADMIN_TOKEN, body);
+      const res = await call(method, path, token, body);
       expect({ path, status: res.status }).toEqual({ path, status: 501 });
-      expect((await res.json()).error.message).toContain('served by the local runtime only');
+      expect((await res.json()).error).toMatchObject({
+        code: 'not_implemented',
+        message: expect.stringContaining('served by the local runtime only'),
+      });
     }
+    expect(log).not.toHaveBeenCalled();
   });
 
   it('refuses a portal-looking token as not valid', async () => {
