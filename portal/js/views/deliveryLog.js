@@ -11,6 +11,8 @@ const OUTCOMES = { all: 'All', delivered: 'Delivered (2xx)', failed: 'Failed' };
 export function deliveryLogPanel(endpoint) {
   let items = [];
   let nextCursor = null;
+  // Attempts whose detail is open stay open when the log reloads (a test event, a resend, Refresh).
+  const expanded = new Set();
   const outcome = h(
     'select',
     { id: 'log-outcome' },
@@ -39,7 +41,7 @@ export function deliveryLogPanel(endpoint) {
       table({
         caption: 'Delivery attempts, newest first',
         columns: ['Attempted', 'Event', 'Attempt', 'Result', 'Latency', ''],
-        rows: shown.flatMap((a) => row(a, endpoint)),
+        rows: shown.flatMap((a) => row(a, endpoint, expanded)),
       }),
     );
   };
@@ -86,11 +88,11 @@ export function deliveryLogPanel(endpoint) {
   );
 }
 
-function row(a, endpoint) {
+function row(a, endpoint, expanded) {
   const detailId = `attempt-${a.id}`;
   const detail = h(
     'tr',
-    { class: 'attempt-detail', id: detailId, hidden: true },
+    { class: 'attempt-detail', id: detailId, hidden: !expanded.has(a.id) },
     h('td', { colspan: 6 }, attemptDetail(a, endpoint, session.readOnly())),
   );
   const toggle = h(
@@ -98,11 +100,13 @@ function row(a, endpoint) {
     {
       type: 'button',
       class: 'button secondary small',
-      'aria-expanded': 'false',
+      'aria-expanded': String(expanded.has(a.id)),
       'aria-controls': detailId,
       'aria-label': `Details of attempt ${a.attempt} of ${a.eventId}`,
       onclick: () => {
         detail.hidden = !detail.hidden;
+        if (detail.hidden) expanded.delete(a.id);
+        else expanded.add(a.id);
         toggle.setAttribute('aria-expanded', String(!detail.hidden));
       },
     },
