@@ -3,6 +3,7 @@ import { announce, h, replace } from './dom.js';
 import { currentRoute, matchRoute, navigate } from './router.js';
 import { session } from './session.js';
 import { pageHeading } from './ui.js';
+import { chartsView } from './views/charts.js';
 import { deadLetterDetailView } from './views/deadLetterDetail.js';
 import { deadLettersView } from './views/deadLetters.js';
 import { endpointsView } from './views/endpoints.js';
@@ -19,6 +20,7 @@ const routes = [
   { pattern: /^\/tenants$/, view: tenantsView, nav: 'tenants' },
   { pattern: /^\/events$/, view: operationalEventsView, nav: 'events' },
   { pattern: /^\/event-types$/, view: eventTypesView, nav: 'event-types' },
+  { pattern: /^\/charts$/, view: chartsView, nav: 'charts' },
 ];
 
 const main = document.getElementById('main');

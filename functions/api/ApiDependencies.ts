@@ -2,6 +2,7 @@ import type { AddressPolicy } from '../core/network/AddressPolicy.ts';
 import type { ResolveHost } from '../core/network/checkEndpointUrl.ts';
 import type { DeadLetters } from '../ports/DeadLetters.ts';
 import type { DeliveryLog } from '../ports/DeliveryLog.ts';
+import type { DeliveryStats } from '../ports/DeliveryStats.ts';
 import type { EventCatalog } from '../ports/EventCatalog.ts';
 import type { EventFeed } from '../ports/EventFeed.ts';
 import type { EventPublisher } from '../ports/EventPublisher.ts';
@@ -9,6 +10,7 @@ import type { FailedEvents } from '../ports/FailedEvents.ts';
 import type { MetricsExposition } from '../ports/Metrics.ts';
 import type { OperationalEvents } from '../ports/OperationalEvents.ts';
 import type { OutboxWriter } from '../ports/OutboxSource.ts';
+import type { PortalSessions } from '../ports/PortalSessions.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
 
@@ -36,4 +38,8 @@ export interface ApiDependencies {
   log: (entry: Record<string, unknown>) => void;
   /** GET /metrics (local runtime); `public` skips the admin token (ROWHOOK_METRICS_PUBLIC). */
   metrics?: { exposition: MetricsExposition; public: boolean };
+  /** The tenant portal's sessions and settings (local runtime; absent on AWS: those routes answer 501). */
+  portalSessions?: PortalSessions;
+  /** Per-minute attempt statistics for the charts (local runtime; absent on AWS: 501). */
+  deliveryStats?: DeliveryStats;
 }

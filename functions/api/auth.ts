@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import type { PortalSessions } from '../ports/PortalSessions.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
 import { ApiError } from './errors.ts';
+import { isPortalToken, tenantOfPortalToken } from './portalAuth.ts';
 
 export const API_KEY_PREFIX = 'rk_';
 
@@ -33,11 +35,12 @@ export function requireAdmin(adminTokenHash: Buffer): MiddlewareHandler {
     const token = bearer(c.req.header('authorization'));
     // Comparing digests keeps the comparison constant-time whatever the token's length.
     if (!isAdminToken(token, adminTokenHash)) {
+      const tenantCredential = token.startsWith(API_KEY_PREFIX) || isPortalToken(token);
       throw new ApiError(
-        token.startsWith(API_KEY_PREFIX) ? 403 : 401,
-        token.startsWith(API_KEY_PREFIX) ? 'forbidden' : 'unauthorized',
-        token.startsWith(API_KEY_PREFIX)
-          ? 'this route is for operators: use the admin token, not a tenant API key'
+        tenantCredential ? 403 : 401,
+        tenantCredential ? 'forbidden' : 'unauthorized',
+        tenantCredential
+          ? 'this route is for operators: use the admin token, not a tenant API key or portal token'
           : 'the admin token is not valid',
       );
     }
@@ -45,11 +48,17 @@ export function requireAdmin(adminTokenHash: Buffer): MiddlewareHandler {
   };
 }
 
+/** A tenant API key, or a portal session's token (see portalAuth.ts), acting for its tenant. */
 export function requireTenant(
   subscriptions: SubscriptionStore,
+  portal?: PortalSessions,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const token = bearer(c.req.header('authorization'));
+    if (isPortalToken(token)) {
+      c.set('tenantId', await tenantOfPortalToken(hashSecret(token), c.req.method, portal));
+      return next();
+    }
     const tenantId = token.startsWith(API_KEY_PREFIX)
       ? await subscriptions.findTenantIdByApiKeyHash(hashSecret(token))
       : undefined;
@@ -74,11 +83,12 @@ const isAdminToken = (token: string, adminTokenHash: Buffer) =>
 export function requireAdminOrTenant(
   adminTokenHash: Buffer,
   subscriptions: SubscriptionStore,
+  portal?: PortalSessions,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
-  const tenant = requireTenant(subscriptions);
+  const tenant = requireTenant(subscriptions, portal);
   return async (c, next) => {
     const token = bearer(c.req.header('authorization'));
-    if (token.startsWith(API_KEY_PREFIX)) return tenant(c, next);
+    if (token.startsWith(API_KEY_PREFIX) || isPortalToken(token)) return tenant(c, next);
     if (!isAdminToken(token, adminTokenHash)) {
       throw new ApiError(401, 'unauthorized', 'send the admin token or a tenant API key');
     }

@@ -7,6 +7,7 @@ import { NetworkPolicyError } from '../core/network/errors.ts';
 import type { ApiDependencies } from './ApiDependencies.ts';
 import { consoleRoutes } from './console/consoleRoutes.ts';
 import { ApiError } from './errors.ts';
+import { portalRoutes } from './portal/portalRoutes.ts';
 import { ApiRouter } from './registry/ApiRouter.ts';
 import type { ApiEnv } from './registry/RouteSpec.ts';
 import { attemptRoutes } from './routes/attemptRoutes.ts';
@@ -19,7 +20,9 @@ import { metaRoutes } from './routes/metaRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { operationalEventRoutes } from './routes/operationalEventRoutes.ts';
 import { operatorEndpointRoutes } from './routes/operatorEndpointRoutes.ts';
+import { portalSessionRoutes } from './routes/portalSessionRoutes.ts';
 import { publishRoutes } from './routes/publishRoutes.ts';
+import { statsRoutes } from './routes/statsRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -62,7 +65,10 @@ export function createApp(deps: ApiDependencies) {
   eventRoutes(router, deps);
   publishRoutes(router, deps);
   eventTypeRoutes(router, deps);
+  portalSessionRoutes(router, deps);
+  statsRoutes(router, deps);
   app.route('/console', consoleRoutes());
+  app.route('/portal', portalRoutes(deps.portalSessions));
 
   app.notFound((c) =>
     c.json(

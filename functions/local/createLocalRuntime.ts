@@ -13,6 +13,7 @@ import { applyMigrations } from '../adapters/pg/migrate.ts';
 import { PgDeadLetters } from '../adapters/pg/PgDeadLetters.ts';
 import { PgDeliveryLog } from '../adapters/pg/PgDeliveryLog.ts';
 import { DELIVERY_WAKEUP_CHANNEL, PgDeliveryQueue } from '../adapters/pg/PgDeliveryQueue.ts';
+import { PgDeliveryStats } from '../adapters/pg/PgDeliveryStats.ts';
 import { PgEndpointHealth } from '../adapters/pg/PgEndpointHealth.ts';
 import { PgEventFeed } from '../adapters/pg/PgEventFeed.ts';
 import { PgEvents } from '../adapters/pg/PgEvents.ts';
@@ -20,6 +21,7 @@ import { PgFailedEvents } from '../adapters/pg/PgFailedEvents.ts';
 import { PgListener } from '../adapters/pg/PgListener.ts';
 import { PgOperationalEvents } from '../adapters/pg/PgOperationalEvents.ts';
 import { PgOutboxSource } from '../adapters/pg/PgOutboxSource.ts';
+import { PgPortalSessions } from '../adapters/pg/PgPortalSessions.ts';
 import { PgSecretStore } from '../adapters/pg/PgSecretStore.ts';
 import { PgSubscriptionStore } from '../adapters/pg/PgSubscriptionStore.ts';
 import { hashSecret } from '../api/auth.ts';
@@ -215,6 +217,8 @@ export async function createLocalRuntime(
     onOutboxWrite: () => relay.nudge(),
     log,
     metrics: { exposition: metrics, public: config.metricsPublic },
+    portalSessions: new PgPortalSessions(db),
+    deliveryStats: new PgDeliveryStats(db),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

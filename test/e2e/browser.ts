@@ -26,13 +26,13 @@ export const SCREENSHOT_VIEWPORT = { width: 1280, height: 800 } as const;
 const DOCS_DIR = path.resolve(import.meta.dirname, '..', '..', 'docs');
 
 /**
- * Takes the screenshot every run (the view must render), but writes docs/console-<name>.png only
+ * Takes the screenshot every run (the view must render), but writes docs/<app>-<name>.png only
  * with ROWHOOK_SCREENSHOTS=1, so the test suite does not rewrite the docs on every run.
  */
-export async function screenshot(page: Page, name: string): Promise<Buffer> {
+export async function screenshot(page: Page, name: string, app = 'console'): Promise<Buffer> {
   const image = await page.screenshot({ fullPage: false });
   if (process.env.ROWHOOK_SCREENSHOTS === '1')
-    await writeFile(path.join(DOCS_DIR, `console-${name}.png`), image);
+    await writeFile(path.join(DOCS_DIR, `${app}-${name}.png`), image);
   return image;
 }
 

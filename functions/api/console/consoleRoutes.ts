@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { CONSOLE_HEADERS, CONSOLE_INDEX } from './constants.ts';
 import { type ConsoleFile, findConsoleDir, loadConsoleFiles } from './loadConsoleFiles.ts';
+import { staticAnswer } from './staticAnswer.ts';
+import { vendorFiles } from './vendorFiles.ts';
 
 export interface ConsoleRoutesOptions {
   /** The folder holding index.html; found next to the bundle or at the repository root by default. */
@@ -16,10 +17,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions = {}) {
   const app = new Hono();
   // Listed per request (a few dozen small files): an edit shows on reload, and an API without the
   // console folder still starts.
-  const consoleFiles = (): Map<string, ConsoleFile> | undefined => {
-    const dir = findConsoleDir(options.dir ? [options.dir] : undefined);
-    return dir ? loadConsoleFiles(dir) : undefined;
-  };
+  const consoleFiles = () => listConsoleFiles(options);
 
   // Relative to the page's own URL, so the redirect also works under a path prefix.
   app.get('/', (c) => c.redirect(`${c.req.path.split('/').pop()}/`, 308));
@@ -27,18 +25,13 @@ export function consoleRoutes(options: ConsoleRoutesOptions = {}) {
   app.get('/*', async (c) => {
     const mountedAt = c.req.routePath.slice(0, -1);
     const name = c.req.path.slice(mountedAt.length) || CONSOLE_INDEX;
-    const files = consoleFiles();
-    const file = files?.get(name);
-    if (!file) {
-      const message = files
-        ? `the console has no file "${name}"`
-        : 'the console files are not installed with this API';
-      return c.json({ error: { code: 'not_found', message } }, 404);
-    }
-    return c.body(new Uint8Array(await readFile(file.path)), 200, {
-      ...CONSOLE_HEADERS,
-      'Content-Type': file.contentType,
-    });
+    return staticAnswer(c, consoleFiles(), name, CONSOLE_HEADERS, 'console');
   });
   return app;
+}
+
+/** The console's files and the vendor files it loads (the portal serves them too, under common/). */
+export function listConsoleFiles(options: ConsoleRoutesOptions = {}): Map<string, ConsoleFile> | undefined {
+  const dir = findConsoleDir(options.dir ? [options.dir] : undefined);
+  return dir ? new Map([...loadConsoleFiles(dir), ...vendorFiles()]) : undefined;
 }

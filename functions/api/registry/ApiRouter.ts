@@ -37,12 +37,12 @@ export class ApiRouter {
 
   constructor(
     private readonly app: Hono<ApiEnv>,
-    deps: Pick<ApiDependencies, 'adminTokenHash' | 'subscriptions'>,
+    deps: Pick<ApiDependencies, 'adminTokenHash' | 'subscriptions' | 'portalSessions'>,
   ) {
     this.guards = {
       admin: requireAdmin(deps.adminTokenHash),
-      tenant: requireTenant(deps.subscriptions),
-      either: requireAdminOrTenant(deps.adminTokenHash, deps.subscriptions),
+      tenant: requireTenant(deps.subscriptions, deps.portalSessions),
+      either: requireAdminOrTenant(deps.adminTokenHash, deps.subscriptions, deps.portalSessions),
       none: null,
     };
   }

@@ -9,8 +9,8 @@ import { TestReceiver } from '../../support/TestReceiver.ts';
  * (and nothing else), and real answers must match the response schemas it publishes.
  */
 
-/** Served by the app but not JSON API operations: the static console. */
-const UNDOCUMENTED = new Set(['GET /console', 'GET /console/*']);
+/** Served by the app but not JSON API operations: the static console and tenant portal. */
+const UNDOCUMENTED = new Set(['GET /console', 'GET /console/*', 'GET /portal', 'GET /portal/*']);
 
 const harness = useTestRuntime();
 
