@@ -169,6 +169,8 @@ describe('GET /v1/attempts (tail)', () => {
       latencyMs: expect.any(Number),
       errorClass: null,
       errorMessage: null,
+      // The endpoint's first delivery: webhook-sequence 1.
+      sequence: 1,
       startedAt: forA[0]?.attemptedAt,
     });
     // The operator sees both tenants' attempts after its own cursor; filtered by tenant, only one.
