@@ -1,3 +1,4 @@
+import { backfillCommand } from './backfillCommand.ts';
 import type { CommandSpec } from './CommandSpec.ts';
 import { dlqCommands } from './dlqCommands.ts';
 import { endpointCommands } from './endpointCommands.ts';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...tenantCommands,
   ...endpointCommands,
   trackCommand,
+  backfillCommand,
 ];
