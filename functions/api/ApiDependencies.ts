@@ -8,6 +8,7 @@ import type { OperationalEvents } from '../ports/OperationalEvents.ts';
 import type { OutboxWriter } from '../ports/OutboxSource.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
+import type { TenantData } from '../ports/TenantData.ts';
 
 export interface ApiDependencies {
   subscriptions: SubscriptionStore;
@@ -19,6 +20,8 @@ export interface ApiDependencies {
   /** Endpoint disabled / attempts exhausted / endpoint recovered, for GET /v1/operational-events. */
   operationalEvents: OperationalEvents;
   outbox: OutboxWriter;
+  /** DELETE /v1/tenants/{id}/data: erases a tenant's payloads wherever they are kept. */
+  tenantData: TenantData;
   adminTokenHash: Buffer;
   addressPolicy: AddressPolicy;
   resolveHost: ResolveHost;

@@ -17,6 +17,7 @@ import { metaRoutes } from './routes/metaRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { operationalEventRoutes } from './routes/operationalEventRoutes.ts';
 import { operatorEndpointRoutes } from './routes/operatorEndpointRoutes.ts';
+import { tenantDataRoutes } from './routes/tenantDataRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDependencies) {
   operationalEventRoutes(router, deps);
   metricsRoutes(router, deps);
   tenantRoutes(router, deps);
+  tenantDataRoutes(router, deps);
   operatorEndpointRoutes(router, deps);
   endpointRoutes(router, deps);
   deadLetterRoutes(router, deps);

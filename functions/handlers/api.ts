@@ -16,6 +16,7 @@ import { operationalEvents } from './wiring/health.ts';
 import { outboxSource } from './wiring/outbox.ts';
 import { secretStore, secretsManagerClient } from './wiring/secrets.ts';
 import { subscriptionStore } from './wiring/subscriptions.ts';
+import { tenantData } from './wiring/tenantData.ts';
 
 /**
  * The same Hono app as `npm start`, behind API Gateway (HTTP API, payload v2). With `metrics`,
@@ -73,6 +74,7 @@ async function wire() {
     operationalEvents: operationalEvents(),
     failedEvents: failedEvents(),
     outbox: outboxSource(),
+    tenantData: tenantData(),
     adminTokenHash: hashSecret(await readAdminToken(secretsManagerClient(), env[ENV.adminTokenSecretArn])),
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
     resolveHost: resolveHostWithin(2_000),
