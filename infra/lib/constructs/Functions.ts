@@ -182,6 +182,10 @@ export class Functions extends Construct {
       },
     });
     table.grantItemReadWrite(this.api);
+    // DELETE /v1/tenants/{id}/data finds a tenant's attempt and dead-letter items with a Scan.
+    this.api.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.table.tableArn] }),
+    );
     secrets.adminToken.grantRead(this.api);
     // Test events and the outbox views go through the Data API.
     database.cluster.grantDataApiAccess(this.api);
