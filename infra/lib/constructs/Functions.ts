@@ -171,6 +171,8 @@ export class Functions extends Construct {
         ...dataApi,
         [ENV.adminTokenSecretArn]: secrets.adminToken.secretArn,
         [ENV.deliveryQueueUrl]: queues.deliveryQueue.queueUrl,
+        // Resolved dead letters get a TTL of this many days.
+        [ENV.attemptRetentionDays]: String(props.attemptRetentionDays),
       },
       // The web console's static files, copied beside the bundle where consoleRoutes looks for them.
       commandHooks: {
