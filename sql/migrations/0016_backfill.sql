@@ -26,9 +26,8 @@ create table rowhook.backfill_runs (
 );
 create index backfill_runs_unfinished on rowhook.backfill_runs (tbl, id) where status = 'running';
 
--- The application's role runs backfills like it writes rows (the functions are SECURITY INVOKER, so
--- it reads only tables it may read).
-grant select, insert, update on rowhook.backfill_runs to public;
+-- No grants: like track_table, a backfill is run by the role that owns the rowhook schema (it reads
+-- rowhook.tracked_tables). The functions are SECURITY INVOKER, so it reads only tables it may read.
 
 -- Starts a run: checks the table is tracked and has a primary key, and that the condition is valid
 -- SQL for it (a clear error now rather than at the first batch), and counts the rows to visit.
