@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from '../functions/local/startEmbeddedPostgres.ts';
 import { measureBaseline } from './baselines/graphileWorker/runBaseline.ts';
 import { startBenchReceiver } from './receiver/startBenchReceiver.ts';
+import { measureBackfill } from './scenarios/backfill.ts';
 import { measureCapture } from './scenarios/capture.ts';
 import { measureCeiling } from './scenarios/ceiling.ts';
 import { measureFairness } from './scenarios/fairness.ts';
 import { measureLatency } from './scenarios/latency.ts';
+import { measurePurge } from './scenarios/purge.ts';
 import { measureThroughput, type ThroughputWorkload } from './scenarios/throughput.ts';
 import { databaseFactory } from './support/freshDatabase.ts';
 import { summarizeResults } from './support/summarizeResults.ts';
@@ -18,7 +20,16 @@ import { writeResultsMarkdown } from './support/writeResultsMarkdown.ts';
 // `npm run bench [-- --quick] [-- --only=<steps>]`: measures and records; never passes or fails on
 // a number. Every figure that has a goal is a ratio against something measured in this same run,
 // or a latency; every run that delivers checks that everything it offered arrived.
-const STEPS = ['ceiling', 'throughput', 'latency', 'fairness', 'capture', 'baseline'] as const;
+const STEPS = [
+  'ceiling',
+  'throughput',
+  'latency',
+  'fairness',
+  'capture',
+  'baseline',
+  'backfill',
+  'purge',
+] as const;
 // Older step names still select what they used to.
 const ALIASES: Record<string, string[]> = {
   endToEnd: ['throughput', 'latency'],
@@ -45,6 +56,8 @@ const SIZES = quick
       latency: { spread: 5, oneTenant: 5, singleRow: 3 },
       fairness: { quietPerSecond: 25, seconds: 4 },
       capture: { singleRowSeconds: 1, batchSeconds: 1, rounds: 2 },
+      backfill: { rows: 20_000, batch: 500, writers: 4, aloneSeconds: 2 },
+      purgeHistory: 50_000,
     }
   : {
       rows: 50_000,
@@ -53,6 +66,8 @@ const SIZES = quick
       // 25/s × 40 s = 1,000 quiet samples per phase; the flood is 2,500/s.
       fairness: { quietPerSecond: 25, seconds: 40 },
       capture: { singleRowSeconds: 4, batchSeconds: 3, rounds: 3 },
+      backfill: { rows: 200_000, batch: 500, writers: 4, aloneSeconds: 5 },
+      purgeHistory: 300_000,
     };
 
 const WORKLOAD: ThroughputWorkload = {
@@ -108,6 +123,8 @@ async function main() {
       tuned: await measureBaseline(databases, receiver, 'tuned', WORKLOAD),
       defaults: await measureBaseline(databases, receiver, 'defaults', WORKLOAD),
     }));
+    await step('backfill', () => measureBackfill(databases, SIZES.backfill));
+    await step('purge', () => measurePurge(databases, receiver, WORKLOAD, SIZES.purgeHistory));
     results.wallSeconds = Math.round((Date.now() - started) / 1000);
     const rows = summarizeResults(results);
     results.summary = rows;

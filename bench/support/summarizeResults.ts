@@ -1,4 +1,5 @@
 import { type Completeness, describeCompleteness, shortfall } from './completeness.ts';
+import { backfillRows, purgeRows } from './retentionRows.ts';
 import type { ResultRow } from './writeResultsMarkdown.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the results object is assembled step by step and may lack a step.
@@ -173,5 +174,7 @@ export function summarizeResults(results: Results): ResultRow[] {
     ...(results.fairness ? fairnessRows(results.fairness) : []),
     ...memoryRows(results),
     ...(results.capture ? captureRows(results.capture) : []),
+    ...(results.backfill ? backfillRows(results.backfill) : []),
+    ...(results.purge ? purgeRows(results.purge) : []),
   ];
 }

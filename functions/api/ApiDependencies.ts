@@ -13,6 +13,7 @@ import type { OutboxWriter } from '../ports/OutboxSource.ts';
 import type { PortalSessions } from '../ports/PortalSessions.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
+import type { TenantData } from '../ports/TenantData.ts';
 
 export interface ApiDependencies {
   subscriptions: SubscriptionStore;
@@ -28,6 +29,8 @@ export interface ApiDependencies {
   events?: EventPublisher & EventCatalog;
   /** GET /v1/endpoints/{id}/events; absent where deliveries are not numbered (the AWS pooled path). */
   eventFeed?: EventFeed;
+  /** DELETE /v1/tenants/{id}/data: erases a tenant's payloads wherever they are kept. */
+  tenantData: TenantData;
   adminTokenHash: Buffer;
   addressPolicy: AddressPolicy;
   resolveHost: ResolveHost;

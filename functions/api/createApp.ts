@@ -23,6 +23,7 @@ import { operatorEndpointRoutes } from './routes/operatorEndpointRoutes.ts';
 import { portalSessionRoutes } from './routes/portalSessionRoutes.ts';
 import { publishRoutes } from './routes/publishRoutes.ts';
 import { statsRoutes } from './routes/statsRoutes.ts';
+import { tenantDataRoutes } from './routes/tenantDataRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDependencies) {
   operationalEventRoutes(router, deps);
   metricsRoutes(router, deps);
   tenantRoutes(router, deps);
+  tenantDataRoutes(router, deps);
   operatorEndpointRoutes(router, deps);
   endpointRoutes(router, deps);
   endpointFeedRoutes(router, deps);

@@ -1,3 +1,4 @@
+import { backfillCommand } from './backfillCommand.ts';
 import type { CommandSpec } from './CommandSpec.ts';
 import { dlqCommands } from './dlqCommands.ts';
 import { endpointCommands } from './endpointCommands.ts';
@@ -14,4 +15,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...endpointCommands,
   trackCommand,
   ...eventCommands,
+  backfillCommand,
 ];

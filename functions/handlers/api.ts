@@ -17,6 +17,7 @@ import { operationalEvents } from './wiring/health.ts';
 import { tenantScopedOutbox } from './wiring/outbox.ts';
 import { secretStore, secretsManagerClient } from './wiring/secrets.ts';
 import { subscriptionStore } from './wiring/subscriptions.ts';
+import { tenantData } from './wiring/tenantData.ts';
 
 /**
  * The same Hono app as `npm start`, behind API Gateway (HTTP API, payload v2). With `metrics`,
@@ -75,6 +76,7 @@ async function wire() {
     failedEvents: failedEvents(),
     outbox: tenantScopedOutbox(),
     events: events(),
+    tenantData: tenantData(),
     adminTokenHash: hashSecret(await readAdminToken(secretsManagerClient(), env[ENV.adminTokenSecretArn])),
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
     resolveHost: resolveHostWithin(2_000),

@@ -22,8 +22,10 @@ import { PgListener } from '../adapters/pg/PgListener.ts';
 import { PgOperationalEvents } from '../adapters/pg/PgOperationalEvents.ts';
 import { PgOutboxSource } from '../adapters/pg/PgOutboxSource.ts';
 import { PgPortalSessions } from '../adapters/pg/PgPortalSessions.ts';
+import { PgRetentionStore } from '../adapters/pg/PgRetentionStore.ts';
 import { PgSecretStore } from '../adapters/pg/PgSecretStore.ts';
 import { PgSubscriptionStore } from '../adapters/pg/PgSubscriptionStore.ts';
+import { PgTenantData } from '../adapters/pg/PgTenantData.ts';
 import { hashSecret } from '../api/auth.ts';
 import { createApp } from '../api/createApp.ts';
 import { SecretCipher } from '../core/crypto/SecretCipher.ts';
@@ -32,6 +34,7 @@ import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
 import { ensureOperatorEndpoint } from '../pipeline/ensureOperatorEndpoint.ts';
 import { RelayLoop } from '../pipeline/RelayLoop.ts';
+import { RetentionLoop } from '../pipeline/RetentionLoop.ts';
 import { InvalidConfigError } from './errors.ts';
 import type { RuntimeConfig } from './loadConfig.ts';
 import { NO_SEAMS, type PipelineSeams } from './PipelineSeams.ts';
@@ -195,9 +198,22 @@ export async function createLocalRuntime(
       worker.wake();
     },
   );
+  // Purges on the API's pool, not the pipeline's: its short batches never hold a pipeline connection.
+  const retention = new RetentionLoop(
+    {
+      store: new PgRetentionStore(db),
+      now: () => new Date(),
+      onError,
+      onPass: (totals) => {
+        if (totals.deliveries + totals.events > 0) log({ msg: 'purged expired data', ...totals });
+      },
+    },
+    { retentionMs: config.retentionMs, intervalMs: config.purgeIntervalMs, batchSize: 500, pauseMs: 10 },
+  );
   await listener.start();
   relay.start();
   worker.start();
+  retention.start();
 
   const app = createApp({
     subscriptions,
@@ -209,6 +225,7 @@ export async function createLocalRuntime(
     outbox: new PgOutboxSource(db),
     events: new PgEvents(db),
     eventFeed: new PgEventFeed(db),
+    tenantData: new PgTenantData(db),
     adminTokenHash: hashSecret(config.adminToken),
     addressPolicy,
     resolveHost: resolveHostWithin(2_000),
@@ -247,7 +264,7 @@ export async function createLocalRuntime(
       ),
     );
   }).catch(async (error: unknown) => {
-    await Promise.all([relay.stop(), worker.stop(), listener.stop()]);
+    await Promise.all([relay.stop(), worker.stop(), listener.stop(), retention.stop()]);
     await sender.close();
     await Promise.all([db.close(), pipelineDb.close()]);
     throw error;
@@ -262,6 +279,7 @@ export async function createLocalRuntime(
     worker,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await retention.stop();
       await relay.stop();
       await worker.stop();
       await listener.stop();

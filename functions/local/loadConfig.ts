@@ -41,6 +41,10 @@ export interface RuntimeConfig {
   secretKeyFile: string;
   /** ROWHOOK_SECRET_KEY_PREVIOUS: secrets still sealed under it are re-sealed at start-up. */
   previousSecretKey: Buffer | undefined;
+  /** ROWHOOK_RETENTION: published events and finished deliveries older than this are purged. */
+  retentionMs: number;
+  /** ROWHOOK_PURGE_INTERVAL: time between two purge passes. */
+  purgeIntervalMs: number;
 }
 
 const MAX_EVENT_BYTES_LIMIT = 1024 * 1024;
@@ -191,5 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     secretKey: encryptionKey('ROWHOOK_SECRET_KEY'),
     secretKeyFile: path.resolve(cwd, read('ROWHOOK_SECRET_KEY_FILE') ?? path.join(dataDir, 'secret-key')),
     previousSecretKey: encryptionKey('ROWHOOK_SECRET_KEY_PREVIOUS'),
+    retentionMs: duration('ROWHOOK_RETENTION', '30d', 1_000, 3650 * 86_400_000),
+    purgeIntervalMs: duration('ROWHOOK_PURGE_INTERVAL', '5m', 10, 86_400_000),
   };
 }

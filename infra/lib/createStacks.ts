@@ -12,6 +12,7 @@ import { FunctionAlarms } from './constructs/FunctionAlarms.ts';
 import { DELIVER_TIMEOUT, Functions } from './constructs/Functions.ts';
 import { NotifyOnEveryAlarm } from './constructs/notifyOnEveryAlarm.ts';
 import { OperatorEndpoint } from './constructs/OperatorEndpoint.ts';
+import { RetentionPurge } from './constructs/RetentionPurge.ts';
 import { Secrets } from './constructs/Secrets.ts';
 import { SubscriptionsTable } from './constructs/SubscriptionsTable.ts';
 import { acknowledgeNagFindings } from './nagSuppressions.ts';
@@ -57,6 +58,7 @@ export class RowhookStack extends Stack {
   readonly table: SubscriptionsTable;
   readonly secrets: Secrets;
   readonly functions: Functions;
+  readonly retentionPurge: RetentionPurge;
   readonly api: Api;
   readonly alarms: Alarms;
   readonly functionAlarms: FunctionAlarms;
@@ -106,6 +108,12 @@ export class RowhookStack extends Stack {
       ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
     });
     this.database.addMigrations(this.functions.relay, RetentionDays.ONE_MONTH);
+    this.retentionPurge = new RetentionPurge(this, 'RetentionPurge', {
+      stage,
+      database: this.database,
+      retentionDays: config.attemptRetentionDays,
+      ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    });
     this.operatorEndpoint =
       config.operatorWebhookUrl === undefined
         ? undefined

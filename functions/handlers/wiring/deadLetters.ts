@@ -4,7 +4,7 @@ import {
   DynamoDeadLetters,
 } from '../../adapters/aws/dynamo/DynamoDeadLetters.ts';
 import { sendDeliveryMessage } from '../../adapters/aws/SqsDeliverySettler.ts';
-import { ENV, loadEnv, required, url } from '../config.ts';
+import { ENV, integer, loadEnv, required, url } from '../config.ts';
 import { lazy } from './lazy.ts';
 import { documentClient } from './subscriptions.ts';
 
@@ -32,10 +32,16 @@ export const failedDeliveryRecorder = lazy(() => {
 
 /** The operator side, for the API Lambda: lists, redrives (to the delivery queue) and discards. */
 export const deadLetters = lazy(() => {
-  const env = loadEnv({ [ENV.tableName]: required, [ENV.deliveryQueueUrl]: url });
+  const env = loadEnv({
+    [ENV.tableName]: required,
+    [ENV.deliveryQueueUrl]: url,
+    [ENV.attemptRetentionDays]: integer(30, 1, 3650),
+  });
   return new DynamoDeadLetters({
     client: documentClient(),
     tableName: env[ENV.tableName],
     sender: sqsDeliverySender(sqsClient(), env[ENV.deliveryQueueUrl]),
+    // Resolved dead letters expire with the stack's retention, like attempts.
+    resolvedRetentionMs: env[ENV.attemptRetentionDays] * 86_400_000,
   });
 });

@@ -172,6 +172,8 @@ export class Functions extends Construct {
         [ENV.adminTokenSecretArn]: secrets.adminToken.secretArn,
         [ENV.dbTenantSecretArn]: database.tenantSecret.secretArn,
         [ENV.deliveryQueueUrl]: queues.deliveryQueue.queueUrl,
+        // Resolved dead letters get a TTL of this many days.
+        [ENV.attemptRetentionDays]: String(props.attemptRetentionDays),
       },
       // The web console's static files, copied beside the bundle where consoleRoutes looks for them.
       commandHooks: {
@@ -183,6 +185,10 @@ export class Functions extends Construct {
       },
     });
     table.grantItemReadWrite(this.api);
+    // DELETE /v1/tenants/{id}/data finds a tenant's attempt and dead-letter items with a Scan.
+    this.api.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.table.tableArn] }),
+    );
     secrets.adminToken.grantRead(this.api);
     // Test events and the outbox views go through the Data API; a tenant's as the tenant role.
     database.cluster.grantDataApiAccess(this.api);

@@ -28,7 +28,7 @@ import {
 import { ItemCalls } from './ItemCalls.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { queryItems } from './queryItems.ts';
-import { FIXED_KEYS, GSI1 } from './tableDesign.ts';
+import { FIXED_KEYS, GSI1, TTL_ATTRIBUTE } from './tableDesign.ts';
 
 /**
  * Puts a delivery back on the delivery queue (an SQS SendMessage on AWS). Narrow on purpose: the
@@ -58,6 +58,11 @@ export interface DynamoDeadLettersOptions {
   redriveConcurrency?: number;
   batchRetry?: Partial<BatchRetryOptions>;
   now?: () => Date;
+  /**
+   * How long a resolved (redriven or discarded) dead letter is kept: its item gets `expiresAt`
+   * (DynamoDB TTL) that far ahead. Absent: kept until deleted. An open one never expires.
+   */
+  resolvedRetentionMs?: number;
 }
 
 /** What a listing reads from GSI1: everything but the body, which can be hundreds of KB. */
@@ -97,6 +102,7 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
   private readonly concurrency: number;
   private readonly retry: BatchRetryOptions;
   private readonly now: () => Date;
+  private readonly resolvedRetentionMs: number | undefined;
 
   constructor(options: DynamoDeadLettersOptions) {
     this.client = options.client;
@@ -106,6 +112,7 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
     this.concurrency = Math.max(1, options.redriveConcurrency ?? 8);
     this.retry = { ...DEFAULT_BATCH_RETRY, ...options.batchRetry };
     this.now = options.now ?? (() => new Date());
+    this.resolvedRetentionMs = options.resolvedRetentionMs;
   }
 
   async recordFailed(failures: readonly FailedDelivery[]): Promise<void> {
@@ -225,12 +232,18 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
     failedAt: string | null,
   ): Promise<boolean> {
     const at = state === FAILED_STATES.redriven ? 'redrivenAt' : 'discardedAt';
+    const now = this.now();
+    // Resolved: DynamoDB's TTL may remove it after the retention (a new failure re-puts the item whole).
+    const expires =
+      this.resolvedRetentionMs === undefined
+        ? undefined
+        : Math.ceil((now.getTime() + this.resolvedRetentionMs) / 1000);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: failedKey(id),
-          UpdateExpression: `SET #state = :state, #at = :now REMOVE #gpk, #gsk`,
+          UpdateExpression: `SET #state = :state, #at = :now${expires === undefined ? '' : ', #ttl = :ttl'} REMOVE #gpk, #gsk`,
           ConditionExpression: `attribute_exists(PK) AND #state = :dead${failedAt === null ? '' : ' AND #failedAt = :failedAt'}`,
           ExpressionAttributeNames: {
             '#state': 'state',
@@ -238,10 +251,12 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
             '#gpk': GSI1.partitionKey,
             '#gsk': GSI1.sortKey,
             ...(failedAt === null ? {} : { '#failedAt': 'failedAt' }),
+            ...(expires === undefined ? {} : { '#ttl': TTL_ATTRIBUTE }),
           },
           ExpressionAttributeValues: {
             ':state': state,
-            ':now': this.now().toISOString(),
+            ':now': now.toISOString(),
+            ...(expires === undefined ? {} : { ':ttl': expires }),
             ':dead': FAILED_STATES.dead,
             ...(failedAt === null ? {} : { ':failedAt': failedAt }),
           },
