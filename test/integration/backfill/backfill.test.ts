@@ -59,6 +59,8 @@ describe('rowhook.backfill', () => {
       type: `${table}.snapshot`,
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
       data: { id: 7, tenant_id: tenant.id, name: 'row 7', amount: 10.5 },
+      // Each batch is a transaction of its own: rows 6-10 are the second, row 7 its second event.
+      transaction: { id: expect.any(String), position: 2, count: 5 },
     });
     const [run] = await harness.database.db.query<{ status: string; scanned: string; emitted: string }>(
       `select status, scanned::text, emitted::text from rowhook.backfill_runs where tbl = $1::regclass`,
