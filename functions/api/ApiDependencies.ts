@@ -6,6 +6,7 @@ import type { FailedEvents } from '../ports/FailedEvents.ts';
 import type { MetricsExposition } from '../ports/Metrics.ts';
 import type { OperationalEvents } from '../ports/OperationalEvents.ts';
 import type { OutboxWriter } from '../ports/OutboxSource.ts';
+import type { Recoveries } from '../ports/Recoveries.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
 
@@ -29,4 +30,9 @@ export interface ApiDependencies {
   log: (entry: Record<string, unknown>) => void;
   /** GET /metrics (local runtime); `public` skips the admin token (ROWHOOK_METRICS_PUBLIC). */
   metrics?: { exposition: MetricsExposition; public: boolean };
+  /**
+   * Resend and recover (local runtime); absent on AWS, where those routes answer 501 (see
+   * docs/deploy.md). `onStarted` wakes the background loop for a new recover job.
+   */
+  recoveries?: { store: Recoveries; onStarted: () => void };
 }

@@ -17,6 +17,7 @@ import { metaRoutes } from './routes/metaRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { operationalEventRoutes } from './routes/operationalEventRoutes.ts';
 import { operatorEndpointRoutes } from './routes/operatorEndpointRoutes.ts';
+import { recoveryRoutes } from './routes/recoveryRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -53,6 +54,7 @@ export function createApp(deps: ApiDependencies) {
   tenantRoutes(router, deps);
   operatorEndpointRoutes(router, deps);
   endpointRoutes(router, deps);
+  recoveryRoutes(router, deps);
   deadLetterRoutes(router, deps);
   attemptRoutes(router, deps);
   eventRoutes(router, deps);

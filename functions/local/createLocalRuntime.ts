@@ -18,15 +18,18 @@ import { PgFailedEvents } from '../adapters/pg/PgFailedEvents.ts';
 import { PgListener } from '../adapters/pg/PgListener.ts';
 import { PgOperationalEvents } from '../adapters/pg/PgOperationalEvents.ts';
 import { PgOutboxSource } from '../adapters/pg/PgOutboxSource.ts';
+import { PgRecoveries } from '../adapters/pg/PgRecoveries.ts';
 import { PgSecretStore } from '../adapters/pg/PgSecretStore.ts';
 import { PgSubscriptionStore } from '../adapters/pg/PgSubscriptionStore.ts';
 import { hashSecret } from '../api/auth.ts';
 import { createApp } from '../api/createApp.ts';
 import { SecretCipher } from '../core/crypto/SecretCipher.ts';
 import { AddressPolicy } from '../core/network/AddressPolicy.ts';
+import { RECOVERY_LIMITS } from '../core/recovery/constants.ts';
 import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
 import { ensureOperatorEndpoint } from '../pipeline/ensureOperatorEndpoint.ts';
+import { RecoveryLoop } from '../pipeline/RecoveryLoop.ts';
 import { RelayLoop } from '../pipeline/RelayLoop.ts';
 import { InvalidConfigError } from './errors.ts';
 import type { RuntimeConfig } from './loadConfig.ts';
@@ -191,9 +194,19 @@ export async function createLocalRuntime(
       worker.wake();
     },
   );
+  // Recover jobs: on the synchronous-commit pool, so a committed batch's position survives a crash.
+  const recoveries = new PgRecoveries(db);
+  const recoveryLoop = new RecoveryLoop(
+    { jobs: seams.recoveries?.(recoveries) ?? recoveries, onError },
+    {
+      batchSize: config.recoveryBatchSize ?? RECOVERY_LIMITS.defaultBatchSize,
+      pollIntervalMs: config.pollIntervalMs,
+    },
+  );
   await listener.start();
   relay.start();
   worker.start();
+  recoveryLoop.start();
 
   const app = createApp({
     subscriptions,
@@ -211,6 +224,7 @@ export async function createLocalRuntime(
     onOutboxWrite: () => relay.nudge(),
     log,
     metrics: { exposition: metrics, public: config.metricsPublic },
+    recoveries: { store: recoveries, onStarted: () => recoveryLoop.nudge() },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -239,7 +253,7 @@ export async function createLocalRuntime(
       ),
     );
   }).catch(async (error: unknown) => {
-    await Promise.all([relay.stop(), worker.stop(), listener.stop()]);
+    await Promise.all([relay.stop(), worker.stop(), listener.stop(), recoveryLoop.stop()]);
     await sender.close();
     await Promise.all([db.close(), pipelineDb.close()]);
     throw error;
@@ -254,6 +268,7 @@ export async function createLocalRuntime(
     worker,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await recoveryLoop.stop();
       await relay.stop();
       await worker.stop();
       await listener.stop();
