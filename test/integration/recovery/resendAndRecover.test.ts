@@ -206,6 +206,67 @@ describe('recover', () => {
     await receiver.stop();
   });
 
+  /** Rows 1-2 delivered and settled, row 3's attempt held open by the receiver; then a job over all three. */
+  async function recoverWithOneInFlight() {
+    const ctx = await setup();
+    const held: ServerResponse[] = [];
+    const since = await windowEdge(harness.database.db);
+    for (const id of [1, 2]) await ctx.insert(id);
+    await ctx.receiver.waitForCount(2);
+    await settled(String(ctx.receiver.received[1]?.headers['webhook-id']));
+    ctx.receiver.respondWith((_webhook, _index, response) => held.push(response));
+    await ctx.insert(3);
+    await ctx.receiver.waitForCount(3);
+    const originals = webhookIds(ctx.receiver.received);
+    const res = await harness.api.call(
+      'POST',
+      `/v1/endpoints/${ctx.endpoint.id}/recover`,
+      ctx.tenant.apiKey,
+      {
+        since,
+      },
+    );
+    expect(res.status).toBe(202);
+    const id = (res.json as RecoveryBody).id;
+    // The job queues 1 and 2, then stops before 3, whose attempt is still in flight.
+    await expect
+      .poll(async () => (await harness.api.call('GET', `/v1/recoveries/${id}`, ctx.tenant.apiKey)).json, {
+        timeout: 15_000,
+      })
+      .toMatchObject({ status: 'running', total: 3, sent: 2 });
+    const release = () => {
+      ctx.receiver.respondWithStatuses(200);
+      for (const response of held.splice(0)) response.writeHead(200).end();
+    };
+    return { ...ctx, id, originals, release };
+  }
+
+  it('waits for an attempt in flight to finish, then re-sends that event too, in order', async () => {
+    const { tenant, receiver, id, originals, release } = await recoverWithOneInFlight();
+    release();
+    const job = await waitForRecovery(harness.api, tenant.apiKey, id);
+    expect(job).toMatchObject({ status: 'done', total: 3, sent: 3 });
+    await receiver.waitForCount(6);
+    expect(webhookIds(receiver.received.slice(3))).toEqual(originals);
+    await receiver.stop();
+  });
+
+  it('fails, saying why, when the endpoint is deleted before the job is through', async () => {
+    const { tenant, receiver, endpoint, id, release } = await recoverWithOneInFlight();
+    expect((await harness.api.call('DELETE', `/v1/endpoints/${endpoint.id}`, tenant.apiKey)).status).toBe(
+      204,
+    );
+    release();
+    const job = await waitForRecovery(harness.api, tenant.apiKey, id);
+    expect(job).toMatchObject({
+      status: 'failed',
+      sent: 2,
+      error: expect.stringContaining('endpoint was deleted'),
+    });
+    expect(job.finishedAt).not.toBeNull();
+    await receiver.stop();
+  });
+
   it('finishes an empty window at once', async () => {
     const { tenant, endpoint } = await setup();
     const since = new Date(Date.now() - 3_600_000).toISOString();
