@@ -99,6 +99,9 @@ export class PgRecoveries implements Recoveries, RecoveryJobs {
 
   /** One batch of the oldest running job, queued and recorded in one transaction. */
   async runBatch(limit: number): Promise<RecoveryBatch | null> {
+    // Polled every interval by every runtime: one indexed read, no transaction, when nothing runs.
+    const [any] = await this.db.query(RECOVERY_SQL.anyRunning);
+    if (!any) return null;
     return this.db.transaction(async () => {
       const [job] = await this.db.query<JobRow & { endpoint_exists: boolean }>(RECOVERY_SQL.lockRunning);
       if (!job) return null;

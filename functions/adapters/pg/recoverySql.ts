@@ -68,6 +68,8 @@ export const RECOVERY_SQL = {
   /** $1 id, $2 tenant (null: any). */
   get: `select * from rowhook.recoveries where id = $1 and ($2::text is null or tenant_id = $2)`,
 
+  anyRunning: "select 1 from rowhook.recoveries where status = 'running' limit 1",
+
   /** The oldest running job no other runtime holds; locked until the batch commits. */
   lockRunning: `select r.*, exists (select 1 from rowhook.endpoints e where e.id = r.endpoint_id) as endpoint_exists
                   from rowhook.recoveries r
