@@ -1,4 +1,4 @@
-import { RECOVERY_STATUS, type RecoveryStatus } from '../../core/recovery/constants.ts';
+import type { RecoveryStatus } from '../../core/recovery/constants.ts';
 import { eventTime } from '../../core/recovery/eventTime.ts';
 import type { RecoveryJob } from '../../core/recovery/RecoveryJob.ts';
 import type {
@@ -150,7 +150,7 @@ function toJob(row: JobRow): RecoveryJob {
     since: row.since,
     until: row.until,
     truncatedAt: row.truncated_at,
-    status: row.status ?? RECOVERY_STATUS.running,
+    status: row.status,
     total: row.total,
     sent: row.sent,
     error: row.error,

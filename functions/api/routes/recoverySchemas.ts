@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECOVERY_STATUS } from '../../core/recovery/constants.ts';
 
 /** Request and response shapes of resend and recover (recoveryRoutes.ts). */
 
@@ -25,7 +26,7 @@ export const recoverySchema = z.object({
   endpointId: z.string(),
   since: z.string(),
   until: z.string(),
-  status: z.enum(['running', 'done', 'failed']),
+  status: z.enum(Object.values(RECOVERY_STATUS)),
   total: z.number().int().meta({ description: 'Events matched to the endpoint in the window' }),
   sent: z.number().int().meta({ description: 'Of those, queued again so far (in order)' }),
   truncatedAt: z
