@@ -54,6 +54,9 @@ export class RecoveryLoop {
         while (this.running) {
           const batch = await this.deps.jobs.runBatch(this.options.batchSize);
           // Nothing to do, or waiting for an attempt in flight to finish: look again at the next poll.
+          // Woken after the batch is committed, as its own step: a runtime that dies in between
+          // leaves the batch to the deliverers' polling, which the next runtime does.
+          if (batch !== null && batch.queued > 0) await this.deps.jobs.wake();
           if (batch === null || batch.blocked) break;
           // Yield between batches: the API and the pipeline share this process.
           await new Promise((resolve) => setImmediate(resolve));

@@ -5,9 +5,12 @@ export interface RecoveryScope {
   tenantId?: string;
 }
 
+/** Deliveries to a disabled endpoint are dead-lettered at once: re-sending to one is refused. */
+type EndpointOutcome = { kind: 'unknown_endpoint' } | { kind: 'endpoint_disabled' };
+
 export type ResendOutcome =
   | { kind: 'queued'; deliveryId: string; eventId: string; endpointId: string }
-  | { kind: 'unknown_endpoint' }
+  | EndpointOutcome
   /**
    * An attempt of it is under way right now: queuing it again would race that attempt's outcome
    * (its settlement would mark the resend delivered). The caller asks again once it has finished.
@@ -19,7 +22,7 @@ export type ResendOutcome =
   /** Its outbox row is gone: older than the retention window; `retainedFrom` is the oldest kept. */
   | { kind: 'beyond_retention'; retainedFrom: Date | null };
 
-export type StartOutcome = { kind: 'started'; job: RecoveryJob } | { kind: 'unknown_endpoint' };
+export type StartOutcome = { kind: 'started'; job: RecoveryJob } | EndpointOutcome;
 
 /** Resend one event and start or read recover jobs (the API's side). */
 export interface Recoveries {
@@ -45,4 +48,6 @@ export interface RecoveryBatch {
 /** The background side: queue the next batch of one running job, if any (its position committed with it). */
 export interface RecoveryJobs {
   runBatch(limit: number): Promise<RecoveryBatch | null>;
+  /** Tells the deliverers that deliveries were queued (they also poll). */
+  wake(): Promise<void>;
 }

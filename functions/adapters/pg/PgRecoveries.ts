@@ -35,11 +35,12 @@ export class PgRecoveries implements Recoveries, RecoveryJobs {
   constructor(private readonly db: Database) {}
 
   async resend(scope: RecoveryScope, endpointId: string, eventId: string): Promise<ResendOutcome> {
-    const [endpoint] = await this.db.query<{ tenant_id: string }>(RECOVERY_SQL.endpoint, [
+    const [endpoint] = await this.db.query<{ tenant_id: string; enabled: boolean }>(RECOVERY_SQL.endpoint, [
       endpointId,
       scope.tenantId ?? null,
     ]);
     if (!endpoint) return { kind: 'unknown_endpoint' };
+    if (!endpoint.enabled) return { kind: 'endpoint_disabled' };
     const [delivery] = await this.db.query<{ id: string; kept: boolean }>(RECOVERY_SQL.deliveryOfEvent, [
       eventId,
       endpointId,
@@ -70,11 +71,12 @@ export class PgRecoveries implements Recoveries, RecoveryJobs {
     endpointId: string,
     window: { since: Date; until: Date },
   ): Promise<StartOutcome> {
-    const [endpoint] = await this.db.query<{ tenant_id: string; created_at: Date }>(RECOVERY_SQL.endpoint, [
-      endpointId,
-      scope.tenantId ?? null,
-    ]);
+    const [endpoint] = await this.db.query<{ tenant_id: string; created_at: Date; enabled: boolean }>(
+      RECOVERY_SQL.endpoint,
+      [endpointId, scope.tenantId ?? null],
+    );
     if (!endpoint) return { kind: 'unknown_endpoint' };
+    if (!endpoint.enabled) return { kind: 'endpoint_disabled' };
     // Events older than the oldest one kept are gone; say so when the window reaches past it and
     // the endpoint existed then (before it existed nothing was matched to it, so nothing is missing).
     const retainedFrom = await this.retainedFrom();
@@ -120,7 +122,6 @@ export class PgRecoveries implements Recoveries, RecoveryJobs {
       const blocked = batch?.blocked === true;
       const finished = (!blocked && queued < limit) || (batch?.last ?? null) === job.last_key;
       await this.db.query(RECOVERY_SQL.advance, [job.id, queued, batch?.last ?? null, finished]);
-      if (queued > 0) await this.wake();
       return { jobId: job.id, queued, finished, blocked };
     });
   }
@@ -136,8 +137,11 @@ export class PgRecoveries implements Recoveries, RecoveryJobs {
     return row.id;
   }
 
-  /** Inside a transaction, delivered at commit: workers look for due deliveries then. */
-  private async wake(): Promise<void> {
+  /**
+   * Wakes every runtime's workers (NOTIFY; inside a transaction, at its commit). Called by the loop
+   * after a batch has committed, not inside it: see RecoveryLoop.
+   */
+  async wake(): Promise<void> {
     await this.db.query('select pg_notify($1, $2)', [DELIVERY_WAKEUP_CHANNEL, '']);
   }
 }

@@ -28,7 +28,7 @@ const REQUEUE_SET = `state = 'pending',
        next_attempt_at = case when d.state = 'pending' then least(d.next_attempt_at, r.due) else r.due end`;
 
 export const RECOVERY_SQL = {
-  endpoint: `select tenant_id, created_at from rowhook.endpoints
+  endpoint: `select tenant_id, created_at, enabled from rowhook.endpoints
               where id = $1 and ($2::text is null or tenant_id = $2)`,
 
   /** The oldest event still kept (by id, which is time-ordered: the primary key answers it). */

@@ -8,6 +8,13 @@ import type { ApiRouter } from '../registry/ApiRouter.ts';
 import { recoverBodySchema, recoverySchema, resendResultSchema } from './recoverySchemas.ts';
 
 const TAG = 'Resend and recover';
+
+const endpointDisabled = (endpointId: string) =>
+  new ApiError(
+    409,
+    'endpoint_disabled',
+    `endpoint "${endpointId}" is disabled, so what is sent to it is dead-lettered at once: enable it first`,
+  );
 const SCOPE =
   "A tenant key reaches only its own endpoints (another tenant's answer 404); the admin token any.";
 
@@ -59,6 +66,8 @@ export function recoveryRoutes(router: ApiRouter, deps: ApiDependencies) {
           );
         case 'unknown_endpoint':
           throw notFound('endpoint', endpointId);
+        case 'endpoint_disabled':
+          throw endpointDisabled(endpointId);
         case 'in_flight':
           throw new ApiError(
             409,
@@ -112,6 +121,7 @@ export function recoveryRoutes(router: ApiRouter, deps: ApiDependencies) {
       const window = checkRecoveryWindow(body.since, body.until, new Date());
       const outcome = await recoveries.store.start({ tenantId: c.get('tenantId') }, endpointId, window);
       if (outcome.kind === 'unknown_endpoint') throw notFound('endpoint', endpointId);
+      if (outcome.kind === 'endpoint_disabled') throw endpointDisabled(endpointId);
       recoveries.onStarted();
       return c.json(presentRecovery(outcome.job), 202);
     },

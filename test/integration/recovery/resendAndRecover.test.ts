@@ -267,6 +267,30 @@ describe('recover', () => {
     await receiver.stop();
   });
 
+  it('refuses a disabled endpoint (409), whose deliveries would be dead-lettered at once', async () => {
+    const { tenant, receiver, endpoint, insert } = await setup();
+    await insert(1);
+    await receiver.waitForCount(1);
+    const eventId = String(receiver.received[0]?.headers['webhook-id']);
+    await settled(eventId);
+    const patched = await harness.api.call('PATCH', `/v1/endpoints/${endpoint.id}`, tenant.apiKey, {
+      enabled: false,
+    });
+    expect(patched.status).toBe(200);
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    for (const res of [
+      await harness.api.call('POST', `/v1/endpoints/${endpoint.id}/recover`, tenant.apiKey, { since }),
+      await harness.api.call('POST', `/v1/endpoints/${endpoint.id}/events/${eventId}/resend`, tenant.apiKey),
+    ]) {
+      expect(res.status).toBe(409);
+      expect(res.json.error).toMatchObject({
+        code: 'endpoint_disabled',
+        message: expect.stringContaining('enable it first'),
+      });
+    }
+    await receiver.stop();
+  });
+
   it('finishes an empty window at once', async () => {
     const { tenant, endpoint } = await setup();
     const since = new Date(Date.now() - 3_600_000).toISOString();
