@@ -11,6 +11,7 @@ import type { MetricsExposition } from '../ports/Metrics.ts';
 import type { OperationalEvents } from '../ports/OperationalEvents.ts';
 import type { OutboxWriter } from '../ports/OutboxSource.ts';
 import type { PortalSessions } from '../ports/PortalSessions.ts';
+import type { Recoveries } from '../ports/Recoveries.ts';
 import type { SecretStore } from '../ports/SecretStore.ts';
 import type { SubscriptionStore } from '../ports/SubscriptionStore.ts';
 import type { TenantData } from '../ports/TenantData.ts';
@@ -45,4 +46,9 @@ export interface ApiDependencies {
   portalSessions?: PortalSessions;
   /** Per-minute attempt statistics for the charts (local runtime; absent on AWS: 501). */
   deliveryStats?: DeliveryStats;
+  /**
+   * Resend and recover (local runtime); absent on AWS, where those routes answer 501 (see
+   * docs/deploy.md). `onStarted` wakes the background loop for a new recover job.
+   */
+  recoveries?: { store: Recoveries; onStarted: () => void };
 }

@@ -22,6 +22,7 @@ import { operationalEventRoutes } from './routes/operationalEventRoutes.ts';
 import { operatorEndpointRoutes } from './routes/operatorEndpointRoutes.ts';
 import { portalSessionRoutes } from './routes/portalSessionRoutes.ts';
 import { publishRoutes } from './routes/publishRoutes.ts';
+import { recoveryRoutes } from './routes/recoveryRoutes.ts';
 import { statsRoutes } from './routes/statsRoutes.ts';
 import { tenantDataRoutes } from './routes/tenantDataRoutes.ts';
 import { tenantRoutes } from './routes/tenantRoutes.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDependencies) {
   operatorEndpointRoutes(router, deps);
   endpointRoutes(router, deps);
   endpointFeedRoutes(router, deps);
+  recoveryRoutes(router, deps);
   deadLetterRoutes(router, deps);
   attemptRoutes(router, deps);
   eventRoutes(router, deps);

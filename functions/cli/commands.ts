@@ -3,6 +3,7 @@ import type { CommandSpec } from './CommandSpec.ts';
 import { dlqCommands } from './dlqCommands.ts';
 import { endpointCommands } from './endpointCommands.ts';
 import { eventCommands } from './eventCommands.ts';
+import { recoverCommands } from './recoverCommands.ts';
 import { tailCommand } from './tailCommand.ts';
 import { tenantCommands } from './tenantCommands.ts';
 import { trackCommand } from './trackCommand.ts';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   tailCommand,
   ...tenantCommands,
   ...endpointCommands,
+  ...recoverCommands,
   trackCommand,
   ...eventCommands,
   backfillCommand,

@@ -1,5 +1,6 @@
 import type { ClaimedDelivery, DeliveryQueue } from '../ports/DeliveryQueue.ts';
 import type { OutboxSource } from '../ports/OutboxSource.ts';
+import type { RecoveryJobs } from '../ports/Recoveries.ts';
 import type { WebhookSender } from '../ports/WebhookSender.ts';
 
 /**
@@ -12,6 +13,8 @@ export interface PipelineSeams {
   sender<T extends WebhookSender>(sender: T): T;
   /** The worker took these on, claimed or handed over by the relay, before attempting any. */
   taken(deliveries: readonly ClaimedDelivery[]): void;
+  /** Recover jobs' batches (optional: seams written before recover need not name it). */
+  recoveries?<T extends RecoveryJobs>(jobs: T): T;
 }
 
 export const NO_SEAMS: PipelineSeams = {

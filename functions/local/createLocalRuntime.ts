@@ -22,6 +22,7 @@ import { PgListener } from '../adapters/pg/PgListener.ts';
 import { PgOperationalEvents } from '../adapters/pg/PgOperationalEvents.ts';
 import { PgOutboxSource } from '../adapters/pg/PgOutboxSource.ts';
 import { PgPortalSessions } from '../adapters/pg/PgPortalSessions.ts';
+import { PgRecoveries } from '../adapters/pg/PgRecoveries.ts';
 import { PgRetentionStore } from '../adapters/pg/PgRetentionStore.ts';
 import { PgSecretStore } from '../adapters/pg/PgSecretStore.ts';
 import { PgSubscriptionStore } from '../adapters/pg/PgSubscriptionStore.ts';
@@ -30,9 +31,11 @@ import { hashSecret } from '../api/auth.ts';
 import { createApp } from '../api/createApp.ts';
 import { SecretCipher } from '../core/crypto/SecretCipher.ts';
 import { AddressPolicy } from '../core/network/AddressPolicy.ts';
+import { RECOVERY_LIMITS } from '../core/recovery/constants.ts';
 import { DeliveryWorker } from '../pipeline/DeliveryWorker.ts';
 import { EndpointMatcher } from '../pipeline/EndpointMatcher.ts';
 import { ensureOperatorEndpoint } from '../pipeline/ensureOperatorEndpoint.ts';
+import { RecoveryLoop } from '../pipeline/RecoveryLoop.ts';
 import { RelayLoop } from '../pipeline/RelayLoop.ts';
 import { RetentionLoop } from '../pipeline/RetentionLoop.ts';
 import { InvalidConfigError } from './errors.ts';
@@ -210,10 +213,20 @@ export async function createLocalRuntime(
     },
     { retentionMs: config.retentionMs, intervalMs: config.purgeIntervalMs, batchSize: 500, pauseMs: 10 },
   );
+  // Recover jobs: on the synchronous-commit pool, so a committed batch's position survives a crash.
+  const recoveries = new PgRecoveries(db);
+  const recoveryLoop = new RecoveryLoop(
+    { jobs: seams.recoveries?.(recoveries) ?? recoveries, onError },
+    {
+      batchSize: config.recoveryBatchSize ?? RECOVERY_LIMITS.defaultBatchSize,
+      pollIntervalMs: config.pollIntervalMs,
+    },
+  );
   await listener.start();
   relay.start();
   worker.start();
   retention.start();
+  recoveryLoop.start();
 
   const app = createApp({
     subscriptions,
@@ -236,6 +249,7 @@ export async function createLocalRuntime(
     metrics: { exposition: metrics, public: config.metricsPublic },
     portalSessions: new PgPortalSessions(db),
     deliveryStats: new PgDeliveryStats(db),
+    recoveries: { store: recoveries, onStarted: () => recoveryLoop.nudge() },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -264,7 +278,7 @@ export async function createLocalRuntime(
       ),
     );
   }).catch(async (error: unknown) => {
-    await Promise.all([relay.stop(), worker.stop(), listener.stop(), retention.stop()]);
+    await Promise.all([relay.stop(), worker.stop(), listener.stop(), retention.stop(), recoveryLoop.stop()]);
     await sender.close();
     await Promise.all([db.close(), pipelineDb.close()]);
     throw error;
@@ -280,6 +294,7 @@ export async function createLocalRuntime(
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await retention.stop();
+      await recoveryLoop.stop();
       await relay.stop();
       await worker.stop();
       await listener.stop();

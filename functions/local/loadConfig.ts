@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseEncryptionKey } from '../core/crypto/parseEncryptionKey.ts';
 import { ENDPOINT_HEALTH } from '../core/health/constants.ts';
 import { parseNetworkList } from '../core/network/AddressPolicy.ts';
+import { RECOVERY_LIMITS } from '../core/recovery/constants.ts';
 import { defaultRetrySchedule } from '../core/retry/defaultRetrySchedule.ts';
 import { parseDuration } from '../core/retry/parseDuration.ts';
 import { parseRetrySchedule } from '../core/retry/parseRetrySchedule.ts';
@@ -29,6 +30,8 @@ export interface RuntimeConfig {
   pollIntervalMs: number;
   nudgeIntervalMs: number;
   relayBatchSize: number;
+  /** ROWHOOK_RECOVERY_BATCH: deliveries a recover job queues again per transaction (default 500). */
+  recoveryBatchSize?: number;
   logPostgres: boolean;
   /** ROWHOOK_DISABLE_AFTER: an endpoint failing continuously this long is disabled. */
   disableAfterMs: number;
@@ -180,6 +183,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     pollIntervalMs: duration('ROWHOOK_POLL_INTERVAL', '1s', 10, 60_000),
     nudgeIntervalMs: duration('ROWHOOK_NUDGE_INTERVAL', '25ms', 0, 60_000),
     relayBatchSize: integer('ROWHOOK_RELAY_BATCH', 500, 1, 10_000),
+    recoveryBatchSize: integer(
+      'ROWHOOK_RECOVERY_BATCH',
+      RECOVERY_LIMITS.defaultBatchSize,
+      1,
+      RECOVERY_LIMITS.maxBatchSize,
+    ),
     logPostgres: read('ROWHOOK_LOG_POSTGRES') === '1',
     disableAfterMs: duration(
       'ROWHOOK_DISABLE_AFTER',

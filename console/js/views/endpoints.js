@@ -3,6 +3,7 @@ import { h, replace } from '../dom.js';
 import { percent, time } from '../format.js';
 import { href, navigate } from '../router.js';
 import { confirmDialog, emptyState, errorBox, field, loading, pageHeading, table } from '../ui.js';
+import { recoverButton } from './recoverDialog.js';
 
 /** Endpoint health for one tenant: success rate over 24 h, last failure, disabled state. */
 export function endpointsView(view, { query }) {
@@ -190,6 +191,7 @@ function endpointRow(tenantId, endpoint, status, reload) {
         'div',
         { class: 'cell-actions' },
         toggle,
+        recoverButton(endpoint),
         h(
           'a',
           { href: href('/dead-letters', { tenantId, endpointId: endpoint.id }), class: 'small' },

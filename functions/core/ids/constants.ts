@@ -3,6 +3,7 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   endpoint: 'ep',
   apiKey: 'rk',
+  recovery: 'rcv',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -40,6 +40,14 @@ export function armKillPoints(env: Record<string, string | undefined>): Pipeline
     taken: (deliveries) => {
       if (deliveries.length > 0) hit(KILL_POINT.claimed);
     },
+    recoveries: (jobs) =>
+      override(jobs, {
+        runBatch: async (limit: number) => {
+          const batch = await jobs.runBatch(limit);
+          if (batch && batch.queued > 0) hit(KILL_POINT.recoveryQueued);
+          return batch;
+        },
+      }) as typeof jobs,
     sender: (sender) =>
       override(sender, {
         send: async (request: Parameters<WebhookSender['send']>[0]) => {

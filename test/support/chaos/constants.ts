@@ -15,6 +15,8 @@ export const KILL_POINT = {
   beforeSettle: 'before-settle',
   /** A batch of results is settled. */
   settled: 'settled',
+  /** A recover job's batch is queued again and its position committed. */
+  recoveryQueued: 'recovery-queued',
 } as const;
 
 export type KillPoint = (typeof KILL_POINT)[keyof typeof KILL_POINT];
