@@ -25,6 +25,5 @@ create table rowhook.recoveries (
 create index recoveries_running on rowhook.recoveries (created_at) where status = 'running';
 create index recoveries_tenant on rowhook.recoveries (tenant_id, created_at);
 
--- The job walks one endpoint's deliveries in order from its position: a keyset scan, not a sort of
--- everything the endpoint ever received per batch.
-create index deliveries_endpoint_order on rowhook.deliveries (endpoint_id, id);
+-- The job walks one endpoint's deliveries in webhook-sequence order from its position: a keyset
+-- scan on 0014's unique deliveries_endpoint_sequence (endpoint_id, sequence) index.

@@ -55,7 +55,7 @@ export const RECOVERY_SQL = {
    */
   create: `with matched as (select ${KEY} as k from ${IN_WINDOW}),
                 counted as (select count(*)::int as total,
-                                   (select k::text from matched order by k desc limit 1) as last_key
+                                   (select max(k)::text from matched) as last_key
                               from matched)
            insert into rowhook.recoveries
                   (id, tenant_id, endpoint_id, since, until, truncated_at, total, last_key, status, finished_at)
@@ -108,7 +108,7 @@ export const RECOVERY_SQL = {
                   where d.id = r.id
                )
                select (select count(*)::int from ranked) as n,
-                      (select k::text from ranked order by k desc limit 1) as last,
+                      (select max(k)::text from ranked) as last,
                       (select k is not null from blocked) as blocked`,
 
   /** $1 id, $2 queued, $3 position, $4 finished. */
