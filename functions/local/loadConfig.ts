@@ -41,6 +41,8 @@ export interface RuntimeConfig {
   secretKeyFile: string;
   /** ROWHOOK_SECRET_KEY_PREVIOUS: secrets still sealed under it are re-sealed at start-up. */
   previousSecretKey: Buffer | undefined;
+  /** ROWHOOK_DELIVERY_CA_FILE: PEM CA certificates trusted for HTTPS deliveries besides Node's roots. */
+  deliveryCaFile: string | undefined;
 }
 
 const MAX_EVENT_BYTES_LIMIT = 1024 * 1024;
@@ -191,5 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     secretKey: encryptionKey('ROWHOOK_SECRET_KEY'),
     secretKeyFile: path.resolve(cwd, read('ROWHOOK_SECRET_KEY_FILE') ?? path.join(dataDir, 'secret-key')),
     previousSecretKey: encryptionKey('ROWHOOK_SECRET_KEY_PREVIOUS'),
+    deliveryCaFile:
+      read('ROWHOOK_DELIVERY_CA_FILE') && path.resolve(cwd, read('ROWHOOK_DELIVERY_CA_FILE') ?? ''),
   };
 }
