@@ -146,3 +146,53 @@ describe('custom headers and receiver auth', () => {
     for (const secret of [HEADER_SECRET, PASSWORD, TOKEN]) expect(text).not.toContain(secret);
   });
 });
+
+describe('per-endpoint timeout', () => {
+  it('cuts an attempt at the endpoint timeout, below the runtime delivery timeout (5 s here)', async () => {
+    const slow = await new TestReceiver().start();
+    const pending: (() => void)[] = [];
+    slow.respondWith((_webhook, _i, res) => pending.push(() => res.writeHead(200).end()));
+    try {
+      const created = await harness.api.call('POST', '/v1/endpoints', apiKey, {
+        url: slow.url,
+        timeoutMs: 1000,
+        retrySchedule: '10m',
+      });
+      expect(created.status).toBe(201);
+      expect((await harness.api.call('POST', `/v1/endpoints/${created.json.id}/test`, apiKey)).status).toBe(
+        202,
+      );
+      const attempts = async () =>
+        (await harness.api.call('GET', `/v1/endpoints/${created.json.id}/deliveries`, apiKey)).json.items as {
+          errorClass: string | null;
+          latencyMs: number;
+        }[];
+      await expect.poll(async () => (await attempts()).length, { timeout: 10_000 }).toBe(1);
+      const [attempt] = await attempts();
+      expect(attempt?.errorClass).toBe('timeout');
+      expect(attempt?.latencyMs).toBeGreaterThanOrEqual(900);
+      expect(attempt?.latencyMs).toBeLessThan(3_000);
+    } finally {
+      for (const answer of pending) answer();
+      await slow.stop();
+    }
+  });
+});
+
+describe('tenancy', () => {
+  it("another tenant can neither read nor change an endpoint's receiver options", async () => {
+    const created = await harness.api.call('POST', '/v1/endpoints', apiKey, {
+      url: receiver.url,
+      receiverAuth: { type: 'bearer', token: TOKEN },
+    });
+    const other = (await harness.api.createTenant('receivers-other')).apiKey;
+    const path = `/v1/endpoints/${created.json.id}`;
+    expect((await harness.api.call('GET', path, other)).status).toBe(404);
+    const change = await harness.api.call('PATCH', path, other, {
+      receiverAuth: { type: 'bearer', token: 'stolen' },
+    });
+    expect(change.status).toBe(404);
+    const webhook = await sendTest(harness, receiver, apiKey, created.json.id);
+    expect(webhook.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+});
