@@ -6,7 +6,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import type { ReceiverSecrets } from '../../core/receivers/ReceiverOptions.ts';
+import { hasReceiverSecrets, type ReceiverSecrets } from '../../core/receivers/ReceiverOptions.ts';
 import type { SecretStore } from '../../ports/SecretStore.ts';
 import { AwsAdapterError, awsErrorName, toAwsError } from './errors.ts';
 
@@ -35,6 +35,8 @@ type StoredSecrets = z.infer<typeof storedSchema>;
 
 const authSchema = z.object({ secret: z.string() });
 
+const EMPTY_RECEIVER_SECRETS = JSON.stringify({ headers: {} });
+
 const receiverSecretsSchema = z.object({
   headers: z.record(z.string(), z.string()),
   password: z.string().optional(),
@@ -55,7 +57,10 @@ const READ_CONCURRENCY = 10;
  */
 export class SecretsManagerSecretStore implements SecretStore {
   private readonly cache = new Map<string, { value: StoredSecrets; fetchedAt: number }>();
-  private readonly receiverCache = new Map<string, { value: ReceiverSecrets; fetchedAt: number }>();
+  private readonly receiverCache = new Map<
+    string,
+    { value: ReceiverSecrets | undefined; fetchedAt: number }
+  >();
   private readonly ttlMs: number;
   private readonly now: () => Date;
 
@@ -181,7 +186,16 @@ export class SecretsManagerSecretStore implements SecretStore {
     this.receiverCache.delete(endpointId);
     const name = this.receiverSecretName(endpointId);
     if (secrets === null) {
-      await this.deleteNamed(name);
+      // Emptied, not deleted: a deleted secret stays "scheduled for deletion" for 7 days, and
+      // setting receiver options again meanwhile would be refused. Deleted with the endpoint.
+      try {
+        await this.client.send(
+          new PutSecretValueCommand({ SecretId: name, SecretString: EMPTY_RECEIVER_SECRETS }),
+        );
+      } catch (error) {
+        if (!isGone(error))
+          throw toAwsError(error, `clearing the receiver secrets of endpoint ${endpointId}`);
+      }
       return;
     }
     await this.putNamed(
@@ -213,8 +227,9 @@ export class SecretsManagerSecretStore implements SecretStore {
       // The message never includes the value.
       throw new AwsAdapterError(`secret ${name} does not hold receiver secrets`, { cause: error });
     }
-    this.receiverCache.set(endpointId, { value, fetchedAt: nowMs });
-    return value;
+    const kept = hasReceiverSecrets(value) ? value : undefined;
+    this.receiverCache.set(endpointId, { value: kept, fetchedAt: nowMs });
+    return kept;
   }
 
   private async putNamed(name: string, value: string, what: string, description: string): Promise<void> {

@@ -57,7 +57,7 @@ export const NO_RECEIVER_OPTIONS: ReceiverOptions = Object.freeze({
   timeoutMs: null,
 }) as ReceiverOptions;
 
-/** Whether the options ask for anything a plain signed POST does not do. */
+/** Whether any secret is held (an empty document is the same as none). */
 export const hasReceiverSecrets = (secrets: ReceiverSecrets): boolean =>
   Object.keys(secrets.headers).length > 0 ||
   secrets.password !== undefined ||
