@@ -172,11 +172,13 @@ async function connectionOf(
   deps: SyncDependencies,
   endpoint: Endpoint,
 ): Promise<{ auth: ConnectionAuth | null; headers: ConnectionHeader[] } | string> {
-  if (endpoint.receiver) {
-    return receiverConnectionOf(endpoint.receiver, await deps.secrets.receiverSecrets(endpoint.id));
-  }
+  const fromReceiver = endpoint.receiver
+    ? receiverConnectionOf(endpoint.receiver, await deps.secrets.receiverSecrets(endpoint.id))
+    : { auth: null, headers: [] };
+  if (typeof fromReceiver === 'string' || fromReceiver.auth) return fromReceiver;
+  // No receiver auth: the API-destination `auth` (the API refuses both at once), with the headers.
   const auth = await connectionAuth(deps, endpoint);
-  return typeof auth === 'string' ? auth : { auth, headers: [] };
+  return typeof auth === 'string' ? auth : { auth, headers: fromReceiver.headers };
 }
 
 /** The Connection's auth, or why there can be none (a string). */

@@ -323,3 +323,35 @@ describe('sync handler with receiver options', () => {
     });
   });
 });
+
+describe('sync handler with receiver headers and the API destination auth', () => {
+  it('keeps the auth/authSecret Connection auth when the receiver options carry headers only', async () => {
+    const { deps, handler } = harness();
+    deps.secrets.receiverSecrets.mockResolvedValue(undefined);
+    await handler({
+      Records: [
+        record(
+          'INSERT',
+          undefined,
+          image({
+            transport: 'api-destination',
+            auth: { type: 'BASIC', username: 'u' },
+            receiver: {
+              headers: [{ name: 'X-Plain', value: 'p', secret: false }],
+              auth: { type: 'none' },
+              clientCertificate: null,
+              retrySchedule: null,
+              timeoutMs: null,
+            },
+          }),
+        ),
+      ],
+    });
+    expect(deps.destinations.upsert).toHaveBeenCalledWith(
+      expect.objectContaining({
+        auth: { type: 'BASIC', username: 'u', password: 's3cret' },
+        headers: [{ name: 'X-Plain', value: 'p', secret: false }],
+      }),
+    );
+  });
+});
