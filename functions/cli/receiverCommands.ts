@@ -78,7 +78,13 @@ async function receiverBody(ctx: CommandContext, values: OptionValues): Promise<
   if (values['default-retry-schedule']) body.retrySchedule = null;
   if (typeof values['retry-schedule'] === 'string') body.retrySchedule = values['retry-schedule'];
   if (values['default-timeout']) body.timeoutMs = null;
-  if (typeof values.timeout === 'string') body.timeoutMs = parseIntFlag('timeout', values.timeout, ENDPOINT_TIMEOUT_MS.min, ENDPOINT_TIMEOUT_MS.max);
+  if (typeof values.timeout === 'string')
+    body.timeoutMs = parseIntFlag(
+      'timeout',
+      values.timeout,
+      ENDPOINT_TIMEOUT_MS.min,
+      ENDPOINT_TIMEOUT_MS.max,
+    );
   if (Object.keys(body).length === 0) throw new UsageError('nothing to change: give at least one option');
   return body;
 }
