@@ -5,6 +5,7 @@ import { type Endpoint, type Tenant, transportOf } from '../core/subscriptions/E
 import type { DeadLetter } from '../ports/DeadLetters.ts';
 import type { AttemptView, EndpointHealth } from '../ports/DeliveryLog.ts';
 import type { FailedEvent } from '../ports/FailedEvents.ts';
+import { presentReceiverOptions } from './presentReceiverOptions.ts';
 
 export const presentTenant = (t: Tenant) => ({
   id: t.id,
@@ -36,6 +37,7 @@ export const presentEndpoint = (e: Endpoint) => ({
         reason: e.dedicated.reason,
       }
     : null,
+  ...presentReceiverOptions(e.receiver),
 });
 
 // An attempt's time is `attemptedAt` and its failure text `errorMessage` on every route. Routes that

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { receiverResponseFields } from './receiverSchemas.ts';
 
 /**
  * What the routes answer, for the OpenAPI document (not checked at run time: the presenters build
@@ -45,6 +46,7 @@ export const endpointSchema = z.object({
   dedicated: z
     .object({ apiDestinationArn: z.string().nullable(), status: z.string(), reason: z.string().nullable() })
     .nullable(),
+  ...receiverResponseFields,
 });
 
 /** v1 endpoints get their whsec_ secret, v1a endpoints the whpk_ public key to verify with. */

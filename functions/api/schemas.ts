@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENDPOINT_CONCURRENCY } from '../core/scheduling/constants.ts';
 import { type EndpointAuthType, RATE_LIMIT_PER_SECOND } from '../core/subscriptions/Endpoint.ts';
+import { receiverFields } from './receiverSchemas.ts';
 
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 const EVENT_TYPE = /^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*(?:\.\*)?|\*)$/;
@@ -110,6 +111,7 @@ export const createEndpointSchema = z
     enabled: z.boolean().optional(),
     signatureScheme: signatureScheme.optional(),
     ...dedicatedFields,
+    ...receiverFields,
   })
   .superRefine((input, ctx) => {
     if (input.auth && input.authSecret === undefined) {
@@ -133,10 +135,11 @@ export const updateEndpointSchema = z
     enabled: z.boolean().optional(),
     signatureScheme: signatureScheme.optional(),
     ...dedicatedFields,
+    ...receiverFields,
   })
   .refine(
     (patch) => Object.keys(patch).length > 0,
-    'send at least one of url, description, eventTypes, filter, enabled, signatureScheme, transport, rateLimitPerSecond, maxConcurrency, auth, authSecret',
+    'send at least one of url, description, eventTypes, filter, enabled, signatureScheme, transport, rateLimitPerSecond, maxConcurrency, auth, authSecret, headers, receiverAuth, clientCertificate, retrySchedule, timeoutMs',
   )
   .refine((patch) => !(patch.auth === null && patch.authSecret !== undefined), {
     path: ['authSecret'],

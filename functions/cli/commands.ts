@@ -3,6 +3,7 @@ import type { CommandSpec } from './CommandSpec.ts';
 import { dlqCommands } from './dlqCommands.ts';
 import { endpointCommands } from './endpointCommands.ts';
 import { eventCommands } from './eventCommands.ts';
+import { receiverCommands } from './receiverCommands.ts';
 import { recoverCommands } from './recoverCommands.ts';
 import { tailCommand } from './tailCommand.ts';
 import { tenantCommands } from './tenantCommands.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...tenantCommands,
   ...endpointCommands,
   ...recoverCommands,
+  ...receiverCommands,
   trackCommand,
   ...eventCommands,
   backfillCommand,

@@ -3,8 +3,10 @@ import type { ApiDestinationManager } from '../adapters/aws/ApiDestinationManage
 import { DedicatedQuotaError } from '../adapters/aws/ApiDestinationManager.ts';
 import {
   type ConnectionAuth,
+  type ConnectionHeader,
   connectionAuthOf,
   dedicatedEndpointOf,
+  receiverConnectionOf,
 } from '../adapters/aws/DedicatedEndpoint.ts';
 import { endpointChangeOf } from '../adapters/aws/dynamo/endpointChangeOf.ts';
 import {
@@ -23,7 +25,7 @@ export interface SyncDependencies {
   /** getTenant for `auto` endpoints; setDedicatedStatus records each outcome on the endpoint. */
   subscriptions: Pick<SubscriptionStore, 'getTenant' | 'setDedicatedStatus'>;
   /** The write-only secret half of the endpoint's auth (Secrets Manager), never in the table. */
-  secrets: Pick<SecretStore, 'authSecret'>;
+  secrets: Pick<SecretStore, 'authSecret' | 'receiverSecrets'>;
   logger: HandlerLogger;
   metrics: HandlerMetrics;
   /** rowhook:dedicatedDelivery: off, endpoints asking for an API destination get none (opt-in). */
@@ -96,18 +98,20 @@ async function syncRecord(deps: SyncDependencies, record: DynamoDBRecord): Promi
       after.dedicated.reason !== DEDICATED_DELIVERY_OFF_REASON);
   if (settled && before && sameResources(before, after)) return;
 
-  const auth = await connectionAuth(deps, after);
-  if (typeof auth === 'string') {
+  const connection = await connectionOf(deps, after);
+  if (typeof connection === 'string') {
     await deps.subscriptions.setDedicatedStatus(tenantId, endpointId, {
       apiDestinationArn: null,
       status: DEDICATED_STATUSES.fallbackPooled,
-      reason: auth,
+      reason: connection,
     });
-    deps.logger.error('dedicated delivery not possible; staying pooled', { endpointId, reason: auth });
+    deps.logger.error('dedicated delivery not possible; staying pooled', { endpointId, reason: connection });
     return;
   }
   try {
-    const arn = await deps.destinations.upsert(dedicatedEndpointOf(after, auth));
+    const arn = await deps.destinations.upsert(
+      dedicatedEndpointOf(after, connection.auth, connection.headers),
+    );
     await deps.subscriptions.setDedicatedStatus(tenantId, endpointId, {
       apiDestinationArn: arn,
       status: DEDICATED_STATUSES.active,
@@ -156,8 +160,25 @@ async function keepPooledWhileOff(deps: SyncDependencies, endpoint: Endpoint): P
 /** Only the fields the AWS resources are built from; other edits (description...) need no calls. */
 function sameResources(a: Endpoint, b: Endpoint): boolean {
   const shape = (e: Endpoint) =>
-    JSON.stringify([e.url, transportOf(e), e.rateLimitPerSecond ?? null, e.auth ?? null]);
+    JSON.stringify([e.url, transportOf(e), e.rateLimitPerSecond ?? null, e.auth ?? null, e.receiver ?? null]);
   return shape(a) === shape(b);
+}
+
+/**
+ * The Connection's auth and headers, or why there can be none (a string): the receiver options
+ * when the endpoint has any (they apply on every path), else the API-destination-only `auth`.
+ */
+async function connectionOf(
+  deps: SyncDependencies,
+  endpoint: Endpoint,
+): Promise<{ auth: ConnectionAuth | null; headers: ConnectionHeader[] } | string> {
+  const fromReceiver = endpoint.receiver
+    ? receiverConnectionOf(endpoint.receiver, await deps.secrets.receiverSecrets(endpoint.id))
+    : { auth: null, headers: [] };
+  if (typeof fromReceiver === 'string' || fromReceiver.auth) return fromReceiver;
+  // No receiver auth: the API-destination `auth` (the API refuses both at once), with the headers.
+  const auth = await connectionAuth(deps, endpoint);
+  return typeof auth === 'string' ? auth : { auth, headers: fromReceiver.headers };
 }
 
 /** The Connection's auth, or why there can be none (a string). */

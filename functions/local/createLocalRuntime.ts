@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +91,7 @@ export async function createLocalRuntime(
   if (!config.secretKey) {
     throw new InvalidConfigError('no secret key: set ROWHOOK_SECRET_KEY (base64 of 32 random bytes)');
   }
+  const deliveryCa = readDeliveryCa(config.deliveryCaFile);
   const db = new Database({ connectionString: config.databaseUrl, maxConnections: 20 });
   await prepareDatabase(db, config.nudgeIntervalMs);
   // The relay's and the worker's bookkeeping (publish, claim, attempt log, settle): commits that do
@@ -139,6 +141,8 @@ export async function createLocalRuntime(
       snippetBytes: 1024,
       connectionsPerOrigin: 50,
       userAgent: 'Rowhook/0.1 (+https://www.standardwebhooks.com)',
+      receiverSecrets: (endpointId) => secrets.receiverSecrets(endpointId),
+      extraCaCertificates: deliveryCa,
     }),
   );
   const worker = new DeliveryWorker(
@@ -302,4 +306,16 @@ export async function createLocalRuntime(
       await Promise.all([db.close(), pipelineDb.close()]);
     },
   };
+}
+
+/** ROWHOOK_DELIVERY_CA_FILE's certificates; a file that cannot be read stops start-up, naming it. */
+function readDeliveryCa(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidConfigError(
+      `ROWHOOK_DELIVERY_CA_FILE: cannot read ${file}: ${(error as Error).message}`,
+    );
+  }
 }

@@ -48,6 +48,8 @@ export interface RuntimeConfig {
   retentionMs: number;
   /** ROWHOOK_PURGE_INTERVAL: time between two purge passes. */
   purgeIntervalMs: number;
+  /** ROWHOOK_DELIVERY_CA_FILE: PEM CA certificates trusted for HTTPS deliveries besides Node's roots. */
+  deliveryCaFile: string | undefined;
 }
 
 const MAX_EVENT_BYTES_LIMIT = 1024 * 1024;
@@ -206,5 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Runtime
     previousSecretKey: encryptionKey('ROWHOOK_SECRET_KEY_PREVIOUS'),
     retentionMs: duration('ROWHOOK_RETENTION', '30d', 1_000, 3650 * 86_400_000),
     purgeIntervalMs: duration('ROWHOOK_PURGE_INTERVAL', '5m', 10, 86_400_000),
+    deliveryCaFile:
+      read('ROWHOOK_DELIVERY_CA_FILE') && path.resolve(cwd, read('ROWHOOK_DELIVERY_CA_FILE') ?? ''),
   };
 }

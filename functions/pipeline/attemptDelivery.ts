@@ -1,5 +1,6 @@
 import { ID_PREFIXES } from '../core/ids/constants.ts';
 import { toPublicId } from '../core/ids/prefixedId.ts';
+import { retryScheduleOf } from '../core/receivers/retryScheduleOf.ts';
 import { decideAfterAttempt } from '../core/retry/decideAfterAttempt.ts';
 import type { RandomSource } from '../core/retry/RandomSource.ts';
 import type { RetrySchedule } from '../core/retry/RetrySchedule.ts';
@@ -70,6 +71,16 @@ export async function attemptDelivery(
     url: endpoint.url,
     headers: { ...webhookHeaders({ id, timestamp, signature, sequence: delivery.sequence }) },
     body: delivery.body,
+    // The endpoint's custom headers, receiver auth, client certificate and timeout, if any.
+    ...(endpoint.receiver
+      ? {
+          receiver: {
+            endpointId: endpoint.id,
+            revision: endpoint.updatedAt.toISOString(),
+            options: endpoint.receiver,
+          },
+        }
+      : {}),
   });
 
   // A receiver can answer with a status outside HTTP's range (e.g. 999): that is a failed attempt,
@@ -85,7 +96,8 @@ export async function attemptDelivery(
           latencyMs: result.latencyMs,
         }
       : result;
-  return settleAttempt(context, delivery, startedAt, timestamp, outcome);
+  const schedule = retryScheduleOf(endpoint.receiver, context.schedule);
+  return settleAttempt({ ...context, schedule }, delivery, startedAt, timestamp, outcome);
 }
 
 function settleAttempt(

@@ -1,3 +1,5 @@
+import type { ReceiverSecrets } from '../core/receivers/ReceiverOptions.ts';
+
 export interface SecretStore {
   /** Stores a new signing secret for an endpoint. */
   create(endpointId: string, secret: string): Promise<void>;
@@ -16,4 +18,12 @@ export interface SecretStore {
   putAuthSecret(endpointId: string, secret: string): Promise<void>;
   /** The stored auth secret; undefined when there is none (or the runtime keeps none). */
   authSecret(endpointId: string): Promise<string | undefined>;
+
+  /**
+   * Replaces the secret half of the endpoint's receiver options (secret header values, password,
+   * token, OAuth2 client secret, client private key); null forgets it. Stored encrypted.
+   */
+  putReceiverSecrets(endpointId: string, secrets: ReceiverSecrets | null): Promise<void>;
+  /** The stored receiver secrets; undefined when there are none. Never logged by callers. */
+  receiverSecrets(endpointId: string): Promise<ReceiverSecrets | undefined>;
 }

@@ -72,6 +72,29 @@ export function acknowledgeNagFindings(stack: RowhookStack): void {
       `The sync function reads each dedicated endpoint's receiver credential from rowhook/${stack.config.stage}/endpoint-auth/<endpoint id> (created at runtime by the API, random suffix appended) to build its EventBridge connection; GetSecretValue only, on this stage's auth prefix, and no access to signing secrets.`,
     );
   }
+  const receiverSecrets = wildcard(secrets.endpointReceiverSecretsArn);
+  const receiverReaders = [
+    [
+      functions.api,
+      'the API writes them on create and change, reads them back so a change can keep a secret it does not resend, and deletes them with the endpoint',
+    ],
+    [
+      functions.deliver,
+      'the deliver function reads them (GetSecretValue only) to send the custom headers, receiver auth and client certificate of pooled endpoints',
+    ],
+    [
+      functions.sync,
+      'the sync function reads them (GetSecretValue only) to build the EventBridge connection of dedicated endpoints',
+    ],
+  ] as const;
+  for (const [fn, why] of receiverReaders) {
+    if (!fn.role) continue;
+    ack(
+      fn.role,
+      receiverSecrets,
+      `Receiver secrets (secret header values, receiver auth, client keys) are created at runtime, one per endpoint, as rowhook/${stack.config.stage}/endpoint-receiver/<endpoint id> (random suffix appended by Secrets Manager, so no exact ARN); ${why}. The prefix is disjoint from signing and auth secrets.`,
+    );
+  }
   const prefix = `rowhook-${stack.config.stage}-*`;
   const syncRole = functions.sync.role;
   if (syncRole) {

@@ -140,6 +140,23 @@ export function secretStoreContract(
       });
     }
 
+    it('keeps receiver secrets per endpoint, replaces and forgets them, apart from the signing secrets', async () => {
+      const one = await endpointWithSecret('whsec_one');
+      const two = await endpointWithSecret('whsec_two');
+      expect(await secrets.receiverSecrets(one)).toBeUndefined();
+      await secrets.putReceiverSecrets(one, { headers: { 'X-Key': 'k1' }, token: 't1' });
+      expect(await secrets.receiverSecrets(one)).toEqual({ headers: { 'X-Key': 'k1' }, token: 't1' });
+      await secrets.putReceiverSecrets(one, { headers: {}, password: 'p2', privateKey: 'pem' });
+      expect(await secrets.receiverSecrets(one)).toEqual({ headers: {}, password: 'p2', privateKey: 'pem' });
+      expect(await secrets.receiverSecrets(two)).toBeUndefined();
+      expect(await active(one)).toEqual(['whsec_one']);
+      await secrets.putReceiverSecrets(one, null);
+      expect(await secrets.receiverSecrets(one)).toBeUndefined();
+      await secrets.putReceiverSecrets(two, { headers: { A: 'b' } });
+      await secrets.delete(two);
+      expect(await secrets.receiverSecrets(two)).toBeUndefined();
+    });
+
     it('keeps a v1a (whsk_) secret key like any secret, also across a rotation between schemes', async () => {
       const { secretKey } = generateEd25519KeyPair();
       const id = await endpointWithSecret(secretKey);

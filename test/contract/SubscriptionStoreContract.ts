@@ -136,6 +136,7 @@ export function subscriptionStoreContract(
           signatureScheme: 'v1',
           auth: null,
           dedicated: null,
+          receiver: null,
         });
         expect(await store.getEndpoint(tenantId, 'ep_1')).toEqual(created);
         expect(await store.getEndpoint(tenantId, 'ep_2')).toBeUndefined();

@@ -184,6 +184,7 @@ describe('endpoint auth secrets (receiver credentials) are separate from signing
   };
   const SIGNING = 'rowhook/test/endpoints/*';
   const AUTH = 'rowhook/test/endpoint-auth/*';
+  const RECEIVER = 'rowhook/test/endpoint-receiver/*';
   const touches = (statements: Array<{ resources: string[] }>, prefix: string) =>
     statements.some((s) => s.resources.some((r) => r.includes(prefix)));
 
@@ -192,10 +193,32 @@ describe('endpoint auth secrets (receiver credentials) are separate from signing
       const statements = secretStatementsOf(resources, roleIdOf(name));
       expect(touches(statements, SIGNING)).toBe(true);
       expect(JSON.stringify(statements)).not.toContain('endpoint-auth');
-      for (const s of statements)
+      for (const s of statements.filter((s) => !touches([s], RECEIVER)))
         expect(s.actions.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     });
   }
+
+  it('receiver secrets: deliver and sync read them (GetSecretValue only), relay and sweeper never', () => {
+    for (const name of ['deliver', 'sync'] as const) {
+      const receiver = secretStatementsOf(resources, roleIdOf(name)).filter((s) => touches([s], RECEIVER));
+      expect(receiver).toEqual([
+        { actions: ['secretsmanager:GetSecretValue'], resources: [expect.any(String)] },
+      ]);
+    }
+    for (const name of ['relay', 'sweeper'] as const)
+      expect(JSON.stringify(secretStatementsOf(resources, roleIdOf(name)))).not.toContain(
+        'endpoint-receiver',
+      );
+    const api = secretStatementsOf(resources, roleIdOf('api')).filter((s) => touches([s], RECEIVER));
+    expect(api.map((s) => s.actions.sort())).toEqual([
+      [
+        'secretsmanager:CreateSecret',
+        'secretsmanager:DeleteSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+      ],
+    ]);
+  });
 
   it('sync reads auth secrets (GetSecretValue only) and no signing secrets', () => {
     const statements = secretStatementsOf(resources, roleIdOf('sync'));

@@ -16,7 +16,12 @@ import {
   UpdateConnectionCommand,
 } from '@aws-sdk/client-eventbridge';
 import { WEBHOOK_HEADER } from '../../core/signing/constants.ts';
-import { type ConnectionAuth, type DedicatedEndpoint, PLACEHOLDER_AUTH } from './DedicatedEndpoint.ts';
+import {
+  type ConnectionAuth,
+  type ConnectionHeader,
+  type DedicatedEndpoint,
+  PLACEHOLDER_AUTH,
+} from './DedicatedEndpoint.ts';
 import { DELIVERY_EVENT, TRANSPORTS } from './DeliveryMessage.ts';
 import { AwsAdapterError, awsErrorName, toAwsError } from './errors.ts';
 
@@ -196,7 +201,8 @@ export class ApiDestinationManager {
             Name: name,
             Description: description,
             AuthorizationType: auth.type,
-            AuthParameters: authParameters(auth),
+            // Sent even when empty, so headers removed from the endpoint leave the Connection too.
+            AuthParameters: authParameters(auth, endpoint.headers ?? [], true),
           }),
         ),
       );
@@ -209,7 +215,7 @@ export class ApiDestinationManager {
           Name: name,
           Description: description,
           AuthorizationType: auth.type,
-          AuthParameters: authParameters(auth),
+          AuthParameters: authParameters(auth, endpoint.headers ?? [], false),
         }),
       ),
     );
@@ -273,7 +279,25 @@ export class ApiDestinationManager {
   }
 }
 
-function authParameters(auth: ConnectionAuth): CreateConnectionAuthRequestParameters {
+/** The auth, plus the endpoint's custom headers as invocation parameters (on every request). */
+function authParameters(
+  auth: ConnectionAuth,
+  headers: ConnectionHeader[],
+  update: boolean,
+): CreateConnectionAuthRequestParameters {
+  return {
+    ...authOnly(auth),
+    ...(headers.length > 0 || update
+      ? {
+          InvocationHttpParameters: {
+            HeaderParameters: headers.map((h) => ({ Key: h.name, Value: h.value, IsValueSecret: h.secret })),
+          },
+        }
+      : {}),
+  };
+}
+
+function authOnly(auth: ConnectionAuth): CreateConnectionAuthRequestParameters {
   switch (auth.type) {
     case 'API_KEY':
       return { ApiKeyAuthParameters: { ApiKeyName: auth.headerName, ApiKeyValue: auth.headerValue } };

@@ -6,6 +6,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { hasReceiverSecrets, type ReceiverSecrets } from '../../core/receivers/ReceiverOptions.ts';
 import type { SecretStore } from '../../ports/SecretStore.ts';
 import { AwsAdapterError, awsErrorName, toAwsError } from './errors.ts';
 
@@ -34,6 +35,16 @@ type StoredSecrets = z.infer<typeof storedSchema>;
 
 const authSchema = z.object({ secret: z.string() });
 
+const EMPTY_RECEIVER_SECRETS = JSON.stringify({ headers: {} });
+
+const receiverSecretsSchema = z.object({
+  headers: z.record(z.string(), z.string()),
+  password: z.string().optional(),
+  token: z.string().optional(),
+  clientSecret: z.string().optional(),
+  privateKey: z.string().optional(),
+});
+
 const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 /** Deleted secrets stay recoverable this long (Secrets Manager's minimum is 7, its default 30). */
 export const DELETE_RECOVERY_WINDOW_DAYS = 7;
@@ -46,6 +57,10 @@ const READ_CONCURRENCY = 10;
  */
 export class SecretsManagerSecretStore implements SecretStore {
   private readonly cache = new Map<string, { value: StoredSecrets; fetchedAt: number }>();
+  private readonly receiverCache = new Map<
+    string,
+    { value: ReceiverSecrets | undefined; fetchedAt: number }
+  >();
   private readonly ttlMs: number;
   private readonly now: () => Date;
 
@@ -143,49 +158,117 @@ export class SecretsManagerSecretStore implements SecretStore {
    */
   async delete(endpointId: string): Promise<void> {
     this.invalidate(endpointId);
-    for (const name of [this.secretName(endpointId), this.authSecretName(endpointId)]) {
-      try {
-        await this.client.send(
-          new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: DELETE_RECOVERY_WINDOW_DAYS }),
-        );
-      } catch (error) {
-        if (awsErrorName(error) === 'ResourceNotFoundException') continue;
-        // Deleting a secret already scheduled for deletion answers InvalidRequestException.
-        if (awsErrorName(error) === 'InvalidRequestException') continue;
-        throw toAwsError(error, `deleting secret ${name}`);
-      }
+    for (const name of [
+      this.secretName(endpointId),
+      this.authSecretName(endpointId),
+      this.receiverSecretName(endpointId),
+    ]) {
+      await this.deleteNamed(name);
     }
   }
 
   /** Write-only from the API; read by the sync Lambda when it builds the endpoint's Connection. */
   async putAuthSecret(endpointId: string, secret: string): Promise<void> {
-    const name = this.authSecretName(endpointId);
-    const value = JSON.stringify({ secret });
+    await this.putNamed(
+      this.authSecretName(endpointId),
+      JSON.stringify({ secret }),
+      `the auth secret of endpoint ${endpointId}`,
+      `Rowhook API destination auth of endpoint ${endpointId}`,
+    );
+  }
+
+  receiverSecretName(endpointId: string): string {
+    return `rowhook/${this.options.stage}/endpoint-receiver/${endpointId}`;
+  }
+
+  /** Written by the API; read by deliver (pooled) and sync (the API destination's Connection). */
+  async putReceiverSecrets(endpointId: string, secrets: ReceiverSecrets | null): Promise<void> {
+    this.receiverCache.delete(endpointId);
+    const name = this.receiverSecretName(endpointId);
+    if (secrets === null) {
+      // Emptied, not deleted: a deleted secret stays "scheduled for deletion" for 7 days, and
+      // setting receiver options again meanwhile would be refused. Deleted with the endpoint.
+      try {
+        await this.client.send(
+          new PutSecretValueCommand({ SecretId: name, SecretString: EMPTY_RECEIVER_SECRETS }),
+        );
+      } catch (error) {
+        if (!isGone(error))
+          throw toAwsError(error, `clearing the receiver secrets of endpoint ${endpointId}`);
+      }
+      return;
+    }
+    await this.putNamed(
+      name,
+      JSON.stringify(secrets),
+      `the receiver secrets of endpoint ${endpointId}`,
+      `Rowhook receiver auth, secret headers and client key of endpoint ${endpointId}`,
+    );
+  }
+
+  /** Cached like the signing secrets: a change reaches deliveries within the cache TTL. */
+  async receiverSecrets(endpointId: string): Promise<ReceiverSecrets | undefined> {
+    const cached = this.receiverCache.get(endpointId);
+    const nowMs = this.now().getTime();
+    if (cached && nowMs - cached.fetchedAt < this.ttlMs) return cached.value;
+    const name = this.receiverSecretName(endpointId);
+    let text: string | undefined;
+    try {
+      text = (await this.client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      throw toAwsError(error, `reading the receiver secrets of endpoint ${endpointId}`);
+    }
+    if (text === undefined) return undefined;
+    let value: ReceiverSecrets;
+    try {
+      value = receiverSecretsSchema.parse(JSON.parse(text));
+    } catch (error) {
+      // The message never includes the value.
+      throw new AwsAdapterError(`secret ${name} does not hold receiver secrets`, { cause: error });
+    }
+    const kept = hasReceiverSecrets(value) ? value : undefined;
+    this.receiverCache.set(endpointId, { value: kept, fetchedAt: nowMs });
+    return kept;
+  }
+
+  private async putNamed(name: string, value: string, what: string, description: string): Promise<void> {
     try {
       await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
       return;
     } catch (error) {
-      if (awsErrorName(error) !== 'ResourceNotFoundException')
-        throw toAwsError(error, `storing the auth secret of endpoint ${endpointId}`);
+      if (awsErrorName(error) !== 'ResourceNotFoundException') throw toAwsError(error, `storing ${what}`);
     }
     try {
       await this.client.send(
         new CreateSecretCommand({
           Name: name,
           SecretString: value,
-          Description: `Rowhook API destination auth of endpoint ${endpointId}`,
+          Description: description,
           ...(this.options.kmsKeyId ? { KmsKeyId: this.options.kmsKeyId } : {}),
         }),
       );
     } catch (error) {
       // Created in between by a concurrent call: write over it, same outcome.
-      if (awsErrorName(error) !== 'ResourceExistsException')
-        throw toAwsError(error, `creating the auth secret of endpoint ${endpointId}`);
+      if (awsErrorName(error) !== 'ResourceExistsException') throw toAwsError(error, `creating ${what}`);
       await this.client
         .send(new PutSecretValueCommand({ SecretId: name, SecretString: value }))
         .catch((e: unknown) => {
-          throw toAwsError(e, `storing the auth secret of endpoint ${endpointId}`);
+          throw toAwsError(e, `storing ${what}`);
         });
+    }
+  }
+
+  private async deleteNamed(name: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: DELETE_RECOVERY_WINDOW_DAYS }),
+      );
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return;
+      // Deleting a secret already scheduled for deletion answers InvalidRequestException.
+      if (awsErrorName(error) === 'InvalidRequestException') return;
+      throw toAwsError(error, `deleting secret ${name}`);
     }
   }
 
@@ -212,8 +295,13 @@ export class SecretsManagerSecretStore implements SecretStore {
 
   /** Drops cached entries (all, or one endpoint's). */
   invalidate(endpointId?: string): void {
-    if (endpointId === undefined) this.cache.clear();
-    else this.cache.delete(endpointId);
+    if (endpointId === undefined) {
+      this.cache.clear();
+      this.receiverCache.clear();
+    } else {
+      this.cache.delete(endpointId);
+      this.receiverCache.delete(endpointId);
+    }
   }
 
   private remember(endpointId: string, value: StoredSecrets): void {

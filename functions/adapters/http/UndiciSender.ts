@@ -1,72 +1,79 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { AddressPolicy } from '../../core/network/AddressPolicy.ts';
-import { BlockedAddressError } from '../../core/network/errors.ts';
-import { ERROR_CLASS, type ErrorClass } from '../../core/retry/constants.ts';
+import type { ReceiverSecrets } from '../../core/receivers/ReceiverOptions.ts';
 import type { OutgoingWebhook, SendResult, WebhookSender } from '../../ports/WebhookSender.ts';
+import { classifySendError, describeSendError } from './classifySendError.ts';
+import { guardedLookup, type LookupCallback, refuseLiteralAddress } from './guardedLookup.ts';
+import { OAuth2Tokens } from './OAuth2Tokens.ts';
+import { type PreparedReceiver, ReceiverRequests } from './ReceiverRequests.ts';
 
 export interface UndiciSenderOptions {
   policy: AddressPolicy;
   connectTimeoutMs: number;
-  /** Whole attempt: connect, send, headers and the body we read. */
+  /** Whole attempt: connect, send, headers and the body we read. An endpoint's timeout is capped by it. */
   totalTimeoutMs: number;
   /** Bytes of the response body kept for the attempt log. */
   snippetBytes: number;
   /** Connections kept per origin. */
   connectionsPerOrigin: number;
   userAgent: string;
+  /** The endpoints' receiver secrets (SecretStore.receiverSecrets); without it, receiver options needing secrets fail. */
+  receiverSecrets?: (endpointId: string) => Promise<ReceiverSecrets | undefined>;
+  /**
+   * PEM CA certificates trusted for HTTPS deliveries and token requests besides Node's roots
+   * (ROWHOOK_DELIVERY_CA_FILE: receivers behind a private CA; the tests' own CA).
+   */
+  extraCaCertificates?: string;
+  now?: () => number;
 }
 
 // Reading a little past the snippet lets small bodies finish so the keep-alive connection is reused;
 // anything bigger is cut off (and its connection closed) rather than downloaded.
 const DRAIN_LIMIT_BYTES = 64 * 1024;
+const TOKEN_RESPONSE_LIMIT_BYTES = 64 * 1024;
 
 /**
  * One HTTP attempt per call over undici's keep-alive pools (one per origin). Redirects are not
  * followed. Every address actually dialled passes the SSRF policy: names are resolved by our
  * lookup, checked, and the checked address is the one connected to (no second resolution for a
- * rebinding DNS server to answer differently).
+ * rebinding DNS server to answer differently). The OAuth2 token request goes through the same
+ * guard. An endpoint's receiver options decorate the request (see ReceiverRequests).
  */
 export class UndiciSender implements WebhookSender {
   private readonly agent: Agent;
+  private readonly receivers: ReceiverRequests;
 
   constructor(private readonly options: UndiciSenderOptions) {
-    const policy = options.policy;
-    this.agent = new Agent({
-      connections: options.connectionsPerOrigin,
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.totalTimeoutMs,
-      bodyTimeout: options.totalTimeoutMs,
-      connect: {
-        timeout: options.connectTimeoutMs,
-        lookup: (hostname: string, lookupOptions: object, callback: LookupCallback) =>
-          guardedLookup(policy, hostname, lookupOptions, callback),
-      } as object,
+    this.agent = this.newAgent({});
+    const tokens = new OAuth2Tokens((url, form) => this.postForm(url, form), options.now);
+    this.receivers = new ReceiverRequests({
+      secrets: options.receiverSecrets ?? (async () => undefined),
+      tokens,
+      sharedAgent: this.agent,
+      clientAgent: (cert, key) => this.newAgent({ cert, key }),
     });
   }
 
   async send(webhook: OutgoingWebhook): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
+    const timeoutMs = Math.min(webhook.receiver?.options.timeoutMs ?? Infinity, this.options.totalTimeoutMs);
+    // One deadline for the whole attempt: token request, request, and the one retry after a 401.
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const host = new URL(webhook.url).hostname.replace(/^\[|\]$/g, '');
-      // Literal IPs skip DNS lookup inside net.connect, so they are checked here.
-      if (isIP(host)) {
-        const reason = this.options.policy.refusalReason(host);
-        if (reason) throw new BlockedAddressError(`refused to connect: ${reason}`);
+      refuseLiteralAddress(this.options.policy, webhook.url);
+      const prepared: PreparedReceiver = webhook.receiver
+        ? await this.receivers.prepare(webhook.receiver)
+        : { headers: {}, dispatcher: this.agent };
+      let token = prepared.accessToken ? await prepared.accessToken(signal) : undefined;
+      let response = await this.post(webhook, prepared, token, signal);
+      if (response.statusCode === 401 && prepared.accessToken && token !== undefined) {
+        // The token was revoked or expired early: one new token, one more try, same attempt.
+        await readSnippet(response.body, 0);
+        token = await prepared.accessToken(signal, token);
+        response = await this.post(webhook, prepared, token, signal);
       }
-      const response = await request(webhook.url, {
-        method: 'POST',
-        dispatcher: this.agent,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': this.options.userAgent,
-          ...webhook.headers,
-        },
-        body: webhook.body,
-        signal: AbortSignal.timeout(this.options.totalTimeoutMs),
-      });
       const snippet = await readSnippet(response.body, this.options.snippetBytes);
       return {
         ok: true,
@@ -76,28 +83,77 @@ export class UndiciSender implements WebhookSender {
         latencyMs: elapsed(),
       };
     } catch (error) {
-      return { ok: false, errorClass: classify(error), message: describe(error), latencyMs: elapsed() };
+      return {
+        ok: false,
+        errorClass: classifySendError(error),
+        message: describeSendError(error),
+        latencyMs: elapsed(),
+      };
     }
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.receivers.close(), this.agent.close()]);
   }
-}
 
-type LookupCallback = (error: Error | null, address: string | LookupAddress[], family?: number) => void;
+  private post(
+    webhook: OutgoingWebhook,
+    prepared: PreparedReceiver,
+    token: string | undefined,
+    signal: AbortSignal,
+  ) {
+    return request(webhook.url, {
+      method: 'POST',
+      dispatcher: prepared.dispatcher,
+      headers: {
+        ...prepared.headers,
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        'content-type': 'application/json',
+        'user-agent': this.options.userAgent,
+        ...webhook.headers,
+      },
+      body: webhook.body,
+      signal,
+    });
+  }
 
-function guardedLookup(policy: AddressPolicy, hostname: string, options: object, callback: LookupCallback) {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const refused = addresses.map((a) => policy.refusalReason(a.address)).find(Boolean);
-    if (refused)
-      return callback(new BlockedAddressError(`refused to connect to ${hostname}: ${refused}`), []);
-    if ((options as { all?: boolean }).all) return callback(null, addresses);
-    const first = addresses[0];
-    if (!first) return callback(new Error(`${hostname} resolved to no address`), []);
-    callback(null, first.address, first.family);
-  });
+  private async postForm(
+    url: string,
+    form: { headers: Record<string, string>; body: string; signal: AbortSignal },
+  ) {
+    refuseLiteralAddress(this.options.policy, url);
+    const response = await request(url, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { ...form.headers, 'user-agent': this.options.userAgent },
+      body: form.body,
+      signal: form.signal,
+    });
+    return {
+      status: response.statusCode,
+      body: await readSnippet(response.body, TOKEN_RESPONSE_LIMIT_BYTES),
+    };
+  }
+
+  private newAgent(tls: { cert?: string; key?: string }): Agent {
+    const policy = this.options.policy;
+    const ca = this.options.extraCaCertificates
+      ? [...rootCertificates, this.options.extraCaCertificates]
+      : undefined;
+    return new Agent({
+      connections: this.options.connectionsPerOrigin,
+      keepAliveTimeout: 30_000,
+      headersTimeout: this.options.totalTimeoutMs,
+      bodyTimeout: this.options.totalTimeoutMs,
+      connect: {
+        timeout: this.options.connectTimeoutMs,
+        ...(ca ? { ca } : {}),
+        ...tls,
+        lookup: (hostname: string, lookupOptions: object, callback: LookupCallback) =>
+          guardedLookup(policy, hostname, lookupOptions, callback),
+      } as object,
+    });
+  }
 }
 
 async function readSnippet(
@@ -114,7 +170,7 @@ async function readSnippet(
       kept.push(part);
       keptBytes += part.length;
     }
-    if (seen > DRAIN_LIMIT_BYTES) {
+    if (seen > Math.max(DRAIN_LIMIT_BYTES, limit)) {
       body.destroy();
       break;
     }
@@ -129,38 +185,4 @@ function flattenHeaders(
   for (const [name, value] of Object.entries(headers))
     flat[name] = Array.isArray(value) ? value.join(', ') : value;
   return flat;
-}
-
-function errorChain(error: unknown): { code?: string; name?: string; message?: string }[] {
-  const chain = [];
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    chain.push(current as { code?: string; name?: string; message?: string });
-    current = (current as { cause?: unknown }).cause;
-  }
-  return chain;
-}
-
-function classify(error: unknown): ErrorClass {
-  for (const link of errorChain(error)) {
-    if (link instanceof BlockedAddressError) return ERROR_CLASS.blocked;
-    const code = link.code ?? '';
-    if (link.name === 'TimeoutError' || code.endsWith('TIMEOUT') || code === 'ETIMEDOUT')
-      return ERROR_CLASS.timeout;
-    if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-      return ERROR_CLASS.connect;
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return ERROR_CLASS.dns;
-    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
-      return ERROR_CLASS.reset;
-    if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))
-      return ERROR_CLASS.tls;
-  }
-  return ERROR_CLASS.other;
-}
-
-function describe(error: unknown): string {
-  const messages = errorChain(error)
-    .map((link) => link.message)
-    .filter((message): message is string => Boolean(message));
-  return [...new Set(messages)].join(': ').slice(0, 500) || 'unknown error';
 }

@@ -1,5 +1,6 @@
 import { EncryptionKeyMismatchError, SecretDecryptionError } from '../../core/crypto/errors.ts';
 import type { SecretCipher } from '../../core/crypto/SecretCipher.ts';
+import type { ReceiverSecrets } from '../../core/receivers/ReceiverOptions.ts';
 import type { SecretStore } from '../../ports/SecretStore.ts';
 import type { Database } from './Database.ts';
 
@@ -94,6 +95,33 @@ export class PgSecretStore implements SecretStore {
   /** Endpoint deletion cascades to its secrets already; this covers a secret left behind anyway. */
   async delete(endpointId: string) {
     await this.db.query('delete from rowhook.endpoint_secrets where endpoint_id = $1', [endpointId]);
+    await this.db.query('delete from rowhook.endpoint_receiver_secrets where endpoint_id = $1', [endpointId]);
+  }
+
+  async putReceiverSecrets(endpointId: string, secrets: ReceiverSecrets | null) {
+    if (secrets === null) {
+      await this.db.query('delete from rowhook.endpoint_receiver_secrets where endpoint_id = $1', [
+        endpointId,
+      ]);
+      return;
+    }
+    await this.db.query(
+      `insert into rowhook.endpoint_receiver_secrets (endpoint_id, ciphertext, key_id) values ($1, $2, $3)
+       on conflict (endpoint_id) do update
+         set ciphertext = excluded.ciphertext, key_id = excluded.key_id, updated_at = now()`,
+      [endpointId, this.cipher.seal(JSON.stringify(secrets), endpointId), this.cipher.keyId],
+    );
+  }
+
+  async receiverSecrets(endpointId: string): Promise<ReceiverSecrets | undefined> {
+    const [row] = await this.db.query<{ ciphertext: Buffer; key_id: string }>(
+      'select ciphertext, key_id from rowhook.endpoint_receiver_secrets where endpoint_id = $1',
+      [endpointId],
+    );
+    if (!row) return undefined;
+    // Under the previous key until sealAtRest re-seals it (it runs before anything reads).
+    const cipher = row.key_id === this.cipher.keyId ? this.cipher : (this.previousCipher ?? this.cipher);
+    return JSON.parse(cipher.open(row.ciphertext, endpointId)) as ReceiverSecrets;
   }
 
   /**
@@ -117,8 +145,11 @@ export class PgSecretStore implements SecretStore {
     const current = this.cipher.keyId;
     const previous = this.previousCipher?.keyId;
     const keyIds = await this.db.query<{ key_id: string; n: string }>(
-      `select key_id, count(*)::text as n from rowhook.endpoint_secrets
-        where ciphertext is not null and key_id <> $1 group by key_id`,
+      `select key_id, count(*)::text as n from (
+         select key_id from rowhook.endpoint_secrets where ciphertext is not null and key_id <> $1
+         union all
+         select key_id from rowhook.endpoint_receiver_secrets where key_id <> $1) sealed
+        group by key_id`,
       [current],
     );
     const foreign = keyIds.filter((row) => row.key_id !== previous);
@@ -136,8 +167,31 @@ export class PgSecretStore implements SecretStore {
       const batch = await this.sealBatch();
       result.sealed += batch.sealed;
       result.resealed += batch.resealed;
-      if (batch.sealed + batch.resealed === 0) return result;
+      if (batch.sealed + batch.resealed === 0) break;
     }
+    result.resealed += await this.resealReceiverSecrets();
+    return result;
+  }
+
+  /** Receiver secrets still under the previous key, re-sealed under the current one. */
+  private async resealReceiverSecrets(): Promise<number> {
+    const previous = this.previousCipher;
+    if (!previous) return 0;
+    return this.db.transaction(async () => {
+      const rows = await this.db.query<{ endpoint_id: string; ciphertext: Buffer }>(
+        `select endpoint_id, ciphertext from rowhook.endpoint_receiver_secrets
+          where key_id <> $1 for update skip locked`,
+        [this.cipher.keyId],
+      );
+      for (const row of rows) {
+        const plaintext = previous.open(row.ciphertext, row.endpoint_id);
+        await this.db.query(
+          'update rowhook.endpoint_receiver_secrets set ciphertext = $2, key_id = $3 where endpoint_id = $1',
+          [row.endpoint_id, this.cipher.seal(plaintext, row.endpoint_id), this.cipher.keyId],
+        );
+      }
+      return rows.length;
+    });
   }
 
   private sealBatch(): Promise<SealAtRestResult> {

@@ -1,3 +1,4 @@
+import type { ReceiverOptions } from '../../core/receivers/ReceiverOptions.ts';
 import { SIGNATURE_SCHEMES, type SignatureScheme } from '../../core/signing/constants.ts';
 import {
   DEDICATED_STATUSES,
@@ -40,11 +41,12 @@ interface EndpointRow {
   dedicated_api_destination_arn: string | null;
   dedicated_reason: string | null;
   signature_scheme: SignatureScheme;
+  receiver_options: ReceiverOptions | null;
 }
 
 const ENDPOINT_COLUMNS = `id, tenant_id, url, description, event_types, filter, enabled, disabled_reason,
   created_at, updated_at, transport, rate_limit_per_second, auth, dedicated_status,
-  dedicated_api_destination_arn, dedicated_reason, max_concurrency, signature_scheme`;
+  dedicated_api_destination_arn, dedicated_reason, max_concurrency, signature_scheme, receiver_options`;
 
 /** Why the local runtime delivers an endpoint that asked for an API destination through the pool. */
 export const LOCAL_FALLBACK_REASON =
@@ -121,8 +123,8 @@ export class PgSubscriptionStore implements SubscriptionStore {
     const [row] = await this.db.query<EndpointRow>(
       `insert into rowhook.endpoints (id, tenant_id, url, description, event_types, filter, enabled,
          transport, rate_limit_per_second, auth, dedicated_status, dedicated_api_destination_arn,
-         dedicated_reason, max_concurrency, signature_scheme)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning ${ENDPOINT_COLUMNS}`,
+         dedicated_reason, max_concurrency, signature_scheme, receiver_options)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning ${ENDPOINT_COLUMNS}`,
       [
         endpoint.id,
         endpoint.tenantId,
@@ -137,6 +139,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
         ...this.dedicatedColumns(endpoint.dedicated),
         endpoint.maxConcurrency ?? null,
         endpoint.signatureScheme ?? SIGNATURE_SCHEMES.v1,
+        endpoint.receiver == null ? null : JSON.stringify(endpoint.receiver),
       ],
     );
     if (!row) throw new Error('insert returned no row');
@@ -192,6 +195,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
           dedicated_reason = case when $15::boolean then $18::text else dedicated_reason end,
           max_concurrency = case when $19::boolean then $20::integer else max_concurrency end,
           signature_scheme = coalesce($21, signature_scheme),
+          receiver_options = case when $22::boolean then $23::jsonb else receiver_options end,
           updated_at = now()
         where tenant_id = $1 and id = $2
         returning ${ENDPOINT_COLUMNS}`,
@@ -215,6 +219,8 @@ export class PgSubscriptionStore implements SubscriptionStore {
         'maxConcurrency' in patch,
         patch.maxConcurrency ?? null,
         patch.signatureScheme ?? null,
+        'receiver' in patch,
+        patch.receiver == null ? null : JSON.stringify(patch.receiver),
       ],
     );
     return row && toEndpoint(row);
@@ -291,6 +297,7 @@ function toEndpoint(row: EndpointRow): Endpoint {
     maxConcurrency: row.max_concurrency,
     signatureScheme: row.signature_scheme,
     auth: row.auth,
+    receiver: row.receiver_options,
     dedicated:
       row.dedicated_status === null
         ? null

@@ -18,6 +18,7 @@ import type { ApiDependencies } from '../ApiDependencies.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { presentAttempt, presentEndpoint } from '../presenters.ts';
 import type { ApiRouter } from '../registry/ApiRouter.ts';
+import { resolveReceiverOptions } from '../resolveReceiverOptions.ts';
 import {
   deliveryAttemptSchema,
   endpointSchema,
@@ -31,6 +32,7 @@ import {
   pageQuerySchema,
   updateEndpointSchema,
 } from '../schemas.ts';
+import { asBadRequest, refuseConflicts, splitReceiverInput } from './receiverOptionChecks.ts';
 
 const TAG = 'Endpoints';
 const ID_PARAM = { id: 'Endpoint id (ep_...)' };
@@ -81,11 +83,20 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
       body: createEndpointSchema,
       responses: { 201: { description: 'Created', schema: endpointWithSecretSchema } },
     },
-    async (c, { body: input }) => {
+    async (c, { body }) => {
+      const { receiver: receiverInput, rest: input } = splitReceiverInput(body);
       const url = await checkUrl(input.url);
       if (input.filter) compileFilter(input.filter);
       const tenantId = c.get('tenantId');
       const id = newRandomId(ID_PREFIXES.endpoint);
+      const dedicated = await dedicatedAfterChange(tenantId, input.transport);
+      const receiver = await resolveReceiverOptions(
+        receiverInput,
+        { options: null, secrets: undefined },
+        { checkUrl, now: new Date() },
+      ).catch(asBadRequest);
+      refuseConflicts(receiver.options, input.auth ?? null, dedicated !== null);
+      if (receiver.secrets) await deps.secrets.putReceiverSecrets(id, receiver.secrets);
       const signatureScheme = input.signatureScheme ?? SIGNATURE_SCHEMES.v1;
       // v1a: a whsk_ secret key; only its whpk_ public key is ever shown.
       const secret = generateSigningSecret(signatureScheme);
@@ -105,10 +116,12 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
           maxConcurrency: input.maxConcurrency ?? null,
           signatureScheme,
           auth: input.auth ?? null,
-          dedicated: await dedicatedAfterChange(tenantId, input.transport),
+          dedicated,
+          receiver: receiver.options,
         })
         .catch(async (error: unknown) => {
-          if (input.authSecret !== undefined) await deps.secrets.delete(id).catch(() => {});
+          if (input.authSecret !== undefined || receiver.secrets)
+            await deps.secrets.delete(id).catch(() => {});
           throw error;
         });
       // Two stores (Secrets Manager on AWS): undo the endpoint rather than leave it unsignable.
@@ -164,7 +177,8 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
       body: updateEndpointSchema,
       responses: { 200: { description: 'The endpoint', schema: endpointSchema } },
     },
-    async (c, { body, params }) => {
+    async (c, { body: fullBody, params }) => {
+      const { receiver: receiverInput, present: receiverChanged, rest: body } = splitReceiverInput(fullBody);
       const { authSecret, ...patch }: EndpointPatch & { authSecret?: string } = body;
       if (patch.url !== undefined) patch.url = (await checkUrl(patch.url)).toString();
       if (patch.filter) compileFilter(patch.filter);
@@ -184,9 +198,26 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
       // A change to anything the API destination is built from asks the sync for a new pass.
       const reshaped =
         ['url', 'transport', 'rateLimitPerSecond', 'auth'].some((key) => key in patch) ||
-        authSecret !== undefined;
+        authSecret !== undefined ||
+        receiverChanged;
       if (reshaped) {
         patch.dedicated = await dedicatedAfterChange(tenantId, patch.transport ?? current.transport);
+      }
+      const receiver = receiverChanged
+        ? await resolveReceiverOptions(
+            receiverInput,
+            { options: current.receiver, secrets: await deps.secrets.receiverSecrets(current.id) },
+            { checkUrl, now: new Date() },
+          ).catch(asBadRequest)
+        : { options: current.receiver ?? null, secrets: undefined };
+      refuseConflicts(
+        receiver.options,
+        auth,
+        (patch.dedicated === undefined ? current.dedicated : patch.dedicated) != null,
+      );
+      if (receiverChanged) {
+        patch.receiver = receiver.options;
+        await deps.secrets.putReceiverSecrets(current.id, receiver.secrets ?? null);
       }
       if (authSecret !== undefined) await deps.secrets.putAuthSecret(current.id, authSecret);
       // Another scheme needs another kind of key: rotate into one, answered like rotate-secret.

@@ -37,6 +37,8 @@ export const ERROR_CLASS = {
   tls: 'tls',
   /** The SSRF guard refused the resolved address; retrying cannot change that. */
   blocked: 'blocked',
+  /** The endpoint's OAuth2 token endpoint failed (answered non-2xx, unreachable, no token): no request was sent to the receiver. */
+  oauth2Token: 'oauth2_token',
   other: 'other',
 } as const;
 

@@ -1,3 +1,4 @@
+import type { ReceiverOptions } from '../receivers/ReceiverOptions.ts';
 import type { SignatureScheme } from '../signing/constants.ts';
 
 export const ENDPOINT_TIERS = { pooled: 'pooled', dedicated: 'dedicated' } as const;
@@ -79,6 +80,11 @@ export interface Endpoint {
   signatureScheme?: SignatureScheme;
   /** null: dedicated delivery was never asked for (or no longer is). */
   dedicated?: DedicatedStatus | null;
+  /**
+   * Custom headers, receiver auth, mutual TLS, retry schedule and timeout (the non-secret half);
+   * absent or null: a plain signed POST on the runtime's schedule.
+   */
+  receiver?: ReceiverOptions | null;
 }
 
 /** The endpoint's transport choice, with the default filled in. */

@@ -3,6 +3,7 @@ import { UndiciSender } from '../../adapters/http/UndiciSender.ts';
 import { AddressPolicy, parseNetworkList } from '../../core/network/AddressPolicy.ts';
 import { ENV, integer, loadEnv } from '../config.ts';
 import { lazy } from './lazy.ts';
+import { secretStore } from './secrets.ts';
 
 export const sender = lazy(() => {
   const env = loadEnv({
@@ -17,5 +18,7 @@ export const sender = lazy(() => {
     // One Lambda handles one SQS batch at a time: a few connections per origin are plenty.
     connectionsPerOrigin: 10,
     userAgent: 'Rowhook/0.1 (+https://www.standardwebhooks.com)',
+    // Secret header values, receiver auth and client keys, from Secrets Manager (cached there).
+    receiverSecrets: (endpointId) => secretStore().receiverSecrets(endpointId),
   });
 });

@@ -155,6 +155,13 @@ export class Functions extends Construct {
     queues.deadLetterQueue.grantSendMessages(this.deliver); // exhausted deliveries
     table.grantItemReadWrite(this.deliver); // attempt log, failed records, endpoint lookups
     this.deliver.addToRolePolicy(readEndpointSecrets);
+    // Receiver secrets (custom headers, receiver auth, client keys) of pooled endpoints; read only.
+    this.deliver.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secrets.endpointReceiverSecretsArn],
+      }),
+    );
     // Operational events go to the operator endpoint through the bus, like any pooled delivery.
     if (props.operatorWebhook) bus.bus.grantPutEventsTo(this.deliver);
 
@@ -220,6 +227,19 @@ export class Functions extends Construct {
         resources: [secrets.endpointAuthSecretsArn],
       }),
     );
+    this.api.addToRolePolicy(
+      new iam.PolicyStatement({
+        // Receiver secrets: written on create and change, read back so a change may keep a
+        // secret it does not resend, deleted with the endpoint.
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: [secrets.endpointReceiverSecretsArn],
+      }),
+    );
 
     // sync ------------------------------------------------------------------------------------
     this.apiDestinationRole = new iam.Role(this, 'ApiDestinationInvokeRole', {
@@ -274,6 +294,13 @@ export class Functions extends Construct {
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [secrets.endpointAuthSecretsArn],
+      }),
+    );
+    // Receiver secrets of dedicated endpoints, for their Connection (GetSecretValue only).
+    this.sync.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secrets.endpointReceiverSecretsArn],
       }),
     );
     const prefix = `rowhook-${stage}-*`;

@@ -29,6 +29,12 @@ export class Secrets extends Construct {
   readonly endpointAuthSecretPrefix: string;
   /** Third-party auth secrets of dedicated endpoints: `rowhook/<stage>/endpoint-auth/*`. */
   readonly endpointAuthSecretsArn: string;
+  /**
+   * Receiver secrets (secret header values, receiver auth, client keys):
+   * `rowhook/<stage>/endpoint-receiver/*`, written and read by the API, read by deliver and sync.
+   * Disjoint from both other prefixes.
+   */
+  readonly endpointReceiverSecretsArn: string;
   readonly connectionSecretsArn: string;
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
@@ -54,6 +60,12 @@ export class Secrets extends Construct {
       resource: 'secret',
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       resourceName: `${this.endpointAuthSecretPrefix}*`,
+    });
+    this.endpointReceiverSecretsArn = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      resourceName: `rowhook/${props.stage}/endpoint-receiver/*`,
     });
     this.connectionSecretsArn = stack.formatArn({
       service: 'secretsmanager',

@@ -138,13 +138,14 @@ describe('SecretsManagerSecretStore', () => {
   });
 
   describe('delete', () => {
-    it('schedules both secrets for deletion with a 7-day recovery window, never forced', async () => {
+    it('schedules all three secrets for deletion with a 7-day recovery window, never forced', async () => {
       secretsManager.on(DeleteSecretCommand).resolves({});
       await store().delete('ep_1');
       const inputs = secretsManager.commandCalls(DeleteSecretCommand).map((c) => c.args[0].input);
       expect(inputs).toEqual([
         { SecretId: 'rowhook/prod/endpoints/ep_1', RecoveryWindowInDays: 7 },
         { SecretId: 'rowhook/prod/endpoint-auth/ep_1', RecoveryWindowInDays: 7 },
+        { SecretId: 'rowhook/prod/endpoint-receiver/ep_1', RecoveryWindowInDays: 7 },
       ]);
       for (const input of inputs) expect(input.ForceDeleteWithoutRecovery).toBeUndefined();
     });

@@ -59,6 +59,8 @@ function memorySecrets(): SecretStore {
     delete: async (id) => void map.delete(id),
     putAuthSecret: async () => {},
     authSecret: async () => undefined,
+    putReceiverSecrets: async () => {},
+    receiverSecrets: async () => undefined,
   };
 }
 

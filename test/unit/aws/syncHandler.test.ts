@@ -72,7 +72,10 @@ function harness(tier: 'pooled' | 'dedicated' = 'pooled', dedicatedDelivery = tr
       getTenant: vi.fn(async () => ({ id: 'acme', name: 'Acme', tier, createdAt: new Date() })),
       setDedicatedStatus: vi.fn(async () => {}),
     },
-    secrets: { authSecret: vi.fn(async (): Promise<string | undefined> => 's3cret') },
+    secrets: {
+      authSecret: vi.fn(async (): Promise<string | undefined> => 's3cret'),
+      receiverSecrets: vi.fn(async () => undefined),
+    },
     logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
     metrics: { addMetric: vi.fn(), publishStoredMetrics: vi.fn() },
     dedicatedDelivery,
@@ -285,5 +288,70 @@ describe('sync handler with dedicated delivery off (rowhook:dedicatedDelivery un
     await handler({ Records: [record('MODIFY', parked, parked)] });
     expect(deps.destinations.upsert).toHaveBeenCalled();
     expect(deps.subscriptions.setDedicatedStatus).toHaveBeenCalledWith('acme', 'ep_1', active);
+  });
+});
+
+describe('sync handler with receiver options', () => {
+  it('builds the Connection from the receiver options and their secrets, carried in the table item', async () => {
+    const { deps, handler } = harness();
+    deps.secrets.receiverSecrets.mockResolvedValue({ headers: { 'X-Key': 'k' }, token: 'tok' } as never);
+    const receiver = {
+      headers: [{ name: 'X-Key', value: null, secret: true }],
+      auth: { type: 'bearer' },
+      clientCertificate: null,
+      retrySchedule: '1m',
+      timeoutMs: 5000,
+    } as const;
+    await handler({
+      Records: [
+        record(
+          'INSERT',
+          undefined,
+          image({ transport: 'api-destination', receiver: { ...receiver, headers: [...receiver.headers] } }),
+        ),
+      ],
+    });
+    expect(deps.secrets.receiverSecrets).toHaveBeenCalledWith('ep_1');
+    expect(deps.secrets.authSecret).not.toHaveBeenCalled();
+    expect(deps.destinations.upsert).toHaveBeenCalledWith({
+      endpointId: 'ep_1',
+      tenantId: 'acme',
+      url: 'https://hooks.example.com/in',
+      rateLimitPerSecond: 10,
+      auth: { type: 'API_KEY', headerName: 'Authorization', headerValue: 'Bearer tok' },
+      headers: [{ name: 'X-Key', value: 'k', secret: true }],
+    });
+  });
+});
+
+describe('sync handler with receiver headers and the API destination auth', () => {
+  it('keeps the auth/authSecret Connection auth when the receiver options carry headers only', async () => {
+    const { deps, handler } = harness();
+    deps.secrets.receiverSecrets.mockResolvedValue(undefined);
+    await handler({
+      Records: [
+        record(
+          'INSERT',
+          undefined,
+          image({
+            transport: 'api-destination',
+            auth: { type: 'BASIC', username: 'u' },
+            receiver: {
+              headers: [{ name: 'X-Plain', value: 'p', secret: false }],
+              auth: { type: 'none' },
+              clientCertificate: null,
+              retrySchedule: null,
+              timeoutMs: null,
+            },
+          }),
+        ),
+      ],
+    });
+    expect(deps.destinations.upsert).toHaveBeenCalledWith(
+      expect.objectContaining({
+        auth: { type: 'BASIC', username: 'u', password: 's3cret' },
+        headers: [{ name: 'X-Plain', value: 'p', secret: false }],
+      }),
+    );
   });
 });

@@ -39,6 +39,7 @@ import {
   endpointItem,
   endpointRefItem,
   filterText,
+  receiverText,
   tenantItem,
   toEndpoint,
   toTenant,
@@ -146,6 +147,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       auth: endpoint.auth ?? DEDICATED_DEFAULTS.auth,
       dedicated: endpoint.dedicated ?? DEDICATED_DEFAULTS.dedicated,
       signatureScheme: endpoint.signatureScheme ?? SIGNATURE_SCHEMES.v1,
+      receiver: endpoint.receiver ?? null,
       disabledReason: null,
       createdAt: now,
       updatedAt: now,
@@ -236,6 +238,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     if ('rateLimitPerSecond' in patch) set('rateLimitPerSecond', patch.rateLimitPerSecond ?? null);
     if ('maxConcurrency' in patch) set('maxConcurrency', patch.maxConcurrency ?? null);
     if ('auth' in patch) set('auth', authItem(patch.auth ?? null));
+    if ('receiver' in patch) set('receiver', receiverText(patch.receiver));
     if ('dedicated' in patch) set('dedicated', dedicatedItem(patch.dedicated ?? null));
     try {
       const output = await this.client.send(

@@ -1,3 +1,4 @@
+import type { ReceiverOptions } from '../../../core/receivers/ReceiverOptions.ts';
 import type { SignatureScheme } from '../../../core/signing/constants.ts';
 import {
   type DedicatedStatus,
@@ -63,6 +64,12 @@ export interface EndpointItem extends ItemKey {
   dedicated?: DedicatedStatus | null;
   /** Absent on items written before v1a existed: v1. The key itself is in Secrets Manager. */
   signatureScheme?: SignatureScheme;
+  /**
+   * Receiver options (custom headers, receiver auth, client certificate, retry schedule, timeout)
+   * as JSON text, the non-secret half only (the secrets are in Secrets Manager); null or absent:
+   * none. Text, like the filter, so empty maps and header order survive as written.
+   */
+  receiver?: string | null;
 }
 
 export interface EndpointRefItem extends ItemKey {
@@ -122,8 +129,12 @@ export function endpointItem(endpoint: Endpoint): EndpointItem {
     ...(endpoint.auth === undefined ? {} : { auth: authItem(endpoint.auth) }),
     ...(endpoint.dedicated === undefined ? {} : { dedicated: dedicatedItem(endpoint.dedicated) }),
     ...(endpoint.signatureScheme === undefined ? {} : { signatureScheme: endpoint.signatureScheme }),
+    ...(endpoint.receiver === undefined ? {} : { receiver: receiverText(endpoint.receiver) }),
   };
 }
+
+export const receiverText = (receiver: Endpoint['receiver']) =>
+  receiver == null ? null : JSON.stringify(receiver);
 
 /** What an endpoint created without dedicated-delivery settings gets. */
 export const DEDICATED_DEFAULTS = {
@@ -180,6 +191,9 @@ export function toEndpoint(item: Record<string, unknown>): Endpoint {
     ...(row.auth === undefined ? {} : { auth: authItem(row.auth) }),
     ...(row.dedicated === undefined ? {} : { dedicated: dedicatedItem(row.dedicated) }),
     ...(row.signatureScheme === undefined ? {} : { signatureScheme: row.signatureScheme }),
+    ...(row.receiver === undefined
+      ? {}
+      : { receiver: row.receiver === null ? null : (JSON.parse(row.receiver) as ReceiverOptions) }),
   };
 }
 
