@@ -32,7 +32,7 @@ async function pgAdapters() {
   const { db } = database;
   await db.query(
     `truncate rowhook.outbox, rowhook.deliveries, rowhook.attempts, rowhook.endpoint_secrets,
-       rowhook.endpoints, rowhook.api_keys, rowhook.tenants, rowhook.delivery_lanes restart identity`,
+       rowhook.endpoints, rowhook.api_keys, rowhook.tenants, rowhook.delivery_lanes restart identity cascade`,
   );
   const subscriptions = new PgSubscriptionStore(db);
   const outbox = new PgOutboxSource(db);

@@ -177,13 +177,14 @@ describe('the tenant portal in a real browser', () => {
     await screenshot(page, 'charts', 'portal');
   });
 
-  it("shows the API's answer for resend and recover, whether or not this API has those routes", async () => {
+  it("shows the API's answer for resend and recover", async () => {
     const log = page.getByRole('table', { name: 'Delivery attempts, newest first' });
     // Its detail stayed open from before, through the filter changes and reloads.
-    const details = log.getByRole('button', { name: /^Details of attempt 1 of evt_/ });
-    expect(await details.getAttribute('aria-expanded')).toBe('true');
+    const details = log.getByRole('button', { name: /^Details of attempt 1 of evt_/, expanded: true });
+    expect(await details.count()).toBe(1);
+    const eventId = String(await details.getAttribute('aria-label')).replace(/^Details of attempt 1 of /, '');
     const resend = page.waitForResponse((r) => /\/resend$/.test(r.url()));
-    await log.getByRole('button', { name: /^Resend evt_/ }).click();
+    await log.getByRole('button', { name: new RegExp(`^Resend ${eventId}`) }).click();
     const answer = await (await resend).json();
     const expected = answer.error
       ? `Resend failed: ${answer.error.message}`
