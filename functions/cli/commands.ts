@@ -1,6 +1,7 @@
 import type { CommandSpec } from './CommandSpec.ts';
 import { dlqCommands } from './dlqCommands.ts';
 import { endpointCommands } from './endpointCommands.ts';
+import { orderingCommand } from './orderingCommand.ts';
 import { tailCommand } from './tailCommand.ts';
 import { tenantCommands } from './tenantCommands.ts';
 import { trackCommand } from './trackCommand.ts';
@@ -11,5 +12,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   tailCommand,
   ...tenantCommands,
   ...endpointCommands,
+  orderingCommand,
   trackCommand,
 ];

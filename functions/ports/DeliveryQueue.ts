@@ -19,6 +19,11 @@ export interface ClaimedDelivery {
   attempt: number;
   /** Proof of this claim; settling with an older receipt is ignored. */
   receipt: string;
+  /**
+   * Set for deliveries to a per-key endpoint (ordering 'per-key') that have a key: the next one of
+   * the key becomes due when this one is delivered, dead-lettered or discarded.
+   */
+  orderingKey?: string;
 }
 
 export type Settlement =

@@ -1,7 +1,13 @@
 import type { DedicatedStatus, Endpoint, Tenant } from '../core/subscriptions/Endpoint.ts';
 
 // maxConcurrency rides along: like the rate limit, an optional delivery setting with a null default.
-type DedicatedSettings = 'transport' | 'rateLimitPerSecond' | 'auth' | 'dedicated' | 'maxConcurrency';
+type DedicatedSettings =
+  | 'transport'
+  | 'rateLimitPerSecond'
+  | 'auth'
+  | 'dedicated'
+  | 'maxConcurrency'
+  | 'ordering';
 
 export type NewEndpoint = Pick<
   Endpoint,

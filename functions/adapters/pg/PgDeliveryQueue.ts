@@ -39,18 +39,26 @@ held_back as (
       or exists (select 1 from rowhook.endpoints e
                   where e.id = w.endpoint_id and e.rate_limit_per_second is not null)
 ),
+ordered as (
+  select e.id as endpoint_id from rowhook.endpoints e
+   where e.id in (select distinct endpoint_id from wanted) and e.ordering = 'per-key'
+),
 decided as (
   select w.event_id, w.endpoint_id, w.tenant_id,
-         w.leased and not exists (select 1 from held_back h where h.endpoint_id = w.endpoint_id) as leased
+         w.leased and not exists (select 1 from held_back h where h.endpoint_id = w.endpoint_id)
+           and not exists (select 1 from ordered x where x.endpoint_id = w.endpoint_id) as leased,
+         case when exists (select 1 from ordered x where x.endpoint_id = w.endpoint_id)
+              then (select rowhook.ordering_key(o) from rowhook.outbox o where o.id = w.event_id) end as ordering_key
     from wanted w
 ),
 added as (
-  insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at, attempts, receipt, leased)
+  insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at, attempts, receipt, leased,
+                                  ordering_key)
   select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id,
          case when d.leased then c.now + $5::bigint * interval '1 millisecond' else c.now end,
          case when d.leased then 1 else 0 end,
          case when d.leased then gen_random_uuid() end,
-         d.leased
+         d.leased, d.ordering_key
     from decided d, clock c
   on conflict (event_id, endpoint_id) do nothing
   returning id, event_id, endpoint_id, tenant_id, receipt
@@ -71,6 +79,7 @@ interface ClaimRow {
   receipt: string;
   event_type: string;
   body: string;
+  ordering_key: string | null;
 }
 
 export interface PgDeliveryQueueOptions {
@@ -123,7 +132,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
         leasedFlags,
         this.options.breakerFailures,
       ],
-      'rowhook_enqueue_leasing_v2',
+      'rowhook_enqueue_leasing_v3',
     );
     const leased: ClaimedDelivery[] = [];
     if (lease) {
@@ -161,7 +170,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
       return this.db.query<ClaimRow>(
         CLAIM_FROM_LANES_SQL,
         [...shared, lanes.map((lane) => lane.endpoint_id), leaseMs],
-        'rowhook_claim_from_lanes',
+        'rowhook_claim_from_lanes_v2',
       );
     });
     return rows.map((row) => ({
@@ -173,6 +182,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
       body: row.body,
       attempt: row.attempts,
       receipt: row.receipt,
+      ...(row.ordering_key === null ? {} : { orderingKey: row.ordering_key }),
     }));
   }
 
@@ -192,6 +202,11 @@ export class PgDeliveryQueue implements DeliveryQueue {
       ],
       'rowhook_settle',
     );
+    // A settled head of a key makes the key's next delivery due now: wake the claimers (in this
+    // process and others) rather than leave it to the poll. Sent at commit when in a transaction.
+    if (settlements.some((s) => s.kind !== 'retry' && s.delivery.orderingKey !== undefined)) {
+      await this.db.query('select pg_notify($1, $2)', [DELIVERY_WAKEUP_CHANNEL, '']);
+    }
     return { applied: new Set(rows.map((row) => row.id)) };
   }
 

@@ -9,6 +9,7 @@ import {
   type EndpointTransport,
   type Tenant,
 } from '../../core/subscriptions/Endpoint.ts';
+import { type EndpointOrdering, orderingOf } from '../../core/subscriptions/EndpointOrdering.ts';
 import type { EndpointPatch, NewEndpoint, Page, SubscriptionStore } from '../../ports/SubscriptionStore.ts';
 import { cursorTimestamp, decodeCursor, encodeCursor } from '../sql/cursor.ts';
 import type { Database } from './Database.ts';
@@ -35,6 +36,7 @@ interface EndpointRow {
   transport: EndpointTransport;
   rate_limit_per_second: number | null;
   max_concurrency: number | null;
+  ordering: EndpointOrdering;
   auth: EndpointAuth | null;
   dedicated_status: DedicatedStatusName | null;
   dedicated_api_destination_arn: string | null;
@@ -44,7 +46,7 @@ interface EndpointRow {
 
 const ENDPOINT_COLUMNS = `id, tenant_id, url, description, event_types, filter, enabled, disabled_reason,
   created_at, updated_at, transport, rate_limit_per_second, auth, dedicated_status,
-  dedicated_api_destination_arn, dedicated_reason, max_concurrency, signature_scheme`;
+  dedicated_api_destination_arn, dedicated_reason, max_concurrency, signature_scheme, ordering`;
 
 /** Why the local runtime delivers an endpoint that asked for an API destination through the pool. */
 export const LOCAL_FALLBACK_REASON =
@@ -121,8 +123,8 @@ export class PgSubscriptionStore implements SubscriptionStore {
     const [row] = await this.db.query<EndpointRow>(
       `insert into rowhook.endpoints (id, tenant_id, url, description, event_types, filter, enabled,
          transport, rate_limit_per_second, auth, dedicated_status, dedicated_api_destination_arn,
-         dedicated_reason, max_concurrency, signature_scheme)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning ${ENDPOINT_COLUMNS}`,
+         dedicated_reason, max_concurrency, signature_scheme, ordering)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning ${ENDPOINT_COLUMNS}`,
       [
         endpoint.id,
         endpoint.tenantId,
@@ -137,6 +139,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
         ...this.dedicatedColumns(endpoint.dedicated),
         endpoint.maxConcurrency ?? null,
         endpoint.signatureScheme ?? SIGNATURE_SCHEMES.v1,
+        orderingOf(endpoint),
       ],
     );
     if (!row) throw new Error('insert returned no row');
@@ -192,6 +195,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
           dedicated_reason = case when $15::boolean then $18::text else dedicated_reason end,
           max_concurrency = case when $19::boolean then $20::integer else max_concurrency end,
           signature_scheme = coalesce($21, signature_scheme),
+          ordering = coalesce($22, ordering),
           updated_at = now()
         where tenant_id = $1 and id = $2
         returning ${ENDPOINT_COLUMNS}`,
@@ -215,6 +219,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
         'maxConcurrency' in patch,
         patch.maxConcurrency ?? null,
         patch.signatureScheme ?? null,
+        patch.ordering ?? null,
       ],
     );
     return row && toEndpoint(row);
@@ -289,6 +294,7 @@ function toEndpoint(row: EndpointRow): Endpoint {
     transport: row.transport,
     rateLimitPerSecond: row.rate_limit_per_second,
     maxConcurrency: row.max_concurrency,
+    ordering: row.ordering,
     signatureScheme: row.signature_scheme,
     auth: row.auth,
     dedicated:

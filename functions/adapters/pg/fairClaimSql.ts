@@ -32,6 +32,19 @@ const ALLOWANCE = `least(
   )`;
 
 /**
+ * A delivery `d` with an ordering key (per-key endpoints) may be claimed only at the head of its
+ * key: no earlier delivery of the key is pending (not yet attempted, waiting to retry, or redriven)
+ * and none is in flight (leased, lease not run out: a redrive does not overtake an attempt under
+ * way). An expired lease does not block, so a crashed worker's delivery is taken again in its turn.
+ * One probe of deliveries_ordering; lanes are locked, so concurrent claimers cannot both take a key.
+ */
+const KEY_IS_FREE = `not exists (
+           select 1 from rowhook.deliveries b
+            where b.endpoint_id = d.endpoint_id and b.ordering_key = d.ordering_key
+              and b.state = 'pending' and b.id <> d.id
+              and (b.event_id < d.event_id or (b.leased and b.next_attempt_at > c.now)))`;
+
+/**
  * Step 1: choose and lock (SKIP LOCKED) up to $2 lanes that have something due and room to take it.
  * Finding lanes with due work is a skip scan over deliveries_endpoint_due: one index descent per
  * endpoint with pending deliveries, never a walk through the backlog. Lanes missing for some
@@ -117,6 +130,7 @@ picked as (
     from quota q cross join clock c cross join lateral (
       select d.id from rowhook.deliveries d
        where d.endpoint_id = q.endpoint_id and d.state = 'pending' and d.next_attempt_at <= c.now
+         and (d.ordering_key is null or ${KEY_IS_FREE})
        order by d.next_attempt_at
        limit q.n
        for update skip locked) p
@@ -132,7 +146,8 @@ claimed as (
    -- An array, not a join: the planner cannot size the lateral pick and would hash-join the
    -- whole table instead of probing the primary key for each picked row.
    where d.id = any (array(select id from picked)) and o.id = d.event_id
-  returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body
+  returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body,
+            d.ordering_key
 ),
 taken as (select endpoint_id, count(*)::int as n from claimed group by endpoint_id),
 served as (

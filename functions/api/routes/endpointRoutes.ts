@@ -13,6 +13,7 @@ import {
   type EndpointTransport,
   wantsApiDestination,
 } from '../../core/subscriptions/Endpoint.ts';
+import { ENDPOINT_ORDERINGS } from '../../core/subscriptions/EndpointOrdering.ts';
 import type { EndpointPatch } from '../../ports/SubscriptionStore.ts';
 import type { ApiDependencies } from '../ApiDependencies.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -103,6 +104,7 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
           transport: input.transport ?? ENDPOINT_TRANSPORTS.auto,
           rateLimitPerSecond: input.rateLimitPerSecond ?? null,
           maxConcurrency: input.maxConcurrency ?? null,
+          ordering: input.ordering ?? ENDPOINT_ORDERINGS.none,
           signatureScheme,
           auth: input.auth ?? null,
           dedicated: await dedicatedAfterChange(tenantId, input.transport),

@@ -1,4 +1,5 @@
 import type { SignatureScheme } from '../signing/constants.ts';
+import type { EndpointOrdering } from './EndpointOrdering.ts';
 
 export const ENDPOINT_TIERS = { pooled: 'pooled', dedicated: 'dedicated' } as const;
 
@@ -79,6 +80,8 @@ export interface Endpoint {
   signatureScheme?: SignatureScheme;
   /** null: dedicated delivery was never asked for (or no longer is). */
   dedicated?: DedicatedStatus | null;
+  /** Delivery order (see EndpointOrdering); absent: none. Stores always fill it in. */
+  ordering?: EndpointOrdering;
 }
 
 /** The endpoint's transport choice, with the default filled in. */

@@ -7,6 +7,7 @@ import {
   type EndpointTransport,
   type Tenant,
 } from '../../../core/subscriptions/Endpoint.ts';
+import type { EndpointOrdering } from '../../../core/subscriptions/EndpointOrdering.ts';
 import {
   apiKeyKey,
   endpointCreationKey,
@@ -63,6 +64,8 @@ export interface EndpointItem extends ItemKey {
   dedicated?: DedicatedStatus | null;
   /** Absent on items written before v1a existed: v1. The key itself is in Secrets Manager. */
   signatureScheme?: SignatureScheme;
+  /** Absent on items written before ordering existed: none. Per-key ones go through the FIFO queue. */
+  ordering?: EndpointOrdering;
 }
 
 export interface EndpointRefItem extends ItemKey {
@@ -122,6 +125,7 @@ export function endpointItem(endpoint: Endpoint): EndpointItem {
     ...(endpoint.auth === undefined ? {} : { auth: authItem(endpoint.auth) }),
     ...(endpoint.dedicated === undefined ? {} : { dedicated: dedicatedItem(endpoint.dedicated) }),
     ...(endpoint.signatureScheme === undefined ? {} : { signatureScheme: endpoint.signatureScheme }),
+    ...(endpoint.ordering === undefined ? {} : { ordering: endpoint.ordering }),
   };
 }
 
@@ -180,6 +184,7 @@ export function toEndpoint(item: Record<string, unknown>): Endpoint {
     ...(row.auth === undefined ? {} : { auth: authItem(row.auth) }),
     ...(row.dedicated === undefined ? {} : { dedicated: dedicatedItem(row.dedicated) }),
     ...(row.signatureScheme === undefined ? {} : { signatureScheme: row.signatureScheme }),
+    ...(row.ordering === undefined ? {} : { ordering: row.ordering }),
   };
 }
 
