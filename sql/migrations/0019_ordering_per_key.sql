@@ -57,3 +57,20 @@ begin
   return o.source_table || ':' || v_values::text;
 end
 $$;
+
+-- An endpoint switched to per-key: what it already has queued or dead-lettered without a key gets
+-- a key of its own (its event id), so the claim, which takes a per-key endpoint's deliveries by
+-- key, still finds it. Switching back leaves the keys: those deliveries keep their order.
+create function rowhook.key_unkeyed_deliveries() returns trigger
+language plpgsql as $$
+begin
+  update rowhook.deliveries set ordering_key = 'event:' || event_id
+   where endpoint_id = new.id and state in ('pending', 'dead') and ordering_key is null;
+  return null;
+end
+$$;
+
+create trigger endpoints_ordering_per_key
+  after update of ordering on rowhook.endpoints
+  for each row when (new.ordering = 'per-key' and old.ordering is distinct from 'per-key')
+  execute function rowhook.key_unkeyed_deliveries();

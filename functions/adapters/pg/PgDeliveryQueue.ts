@@ -48,7 +48,8 @@ decided as (
          w.leased and not exists (select 1 from held_back h where h.endpoint_id = w.endpoint_id)
            and not exists (select 1 from ordered x where x.endpoint_id = w.endpoint_id) as leased,
          case when exists (select 1 from ordered x where x.endpoint_id = w.endpoint_id)
-              then (select rowhook.ordering_key(o) from rowhook.outbox o where o.id = w.event_id) end as ordering_key
+              then (select coalesce(rowhook.ordering_key(o), 'event:' || o.id) from rowhook.outbox o
+                     where o.id = w.event_id) end as ordering_key
     from wanted w
 ),
 added as (
@@ -161,16 +162,21 @@ export class PgDeliveryQueue implements DeliveryQueue {
     const now = this.options.now?.() ?? null;
     const shared = [now, limit, this.options.endpointConcurrency, this.options.breakerFailures];
     const rows = await this.db.transaction(async () => {
-      const lanes = await this.db.query<{ endpoint_id: string }>(
+      const lanes = await this.db.query<{ endpoint_id: string; ordered: boolean }>(
         LOCK_LANES_SQL,
         shared,
-        'rowhook_lock_lanes',
+        'rowhook_lock_lanes_v2',
       );
       if (lanes.length === 0) return [];
+      // With a per-key lane, planned for these lanes each time and with sorts discouraged: the walk
+      // over its keys must read them in order from deliveries_ordering. With statistics from when
+      // the queue was small, the planner would rather sort each key's rows, once per key.
+      const ordered = lanes.some((lane) => lane.ordered);
+      if (ordered) await this.db.query('set local enable_sort = off');
       return this.db.query<ClaimRow>(
         CLAIM_FROM_LANES_SQL,
         [...shared, lanes.map((lane) => lane.endpoint_id), leaseMs],
-        'rowhook_claim_from_lanes_v2',
+        ordered ? undefined : 'rowhook_claim_from_lanes_v2',
       );
     });
     return rows.map((row) => ({

@@ -1,3 +1,5 @@
+import { PICKED_SQL } from './orderedClaimSql.ts';
+
 /**
  * The fair claim, in two statements of one transaction (see PgDeliveryQueue.claim).
  *
@@ -32,19 +34,6 @@ const ALLOWANCE = `least(
   )`;
 
 /**
- * A delivery `d` with an ordering key (per-key endpoints) may be claimed only at the head of its
- * key: no earlier delivery of the key is pending (not yet attempted, waiting to retry, or redriven)
- * and none is in flight (leased, lease not run out: a redrive does not overtake an attempt under
- * way). An expired lease does not block, so a crashed worker's delivery is taken again in its turn.
- * One probe of deliveries_ordering; lanes are locked, so concurrent claimers cannot both take a key.
- */
-const KEY_IS_FREE = `not exists (
-           select 1 from rowhook.deliveries b
-            where b.endpoint_id = d.endpoint_id and b.ordering_key = d.ordering_key
-              and b.state = 'pending' and b.id <> d.id
-              and (b.event_id < d.event_id or (b.leased and b.next_attempt_at > c.now)))`;
-
-/**
  * Step 1: choose and lock (SKIP LOCKED) up to $2 lanes that have something due and room to take it.
  * Finding lanes with due work is a skip scan over deliveries_endpoint_due: one index descent per
  * endpoint with pending deliveries, never a walk through the backlog. Lanes missing for some
@@ -73,7 +62,8 @@ missing as (
 open as (
   select l.endpoint_id, l.tenant_id,
          row_number() over (partition by l.tenant_id order by l.served, l.endpoint_id) as turn,
-         max(l.served) over (partition by l.tenant_id) as tenant_served
+         max(l.served) over (partition by l.tenant_id) as tenant_served,
+         coalesce(e.ordering = 'per-key', false) as ordered
     from due
     join rowhook.delivery_lanes l on l.endpoint_id = due.endpoint_id
     left join rowhook.endpoints e on e.id = l.endpoint_id
@@ -81,7 +71,7 @@ open as (
     cross join clock c
    where ${ALLOWANCE} >= 1
 )
-select l.endpoint_id
+select l.endpoint_id, o.ordered
   from rowhook.delivery_lanes l join open o on o.endpoint_id = l.endpoint_id
  order by o.turn, o.tenant_served, o.tenant_id
  limit $2
@@ -90,16 +80,17 @@ select l.endpoint_id
 /**
  * Step 2, with the lanes ($5) locked and a snapshot that sees every claim committed before we got
  * them: recompute each lane's allowance, deal the $2 slots round-robin (tenants, then their
- * endpoints), take each lane's oldest due deliveries (SKIP LOCKED), lease them for $6 ms with a new
+ * endpoints), take each lane's oldest due deliveries (SKIP LOCKED; per key, see orderedClaimSql.ts), lease them for $6 ms with a new
  * receipt, and mark the lanes served and their tokens spent.
  */
 export const CLAIM_FROM_LANES_SQL = `
-with clock as (select coalesce($1::timestamptz, now()) as now),
+with recursive clock as (select coalesce($1::timestamptz, now()) as now),
 ${IN_FLIGHT},
 lanes as (
   select l.endpoint_id, l.tenant_id, l.served, e.rate_limit_per_second as rate,
          rowhook.lane_tokens(l.tokens, l.tokens_at, e.rate_limit_per_second, c.now) as tokens,
-         ${ALLOWANCE} as allowance
+         ${ALLOWANCE} as allowance,
+         coalesce(e.ordering = 'per-key', false) as ordered
     from rowhook.delivery_lanes l
     left join rowhook.endpoints e on e.id = l.endpoint_id
     left join in_flight i on i.endpoint_id = l.endpoint_id
@@ -125,16 +116,7 @@ quota as (
     from (select endpoint_id from slots order by tenant_turn, tenant_served, tenant_id limit $2) dealt
    group by endpoint_id
 ),
-picked as (
-  select p.id
-    from quota q cross join clock c cross join lateral (
-      select d.id from rowhook.deliveries d
-       where d.endpoint_id = q.endpoint_id and d.state = 'pending' and d.next_attempt_at <= c.now
-         and (d.ordering_key is null or ${KEY_IS_FREE})
-       order by d.next_attempt_at
-       limit q.n
-       for update skip locked) p
-),
+${PICKED_SQL},
 claimed as (
   update rowhook.deliveries d
      set attempts = d.attempts + 1,
