@@ -18,7 +18,7 @@ import { writeResultsMarkdown } from './support/writeResultsMarkdown.ts';
 // `npm run bench [-- --quick] [-- --only=<steps>]`: measures and records; never passes or fails on
 // a number. Every figure that has a goal is a ratio against something measured in this same run,
 // or a latency; every run that delivers checks that everything it offered arrived.
-const STEPS = ['ceiling', 'throughput', 'latency', 'fairness', 'capture', 'baseline'] as const;
+const STEPS = ['ceiling', 'throughput', 'ordered', 'latency', 'fairness', 'capture', 'baseline'] as const;
 // Older step names still select what they used to.
 const ALIASES: Record<string, string[]> = {
   endToEnd: ['throughput', 'latency'],
@@ -101,6 +101,7 @@ async function main() {
   try {
     await step('ceiling', () => measureCeiling(receiver, ceilingSecret, SIZES.ceilingSeconds));
     await step('throughput', () => measureThroughput(databases, receiver, WORKLOAD));
+    await step('ordered', () => measureThroughput(databases, receiver, WORKLOAD, 'per-key'));
     await step('latency', () => measureLatency(databases, receiver, SIZES.latency));
     await step('fairness', () => measureFairness(databases, receiver, SIZES.fairness));
     await step('capture', () => measureCapture(databases, { clients: 8, batchClients: 2, ...SIZES.capture }));
