@@ -72,6 +72,16 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
     };
   };
 
+  const refuseUnsupportedOrdering = (ordering: string | undefined) => {
+    if (ordering === ENDPOINT_ORDERINGS.perKey && deps.perKeyOrdering === false) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        'ordering: "per-key" is not available on this deployment yet (its ordered delivery path is not built on AWS, see docs/deploy.md); use "none"',
+      );
+    }
+  };
+
   router.add(
     {
       method: 'post',
@@ -83,6 +93,7 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
       responses: { 201: { description: 'Created', schema: endpointWithSecretSchema } },
     },
     async (c, { body: input }) => {
+      refuseUnsupportedOrdering(input.ordering);
       const url = await checkUrl(input.url);
       if (input.filter) compileFilter(input.filter);
       const tenantId = c.get('tenantId');
@@ -168,6 +179,7 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
     },
     async (c, { body, params }) => {
       const { authSecret, ...patch }: EndpointPatch & { authSecret?: string } = body;
+      refuseUnsupportedOrdering(patch.ordering);
       if (patch.url !== undefined) patch.url = (await checkUrl(patch.url)).toString();
       if (patch.filter) compileFilter(patch.filter);
       const tenantId = c.get('tenantId');
