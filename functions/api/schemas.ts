@@ -97,10 +97,15 @@ export const pageQuerySchema = z.strictObject({
   cursor: z.string().min(1).optional(),
 });
 
-const ordering = z.enum(['none', 'per-key'], {
-  error:
-    'must be "none" (no order promised) or "per-key" (deliveries sharing a key arrive in commit order, one at a time per key)',
-});
+const ordering = z
+  .enum(['none', 'per-key'], {
+    error:
+      'must be "none" (no order promised) or "per-key" (deliveries sharing a key arrive in commit order, one at a time per key)',
+  })
+  .meta({
+    description:
+      "none (default): no order promised. per-key: deliveries sharing a key (a row's table and primary key, or a published event's orderingKey) arrive in commit order, the next only after the previous is delivered or dead-lettered; keys do not wait for each other",
+  });
 
 const dedicatedFields = {
   transport: transport.optional(),
