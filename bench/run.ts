@@ -23,6 +23,7 @@ import { writeResultsMarkdown } from './support/writeResultsMarkdown.ts';
 const STEPS = [
   'ceiling',
   'throughput',
+  'ordered',
   'latency',
   'fairness',
   'capture',
@@ -116,6 +117,7 @@ async function main() {
   try {
     await step('ceiling', () => measureCeiling(receiver, ceilingSecret, SIZES.ceilingSeconds));
     await step('throughput', () => measureThroughput(databases, receiver, WORKLOAD));
+    await step('ordered', () => measureThroughput(databases, receiver, WORKLOAD, 'per-key'));
     await step('latency', () => measureLatency(databases, receiver, SIZES.latency));
     await step('fairness', () => measureFairness(databases, receiver, SIZES.fairness));
     await step('capture', () => measureCapture(databases, { clients: 8, batchClients: 2, ...SIZES.capture }));

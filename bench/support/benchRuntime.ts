@@ -53,7 +53,13 @@ export interface BenchEndpoint {
 export async function createTenants(
   apiUrl: string,
   receiverUrl: string,
-  options: { prefix: string; tenants: number; endpointsPerTenant: number; blackhole?: boolean },
+  options: {
+    prefix: string;
+    tenants: number;
+    endpointsPerTenant: number;
+    blackhole?: boolean;
+    ordering?: 'none' | 'per-key';
+  },
 ): Promise<BenchEndpoint[]> {
   const endpoints: BenchEndpoint[] = [];
   for (let t = 0; t < options.tenants; t += 1) {
@@ -69,6 +75,7 @@ export async function createTenants(
       const endpoint = await call(apiUrl, String(tenant.apiKey), 'POST', '/v1/endpoints', {
         url: `${receiverUrl}${endpointPath}`,
         filter: { data: { bucket: [bucket] } },
+        ...(options.ordering ? { ordering: options.ordering } : {}),
       });
       endpoints.push({ tenantId, bucket, path: endpointPath, secret: String(endpoint.secret) });
     }
@@ -106,6 +113,7 @@ export async function setUpBench(
     tenants: number;
     endpointsPerTenant: number;
     blackhole?: boolean;
+    ordering?: 'none' | 'per-key';
   },
 ): Promise<RowTarget[]> {
   const endpoints = await createTenants(apiUrl, receiver.url, options);

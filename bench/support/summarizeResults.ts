@@ -165,11 +165,37 @@ function memoryRows(results: Results): ResultRow[] {
   return rows;
 }
 
+/** Ordering per key (issue #14): the same workload to per-key endpoints, beside the unordered run. */
+function orderedRows(results: Results): ResultRow[] {
+  const { throughput: t, ordered: o } = results;
+  if (!o) return [];
+  const rows: ResultRow[] = [
+    {
+      measure: `End-to-end, per-key ordered endpoints (every row its own key), same workload`,
+      value: `${count(o.deliveriesPerSecond)} deliveries/s (${describeCompleteness(o.completeness)})`,
+      goal: '—',
+      met: null,
+      failed: failures(o),
+    },
+  ];
+  if (t) {
+    rows.push({
+      measure: 'Per-key ordered ÷ unordered deliveries/s',
+      value: `${round((o.deliveriesPerSecond / t.deliveriesPerSecond) * 100, 1)} %`,
+      goal: '—',
+      met: null,
+      failed: failures(o, t),
+    });
+  }
+  return rows;
+}
+
 /** The goals of issues #6 and #10 next to what this run measured (goals, not assertions). */
 export function summarizeResults(results: Results): ResultRow[] {
   return [
     ...(results.ceiling ? ceilingRows(results.ceiling) : []),
     ...throughputRows(results),
+    ...orderedRows(results),
     ...(results.latency ? latencyRows(results.latency) : []),
     ...(results.fairness ? fairnessRows(results.fairness) : []),
     ...memoryRows(results),

@@ -40,6 +40,12 @@ export interface ApiDependencies {
   /** Called after something was added to the outbox (test events) so the relay runs now. */
   onOutboxWrite: () => void;
   log: (entry: Record<string, unknown>) => void;
+  /**
+   * Whether this deployment delivers `ordering: "per-key"` endpoints in order. Absent: yes (the local
+   * runtime). The AWS API passes false until its FIFO path exists: such endpoints are refused with a
+   * 400 rather than accepted and delivered unordered.
+   */
+  perKeyOrdering?: boolean;
   /** GET /metrics (local runtime); `public` skips the admin token (ROWHOOK_METRICS_PUBLIC). */
   metrics?: { exposition: MetricsExposition; public: boolean };
   /** The tenant portal's sessions and settings (local runtime; absent on AWS: those routes answer 501). */

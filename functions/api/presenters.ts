@@ -2,6 +2,7 @@ import { ID_PREFIXES } from '../core/ids/constants.ts';
 import { toPublicId } from '../core/ids/prefixedId.ts';
 import { SIGNATURE_SCHEMES } from '../core/signing/constants.ts';
 import { type Endpoint, type Tenant, transportOf } from '../core/subscriptions/Endpoint.ts';
+import { orderingOf } from '../core/subscriptions/EndpointOrdering.ts';
 import type { DeadLetter } from '../ports/DeadLetters.ts';
 import type { AttemptView, EndpointHealth } from '../ports/DeliveryLog.ts';
 import type { FailedEvent } from '../ports/FailedEvents.ts';
@@ -27,6 +28,7 @@ export const presentEndpoint = (e: Endpoint) => ({
   transport: transportOf(e),
   rateLimitPerSecond: e.rateLimitPerSecond ?? null,
   maxConcurrency: e.maxConcurrency ?? null,
+  ordering: orderingOf(e),
   signatureScheme: e.signatureScheme ?? SIGNATURE_SCHEMES.v1,
   // Non-secret part only: the auth secret is write-only and never leaves the SecretStore.
   auth: e.auth ?? null,

@@ -41,6 +41,7 @@ export const endpointSchema = z.object({
   transport: z.enum(['auto', 'pooled', 'api-destination']),
   rateLimitPerSecond: z.number().nullable(),
   maxConcurrency: z.number().nullable(),
+  ordering: z.enum(['none', 'per-key']),
   signatureScheme: z.enum(['v1', 'v1a']),
   auth: z.record(z.string(), z.unknown()).nullable(),
   dedicated: z

@@ -88,14 +88,29 @@ export const AUTH_SECRET_NAMES: Record<EndpointAuthType, string> = {
   OAUTH_CLIENT_CREDENTIALS: 'the OAuth client secret',
 };
 
+/** An API destination sends in no particular order; per-key endpoints go through the ordered queue. */
+const PER_KEY_NOT_DEDICATED =
+  '"per-key" cannot be combined with transport "api-destination" (an API destination keeps no order); use transport "auto" or "pooled"';
+
 // Strict: a misspelt filter (?tenantid=) must fail loudly, not silently list everything.
 export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1).max(250).default(50),
   cursor: z.string().min(1).optional(),
 });
 
+const ordering = z
+  .enum(['none', 'per-key'], {
+    error:
+      'must be "none" (no order promised) or "per-key" (deliveries sharing a key arrive in commit order, one at a time per key)',
+  })
+  .meta({
+    description:
+      "none (default): no order promised. per-key: deliveries sharing a key (a row's table and primary key, or a published event's orderingKey) arrive in commit order, the next only after the previous is delivered or dead-lettered; keys do not wait for each other",
+  });
+
 const dedicatedFields = {
   transport: transport.optional(),
+  ordering: ordering.optional(),
   rateLimitPerSecond: rateLimitPerSecond.optional(),
   maxConcurrency: maxConcurrency.optional(),
   auth: auth.optional(),
@@ -124,6 +139,9 @@ export const createEndpointSchema = z
     if (!input.auth && input.authSecret !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['authSecret'], message: 'is only accepted together with auth' });
     }
+    if (input.ordering === 'per-key' && input.transport === 'api-destination') {
+      ctx.addIssue({ code: 'custom', path: ['ordering'], message: PER_KEY_NOT_DEDICATED });
+    }
   });
 
 export const updateEndpointSchema = z
@@ -139,9 +157,13 @@ export const updateEndpointSchema = z
   })
   .refine(
     (patch) => Object.keys(patch).length > 0,
-    'send at least one of url, description, eventTypes, filter, enabled, signatureScheme, transport, rateLimitPerSecond, maxConcurrency, auth, authSecret, headers, receiverAuth, clientCertificate, retrySchedule, timeoutMs',
+    'send at least one of url, description, eventTypes, filter, enabled, signatureScheme, transport, rateLimitPerSecond, maxConcurrency, ordering, auth, authSecret, headers, receiverAuth, clientCertificate, retrySchedule, timeoutMs',
   )
   .refine((patch) => !(patch.auth === null && patch.authSecret !== undefined), {
     path: ['authSecret'],
     message: 'cannot be set while removing auth (auth: null)',
+  })
+  .refine((patch) => !(patch.ordering === 'per-key' && patch.transport === 'api-destination'), {
+    path: ['ordering'],
+    message: PER_KEY_NOT_DEDICATED,
   });

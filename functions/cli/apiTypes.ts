@@ -103,6 +103,7 @@ export interface EndpointItem {
   createdAt: string;
   updatedAt: string;
   transport?: string;
+  ordering?: string;
   secret?: string;
   health?: EndpointHealth;
 }

@@ -3,6 +3,7 @@ import type { CommandSpec } from './CommandSpec.ts';
 import { dlqCommands } from './dlqCommands.ts';
 import { endpointCommands } from './endpointCommands.ts';
 import { eventCommands } from './eventCommands.ts';
+import { orderingCommand } from './orderingCommand.ts';
 import { receiverCommands } from './receiverCommands.ts';
 import { recoverCommands } from './recoverCommands.ts';
 import { tailCommand } from './tailCommand.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...endpointCommands,
   ...recoverCommands,
   ...receiverCommands,
+  orderingCommand,
   trackCommand,
   ...eventCommands,
   backfillCommand,

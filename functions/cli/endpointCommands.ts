@@ -63,6 +63,7 @@ function printEndpoint(ctx: CommandContext, e: EndpointItem): void {
     ['event types', e.eventTypes?.join(', ') ?? '* (all)'],
     ['filter', e.filter ? JSON.stringify(e.filter) : undefined],
     ['transport', e.transport],
+    ['ordering', e.ordering],
     ['created at', formatTime(e.createdAt)],
     ['updated at', formatTime(e.updatedAt)],
     ...(h
@@ -125,7 +126,8 @@ export const endpointCommands: CommandSpec[] = [
   },
   {
     words: ['endpoints', 'create'],
-    usage: '<url> [--description D] [--event-types a,b.*] [--filter JSON] [--disabled]',
+    usage:
+      '<url> [--description D] [--event-types a,b.*] [--filter JSON] [--disabled] [--ordering none|per-key]',
     summary: 'register an endpoint and print its signing secret (tenant API key)',
     options: {
       ...TENANT_OPTION,
@@ -133,6 +135,7 @@ export const endpointCommands: CommandSpec[] = [
       'event-types': { type: 'string' },
       filter: { type: 'string' },
       disabled: { type: 'boolean' },
+      ordering: { type: 'string' },
     },
     // A positional, not --url: that flag is the API's URL.
     positionals: { names: ['url'], min: 1, max: 1 },
@@ -156,6 +159,7 @@ export const endpointCommands: CommandSpec[] = [
             : {}),
           ...(filter === undefined ? {} : { filter }),
           ...(values.disabled ? { enabled: false } : {}),
+          ...(values.ordering === undefined ? {} : { ordering: values.ordering }),
         },
       });
       if (ctx.json) return printJson(ctx, response);

@@ -24,6 +24,11 @@ export interface ClaimedDelivery {
    * `webhook-sequence`. Absent where the transport numbers nothing (the AWS pooled path).
    */
   sequence?: number;
+  /**
+   * Set for deliveries to a per-key endpoint (ordering 'per-key') that have a key: the next one of
+   * the key becomes due when this one is delivered, dead-lettered or discarded.
+   */
+  orderingKey?: string;
 }
 
 export type Settlement =

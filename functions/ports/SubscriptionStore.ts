@@ -7,7 +7,8 @@ type DedicatedSettings =
   | 'auth'
   | 'dedicated'
   | 'maxConcurrency'
-  | 'receiver';
+  | 'receiver'
+  | 'ordering';
 
 export type NewEndpoint = Pick<
   Endpoint,

@@ -133,6 +133,7 @@ export function subscriptionStoreContract(
           transport: 'auto',
           rateLimitPerSecond: null,
           maxConcurrency: null,
+          ordering: 'none',
           signatureScheme: 'v1',
           auth: null,
           dedicated: null,
@@ -156,6 +157,23 @@ export function subscriptionStoreContract(
           (await store.updateEndpoint(tenantId, 'ep_v1a', { signatureScheme: 'v1' }))?.signatureScheme,
         ).toBe('v1');
         expect((await store.getEndpoint(tenantId, 'ep_v1a'))?.signatureScheme).toBe('v1');
+      });
+
+      it('keeps the ordering through every read and changes it only when patched', async () => {
+        const { id: tenantId } = await tenant();
+        const created = await store.createEndpoint(
+          newEndpoint(tenantId, { id: 'ep_keyed', ordering: 'per-key' }),
+        );
+        expect(created.ordering).toBe('per-key');
+        expect((await store.getEndpointsByIds(['ep_keyed']))[0]?.ordering).toBe('per-key');
+        expect((await store.listEnabledEndpoints([tenantId]))[0]?.ordering).toBe('per-key');
+        expect((await store.updateEndpoint(tenantId, 'ep_keyed', { description: 'x' }))?.ordering).toBe(
+          'per-key',
+        );
+        expect((await store.updateEndpoint(tenantId, 'ep_keyed', { ordering: 'none' }))?.ordering).toBe(
+          'none',
+        );
+        expect((await store.getEndpoint(tenantId, 'ep_keyed'))?.ordering).toBe('none');
       });
 
       it('keeps an endpoint created disabled, with an empty event type list, as given', async () => {

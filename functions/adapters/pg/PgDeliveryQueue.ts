@@ -45,9 +45,17 @@ held_back as (
       or exists (select 1 from rowhook.endpoints e
                   where e.id = w.endpoint_id and e.rate_limit_per_second is not null)
 ),
+ordered as (
+  select e.id as endpoint_id from rowhook.endpoints e
+   where e.id in (select distinct endpoint_id from wanted) and e.ordering = 'per-key'
+),
 decided as (
   select w.event_id, w.endpoint_id, w.tenant_id,
-         w.leased and not exists (select 1 from held_back h where h.endpoint_id = w.endpoint_id) as leased
+         w.leased and not exists (select 1 from held_back h where h.endpoint_id = w.endpoint_id)
+           and not exists (select 1 from ordered x where x.endpoint_id = w.endpoint_id) as leased,
+         case when exists (select 1 from ordered x where x.endpoint_id = w.endpoint_id)
+              then (select coalesce(rowhook.ordering_key(o), 'event:' || o.id) from rowhook.outbox o
+                     where o.id = w.event_id) end as ordering_key
     from wanted w
 ),
 fresh as (
@@ -67,12 +75,13 @@ numbered as (
     from fresh f join counters k on k.endpoint_id = f.endpoint_id
 ),
 added as (
-  insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at, attempts, receipt, leased, sequence)
+  insert into rowhook.deliveries (id, event_id, endpoint_id, tenant_id, next_attempt_at, attempts, receipt, leased,
+                                  sequence, ordering_key)
   select rowhook.uuidv7(), d.event_id, d.endpoint_id, d.tenant_id,
          case when d.leased then c.now + $5::bigint * interval '1 millisecond' else c.now end,
          case when d.leased then 1 else 0 end,
          case when d.leased then gen_random_uuid() end,
-         d.leased, d.sequence
+         d.leased, d.sequence, d.ordering_key
     from numbered d, clock c
   on conflict (event_id, endpoint_id) do nothing
   returning id, event_id, endpoint_id, tenant_id, receipt, sequence
@@ -94,6 +103,7 @@ interface ClaimRow {
   event_type: string;
   body: string;
   sequence: string | null;
+  ordering_key: string | null;
 }
 
 export interface PgDeliveryQueueOptions {
@@ -147,7 +157,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
         leasedFlags,
         this.options.breakerFailures,
       ],
-      'rowhook_enqueue_sequenced_v3',
+      'rowhook_enqueue_sequenced_ordered_v4',
     );
     const leased: ClaimedDelivery[] = [];
     if (lease) {
@@ -182,16 +192,21 @@ export class PgDeliveryQueue implements DeliveryQueue {
     const now = this.options.now?.() ?? null;
     const shared = [now, limit, this.options.endpointConcurrency, this.options.breakerFailures];
     const rows = await this.db.transaction(async () => {
-      const lanes = await this.db.query<{ endpoint_id: string }>(
+      const lanes = await this.db.query<{ endpoint_id: string; ordered: boolean }>(
         LOCK_LANES_SQL,
         shared,
-        'rowhook_lock_lanes',
+        'rowhook_lock_lanes_v2',
       );
       if (lanes.length === 0) return [];
+      // With a per-key lane, planned for these lanes each time and with sorts discouraged: the walk
+      // over its keys must read them in order from deliveries_ordering. With statistics from when
+      // the queue was small, the planner would rather sort each key's rows, once per key.
+      const ordered = lanes.some((lane) => lane.ordered);
+      if (ordered) await this.db.query('set local enable_sort = off');
       return this.db.query<ClaimRow>(
         CLAIM_FROM_LANES_SQL,
         [...shared, lanes.map((lane) => lane.endpoint_id), leaseMs],
-        'rowhook_claim_from_lanes',
+        ordered ? undefined : 'rowhook_claim_from_lanes_v2',
       );
     });
     return rows.map((row) => ({
@@ -204,6 +219,7 @@ export class PgDeliveryQueue implements DeliveryQueue {
       attempt: row.attempts,
       receipt: row.receipt,
       ...(row.sequence === null ? {} : { sequence: Number(row.sequence) }),
+      ...(row.ordering_key === null ? {} : { orderingKey: row.ordering_key }),
     }));
   }
 
@@ -223,6 +239,11 @@ export class PgDeliveryQueue implements DeliveryQueue {
       ],
       'rowhook_settle',
     );
+    // A settled head of a key makes the key's next delivery due now: wake the claimers (in this
+    // process and others) rather than leave it to the poll. Sent at commit when in a transaction.
+    if (settlements.some((s) => s.kind !== 'retry' && s.delivery.orderingKey !== undefined)) {
+      await this.db.query('select pg_notify($1, $2)', [DELIVERY_WAKEUP_CHANNEL, '']);
+    }
     return { applied: new Set(rows.map((row) => row.id)) };
   }
 

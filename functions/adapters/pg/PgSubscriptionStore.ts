@@ -10,6 +10,7 @@ import {
   type EndpointTransport,
   type Tenant,
 } from '../../core/subscriptions/Endpoint.ts';
+import { type EndpointOrdering, orderingOf } from '../../core/subscriptions/EndpointOrdering.ts';
 import type { EndpointPatch, NewEndpoint, Page, SubscriptionStore } from '../../ports/SubscriptionStore.ts';
 import { cursorTimestamp, decodeCursor, encodeCursor } from '../sql/cursor.ts';
 import type { Database } from './Database.ts';
@@ -36,6 +37,7 @@ interface EndpointRow {
   transport: EndpointTransport;
   rate_limit_per_second: number | null;
   max_concurrency: number | null;
+  ordering: EndpointOrdering;
   auth: EndpointAuth | null;
   dedicated_status: DedicatedStatusName | null;
   dedicated_api_destination_arn: string | null;
@@ -46,7 +48,8 @@ interface EndpointRow {
 
 const ENDPOINT_COLUMNS = `id, tenant_id, url, description, event_types, filter, enabled, disabled_reason,
   created_at, updated_at, transport, rate_limit_per_second, auth, dedicated_status,
-  dedicated_api_destination_arn, dedicated_reason, max_concurrency, signature_scheme, receiver_options`;
+  dedicated_api_destination_arn, dedicated_reason, max_concurrency, signature_scheme, receiver_options,
+  ordering`;
 
 /** Why the local runtime delivers an endpoint that asked for an API destination through the pool. */
 export const LOCAL_FALLBACK_REASON =
@@ -123,8 +126,8 @@ export class PgSubscriptionStore implements SubscriptionStore {
     const [row] = await this.db.query<EndpointRow>(
       `insert into rowhook.endpoints (id, tenant_id, url, description, event_types, filter, enabled,
          transport, rate_limit_per_second, auth, dedicated_status, dedicated_api_destination_arn,
-         dedicated_reason, max_concurrency, signature_scheme, receiver_options)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning ${ENDPOINT_COLUMNS}`,
+         dedicated_reason, max_concurrency, signature_scheme, receiver_options, ordering)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) returning ${ENDPOINT_COLUMNS}`,
       [
         endpoint.id,
         endpoint.tenantId,
@@ -140,6 +143,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
         endpoint.maxConcurrency ?? null,
         endpoint.signatureScheme ?? SIGNATURE_SCHEMES.v1,
         endpoint.receiver == null ? null : JSON.stringify(endpoint.receiver),
+        orderingOf(endpoint),
       ],
     );
     if (!row) throw new Error('insert returned no row');
@@ -196,6 +200,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
           max_concurrency = case when $19::boolean then $20::integer else max_concurrency end,
           signature_scheme = coalesce($21, signature_scheme),
           receiver_options = case when $22::boolean then $23::jsonb else receiver_options end,
+          ordering = coalesce($24, ordering),
           updated_at = now()
         where tenant_id = $1 and id = $2
         returning ${ENDPOINT_COLUMNS}`,
@@ -221,6 +226,7 @@ export class PgSubscriptionStore implements SubscriptionStore {
         patch.signatureScheme ?? null,
         'receiver' in patch,
         patch.receiver == null ? null : JSON.stringify(patch.receiver),
+        patch.ordering ?? null,
       ],
     );
     return row && toEndpoint(row);
@@ -295,6 +301,7 @@ function toEndpoint(row: EndpointRow): Endpoint {
     transport: row.transport,
     rateLimitPerSecond: row.rate_limit_per_second,
     maxConcurrency: row.max_concurrency,
+    ordering: row.ordering,
     signatureScheme: row.signature_scheme,
     auth: row.auth,
     receiver: row.receiver_options,

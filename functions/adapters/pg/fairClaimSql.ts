@@ -1,3 +1,5 @@
+import { PICKED_SQL } from './orderedClaimSql.ts';
+
 /**
  * The fair claim, in two statements of one transaction (see PgDeliveryQueue.claim).
  *
@@ -60,7 +62,8 @@ missing as (
 open as (
   select l.endpoint_id, l.tenant_id,
          row_number() over (partition by l.tenant_id order by l.served, l.endpoint_id) as turn,
-         max(l.served) over (partition by l.tenant_id) as tenant_served
+         max(l.served) over (partition by l.tenant_id) as tenant_served,
+         coalesce(e.ordering = 'per-key', false) as ordered
     from due
     join rowhook.delivery_lanes l on l.endpoint_id = due.endpoint_id
     left join rowhook.endpoints e on e.id = l.endpoint_id
@@ -68,7 +71,7 @@ open as (
     cross join clock c
    where ${ALLOWANCE} >= 1
 )
-select l.endpoint_id
+select l.endpoint_id, o.ordered
   from rowhook.delivery_lanes l join open o on o.endpoint_id = l.endpoint_id
  order by o.turn, o.tenant_served, o.tenant_id
  limit $2
@@ -77,16 +80,17 @@ select l.endpoint_id
 /**
  * Step 2, with the lanes ($5) locked and a snapshot that sees every claim committed before we got
  * them: recompute each lane's allowance, deal the $2 slots round-robin (tenants, then their
- * endpoints), take each lane's oldest due deliveries (SKIP LOCKED), lease them for $6 ms with a new
+ * endpoints), take each lane's oldest due deliveries (SKIP LOCKED; per key, see orderedClaimSql.ts), lease them for $6 ms with a new
  * receipt, and mark the lanes served and their tokens spent.
  */
 export const CLAIM_FROM_LANES_SQL = `
-with clock as (select coalesce($1::timestamptz, now()) as now),
+with recursive clock as (select coalesce($1::timestamptz, now()) as now),
 ${IN_FLIGHT},
 lanes as (
   select l.endpoint_id, l.tenant_id, l.served, e.rate_limit_per_second as rate,
          rowhook.lane_tokens(l.tokens, l.tokens_at, e.rate_limit_per_second, c.now) as tokens,
-         ${ALLOWANCE} as allowance
+         ${ALLOWANCE} as allowance,
+         coalesce(e.ordering = 'per-key', false) as ordered
     from rowhook.delivery_lanes l
     left join rowhook.endpoints e on e.id = l.endpoint_id
     left join in_flight i on i.endpoint_id = l.endpoint_id
@@ -112,15 +116,7 @@ quota as (
     from (select endpoint_id from slots order by tenant_turn, tenant_served, tenant_id limit $2) dealt
    group by endpoint_id
 ),
-picked as (
-  select p.id
-    from quota q cross join clock c cross join lateral (
-      select d.id from rowhook.deliveries d
-       where d.endpoint_id = q.endpoint_id and d.state = 'pending' and d.next_attempt_at <= c.now
-       order by d.next_attempt_at
-       limit q.n
-       for update skip locked) p
-),
+${PICKED_SQL},
 claimed as (
   update rowhook.deliveries d
      set attempts = d.attempts + 1,
@@ -132,7 +128,8 @@ claimed as (
    -- An array, not a join: the planner cannot size the lateral pick and would hash-join the
    -- whole table instead of probing the primary key for each picked row.
    where d.id = any (array(select id from picked)) and o.id = d.event_id
-  returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body, d.sequence
+  returning d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.receipt, o.event_type, o.body,
+            d.sequence, d.ordering_key
 ),
 taken as (select endpoint_id, count(*)::int as n from claimed group by endpoint_id),
 served as (

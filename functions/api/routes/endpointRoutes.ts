@@ -13,6 +13,7 @@ import {
   type EndpointTransport,
   wantsApiDestination,
 } from '../../core/subscriptions/Endpoint.ts';
+import { ENDPOINT_ORDERINGS } from '../../core/subscriptions/EndpointOrdering.ts';
 import type { EndpointPatch } from '../../ports/SubscriptionStore.ts';
 import type { ApiDependencies } from '../ApiDependencies.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -73,6 +74,16 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
     };
   };
 
+  const refuseUnsupportedOrdering = (ordering: string | undefined) => {
+    if (ordering === ENDPOINT_ORDERINGS.perKey && deps.perKeyOrdering === false) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        'ordering: "per-key" is not available on this deployment yet (its ordered delivery path is not built on AWS, see docs/deploy.md); use "none"',
+      );
+    }
+  };
+
   router.add(
     {
       method: 'post',
@@ -85,6 +96,7 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
     },
     async (c, { body }) => {
       const { receiver: receiverInput, rest: input } = splitReceiverInput(body);
+      refuseUnsupportedOrdering(input.ordering);
       const url = await checkUrl(input.url);
       if (input.filter) compileFilter(input.filter);
       const tenantId = c.get('tenantId');
@@ -114,6 +126,7 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
           transport: input.transport ?? ENDPOINT_TRANSPORTS.auto,
           rateLimitPerSecond: input.rateLimitPerSecond ?? null,
           maxConcurrency: input.maxConcurrency ?? null,
+          ordering: input.ordering ?? ENDPOINT_ORDERINGS.none,
           signatureScheme,
           auth: input.auth ?? null,
           dedicated,
@@ -180,6 +193,7 @@ export function endpointRoutes(router: ApiRouter, deps: ApiDependencies) {
     async (c, { body: fullBody, params }) => {
       const { receiver: receiverInput, present: receiverChanged, rest: body } = splitReceiverInput(fullBody);
       const { authSecret, ...patch }: EndpointPatch & { authSecret?: string } = body;
+      refuseUnsupportedOrdering(patch.ordering);
       if (patch.url !== undefined) patch.url = (await checkUrl(patch.url)).toString();
       if (patch.filter) compileFilter(patch.filter);
       const tenantId = c.get('tenantId');

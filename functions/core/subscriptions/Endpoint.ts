@@ -1,5 +1,6 @@
 import type { ReceiverOptions } from '../receivers/ReceiverOptions.ts';
 import type { SignatureScheme } from '../signing/constants.ts';
+import type { EndpointOrdering } from './EndpointOrdering.ts';
 
 export const ENDPOINT_TIERS = { pooled: 'pooled', dedicated: 'dedicated' } as const;
 
@@ -85,6 +86,8 @@ export interface Endpoint {
    * absent or null: a plain signed POST on the runtime's schedule.
    */
   receiver?: ReceiverOptions | null;
+  /** Delivery order (see EndpointOrdering); absent: none. Stores always fill it in. */
+  ordering?: EndpointOrdering;
 }
 
 /** The endpoint's transport choice, with the default filled in. */

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SIGNATURE_SCHEMES } from '../../../core/signing/constants.ts';
 import type { DedicatedStatus, Endpoint, Tenant } from '../../../core/subscriptions/Endpoint.ts';
+import { orderingOf } from '../../../core/subscriptions/EndpointOrdering.ts';
 import type {
   EndpointPatch,
   NewEndpoint,
@@ -148,6 +149,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       dedicated: endpoint.dedicated ?? DEDICATED_DEFAULTS.dedicated,
       signatureScheme: endpoint.signatureScheme ?? SIGNATURE_SCHEMES.v1,
       receiver: endpoint.receiver ?? null,
+      ordering: orderingOf(endpoint),
       disabledReason: null,
       createdAt: now,
       updatedAt: now,
@@ -235,6 +237,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     if (patch.enabled === true) set('disabledReason', null);
     if (patch.transport != null) set('transport', patch.transport);
     if (patch.signatureScheme != null) set('signatureScheme', patch.signatureScheme);
+    if (patch.ordering != null) set('ordering', patch.ordering);
     if ('rateLimitPerSecond' in patch) set('rateLimitPerSecond', patch.rateLimitPerSecond ?? null);
     if ('maxConcurrency' in patch) set('maxConcurrency', patch.maxConcurrency ?? null);
     if ('auth' in patch) set('auth', authItem(patch.auth ?? null));

@@ -8,6 +8,7 @@ import {
   type EndpointTransport,
   type Tenant,
 } from '../../../core/subscriptions/Endpoint.ts';
+import type { EndpointOrdering } from '../../../core/subscriptions/EndpointOrdering.ts';
 import {
   apiKeyKey,
   endpointCreationKey,
@@ -70,6 +71,8 @@ export interface EndpointItem extends ItemKey {
    * none. Text, like the filter, so empty maps and header order survive as written.
    */
   receiver?: string | null;
+  /** Absent on items written before ordering existed: none. Per-key ones go through the FIFO queue. */
+  ordering?: EndpointOrdering;
 }
 
 export interface EndpointRefItem extends ItemKey {
@@ -130,6 +133,7 @@ export function endpointItem(endpoint: Endpoint): EndpointItem {
     ...(endpoint.dedicated === undefined ? {} : { dedicated: dedicatedItem(endpoint.dedicated) }),
     ...(endpoint.signatureScheme === undefined ? {} : { signatureScheme: endpoint.signatureScheme }),
     ...(endpoint.receiver === undefined ? {} : { receiver: receiverText(endpoint.receiver) }),
+    ...(endpoint.ordering === undefined ? {} : { ordering: endpoint.ordering }),
   };
 }
 
@@ -194,6 +198,7 @@ export function toEndpoint(item: Record<string, unknown>): Endpoint {
     ...(row.receiver === undefined
       ? {}
       : { receiver: row.receiver === null ? null : (JSON.parse(row.receiver) as ReceiverOptions) }),
+    ...(row.ordering === undefined ? {} : { ordering: row.ordering }),
   };
 }
 
