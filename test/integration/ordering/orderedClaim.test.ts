@@ -133,6 +133,26 @@ describe('PgDeliveryQueue: ordering per key', () => {
     expect(await claimOrdered()).toEqual([]);
   });
 
+  it('keys a published event by its ordering key, and one without a key by nothing (it waits for nothing)', async () => {
+    const deliveries = await write(
+      `select rowhook.publish('${tenantId}', 'plan.changed', '{"n": 1}', ordering_key => 'account-7')`,
+      `select rowhook.publish('${tenantId}', 'plan.changed', '{"n": 2}', ordering_key => 'account-7')`,
+      `select rowhook.publish('${tenantId}', 'plan.changed', '{"n": 3}')`,
+    );
+    await queue.enqueue(deliveries);
+    const keys = await database.db.query<{ ordering_key: string | null }>(
+      'select ordering_key from rowhook.deliveries where endpoint_id = $1 order by event_id',
+      [ordered],
+    );
+    expect(keys.map((k) => k.ordering_key)).toEqual([
+      'account-7',
+      'account-7',
+      expect.stringMatching(/^event:/),
+    ]);
+    // Heads only: the second of account-7 waits for the first; the keyless one goes at once.
+    expect((await claimOrdered()).sort()).toEqual(['note 1', 'note 3']);
+  });
+
   it('waits for a retry of the head, and goes on after a dead letter', async () => {
     await queue.enqueue(
       await write(
