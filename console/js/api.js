@@ -1,60 +1,12 @@
 import { session } from './session.js';
+import { createApiClient } from './shared/apiClient.js';
 
-/** An API answer that was not a success: the API's own {error: {code, message}} where it sent one. */
-export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+export { ApiError, isMissingRoute } from './shared/apiClient.js';
 
-// The API is the console's own origin and path prefix: …/console/ → …/ (works under a stage prefix too).
-const apiBase = () => location.pathname.replace(/console\/[^/]*$/, '');
-
-let onUnauthorized = () => {};
-export function setUnauthorizedHandler(handler) {
-  onUnauthorized = handler;
-}
-
-/** Calls the API with the session's admin token (or `token`, when signing in). */
-export async function api(method, path, { query, body, token } = {}) {
-  const url = new URL(`${apiBase()}${path.replace(/^\//, '')}`, location.origin);
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
-  }
-  const headers = { authorization: `Bearer ${token ?? session.token() ?? ''}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'omit',
-    });
-  } catch {
-    throw new ApiError(0, 'network_error', 'The API could not be reached. Check that Rowhook is running.');
-  }
-  const text = await response.text();
-  let json;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const error = new ApiError(
-      response.status,
-      json?.error?.code ?? 'http_error',
-      json?.error?.message ?? `The API answered HTTP ${response.status}.`,
-    );
-    if (response.status === 401 && token === undefined) onUnauthorized(error);
-    throw error;
-  }
-  return json;
-}
-
-/** The API answered 404 because it has no such route (an older version), not because a thing is missing. */
-export const isMissingRoute = (error) => error?.status === 404 && /^no route/.test(error.message);
+/** The API with the operator's admin token. */
+export const { api, setUnauthorizedHandler } = createApiClient({
+  mount: 'console',
+  token: () => session.token(),
+  unreachable: 'The API could not be reached. Check that Rowhook is running.',
+  service: 'The API',
+});
