@@ -5,6 +5,11 @@ export interface NewDelivery {
   /** Carried for transports that ship the event with the delivery (EventBridge, SQS). */
   eventType: string;
   body: string;
+  /**
+   * Set where the relay numbers deliveries before publishing them (AWS: numberedPublisher); the
+   * transport carries it to the deliverer, which sends it as `webhook-sequence`.
+   */
+  sequence?: number;
 }
 
 export interface ClaimedDelivery {
