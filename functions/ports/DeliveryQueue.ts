@@ -26,7 +26,7 @@ export interface ClaimedDelivery {
   receipt: string;
   /**
    * The endpoint's sequence number of this delivery (1, 2, 3, ... in commit order), sent as
-   * `webhook-sequence`. Absent where the transport numbers nothing (the AWS pooled path).
+   * `webhook-sequence`. Absent where nothing numbered it (AWS messages published before migration 0021).
    */
   sequence?: number;
   /**

@@ -135,7 +135,7 @@ describe('deliver handler', () => {
   });
 
   it('sends the sequence the relay numbered as webhook-sequence, and keeps it for the next attempt', async () => {
-    const { handler, settled } = harness();
+    const { handler, settled, attempts } = harness();
     await handler(
       sqsEvent(
         sqsRecord('m1', message({ sequence: 42 })),
@@ -157,6 +157,13 @@ describe('deliver handler', () => {
     const delivery = settled.find((s) => s.delivery.eventId === EVENT_ID)?.delivery;
     expect(delivery?.sequence).toBe(42);
     expect(nextAttemptMessage(delivery as ClaimedDelivery, 0).sequence).toBe(42);
+    // The attempt log (DynamoDB, no deliveries table) gets the number with the attempt.
+    expect(attempts.map((a) => [a.eventId, a.sequence])).toEqual(
+      expect.arrayContaining([
+        [EVENT_ID, 42],
+        ['0190f0f0-0000-7000-8000-000000000002', undefined],
+      ]),
+    );
   });
 
   it('settles a failed attempt as a retry with the schedule delay', async () => {
