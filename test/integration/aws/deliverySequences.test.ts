@@ -1,4 +1,8 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseDeliveryMessage } from '../../../functions/adapters/aws/DeliveryMessage.ts';
+import { EventBridgeDeliveryPublisher } from '../../../functions/adapters/aws/EventBridgeDeliveryPublisher.ts';
 import { RdsDataDeliverySequences } from '../../../functions/adapters/aws/RdsDataDeliverySequences.ts';
 import { RdsDataOutboxSource } from '../../../functions/adapters/aws/RdsDataOutboxSource.ts';
 import { PgOutboxSource } from '../../../functions/adapters/pg/PgOutboxSource.ts';
@@ -131,6 +135,39 @@ describe('delivery sequences on AWS', () => {
       [first[1], 2],
       [later, 3],
     ]);
+    expect(await dataApi.rollbackOpenTransactions()).toBe(0);
+  });
+
+  it('PutEvents failing after the numbers committed: the next run publishes entries with the same numbers', async () => {
+    const ids = [await append('acme', 1), await append('acme', 2)];
+    const client = new EventBridgeClient({ region: 'eu-west-1' });
+    const bus = mockClient(client);
+    let calls = 0;
+    bus.on(PutEventsCommand).callsFake((input) => {
+      // The first call is refused whole (not retryable), after the numbering committed.
+      if (++calls === 1) throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+      return {
+        FailedEntryCount: 0,
+        Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `e${i}` })),
+      };
+    });
+    const publisher = new EventBridgeDeliveryPublisher(client, {
+      eventBusName: 'rowhook-test',
+      sleep: async () => {},
+    });
+    await expect(relayWith(publisher)).rejects.toThrow(/denied/);
+    await relayWith(publisher);
+    const detailsOf = (call: number) =>
+      (bus.commandCalls(PutEventsCommand)[call]?.args[0].input.Entries ?? [])
+        .map((e) => parseDeliveryMessage(e.Detail ?? ''))
+        .filter((m) => m.endpointId === 'ep_a')
+        .map((m) => [m.eventId, m.sequence]);
+    const expected = [
+      [ids[0], 1],
+      [ids[1], 2],
+    ];
+    expect(detailsOf(0)).toEqual(expected);
+    expect(detailsOf(1)).toEqual(expected);
     expect(await dataApi.rollbackOpenTransactions()).toBe(0);
   });
 
