@@ -1,5 +1,6 @@
 import type { DeliveryPublisher, EnqueueOptions, NewDelivery } from '../ports/DeliveryQueue.ts';
 import type { DeliverySequences } from '../ports/DeliverySequences.ts';
+import { MissingSequenceError } from './errors.ts';
 
 /**
  * A publisher that numbers deliveries before handing them on: the numbers are committed by
@@ -13,10 +14,7 @@ export function numberedPublisher(sequences: DeliverySequences, inner: DeliveryP
       const numbers = await sequences.assign(deliveries);
       const numbered = deliveries.map((delivery) => {
         const sequence = numbers.get(`${delivery.eventId}/${delivery.endpointId}`);
-        if (sequence === undefined)
-          throw new Error(
-            `no sequence number came back for event ${delivery.eventId}, endpoint ${delivery.endpointId}`,
-          );
+        if (sequence === undefined) throw new MissingSequenceError(delivery.eventId, delivery.endpointId);
         return { ...delivery, sequence };
       });
       return inner.enqueue(numbered, options);
