@@ -11,6 +11,7 @@ import { arn, ENV, integer, loadEnv } from './config.ts';
 import { createObservability, type HandlerMetrics, MetricUnit } from './observability.ts';
 import { deadLetters } from './wiring/deadLetters.ts';
 import { deliveryLog } from './wiring/deliveryLog.ts';
+import { eventFeed } from './wiring/eventFeed.ts';
 import { events } from './wiring/events.ts';
 import { failedEvents } from './wiring/failedEvents.ts';
 import { operationalEvents } from './wiring/health.ts';
@@ -76,6 +77,7 @@ async function wire() {
     failedEvents: failedEvents(),
     outbox: tenantScopedOutbox(),
     events: events(),
+    eventFeed: eventFeed(),
     tenantData: tenantData(),
     adminTokenHash: hashSecret(await readAdminToken(secretsManagerClient(), env[ENV.adminTokenSecretArn])),
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),

@@ -158,6 +158,9 @@ async function attemptAll(
         });
         return settleAfterInternalError(deps, w.delivery, error);
       });
+      // The attempt log in DynamoDB has no deliveries table to join: the number goes with the attempt.
+      if (result.attempt && w.delivery.sequence !== undefined)
+        result.attempt = { ...result.attempt, sequence: w.delivery.sequence };
       return { work: w, result };
     }),
   );

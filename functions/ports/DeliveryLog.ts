@@ -15,6 +15,11 @@ export interface AttemptRecord {
   errorClass: string | null;
   errorMessage: string | null;
   responseSnippet: string | null;
+  /**
+   * The delivery's sequence number, for stores that keep no deliveries table (DynamoDB): the AWS
+   * deliverer records the number its message carried with each attempt.
+   */
+  sequence?: number | null;
 }
 
 export interface AttemptView extends AttemptRecord {

@@ -5,6 +5,11 @@ export interface NewDelivery {
   /** Carried for transports that ship the event with the delivery (EventBridge, SQS). */
   eventType: string;
   body: string;
+  /**
+   * Set where the relay numbers deliveries before publishing them (AWS: numberedPublisher); the
+   * transport carries it to the deliverer, which sends it as `webhook-sequence`.
+   */
+  sequence?: number;
 }
 
 export interface ClaimedDelivery {
@@ -21,7 +26,7 @@ export interface ClaimedDelivery {
   receipt: string;
   /**
    * The endpoint's sequence number of this delivery (1, 2, 3, ... in commit order), sent as
-   * `webhook-sequence`. Absent where the transport numbers nothing (the AWS pooled path).
+   * `webhook-sequence`. Absent where nothing numbered it (AWS messages published before migration 0021).
    */
   sequence?: number;
   /**

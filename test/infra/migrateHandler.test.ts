@@ -315,6 +315,7 @@ describe('migration custom resource: tenant role (row-level security for tenant-
     expect(sqlOf()[create]).toMatch(/password 'SCRAM-SHA-256\$4096:[^']+'/);
     expect(sqlOf().join('\n')).not.toContain(password);
     expect(sqlOf()).toContain('grant select, insert on rowhook.outbox to rowhook_tenant');
+    expect(sqlOf()).toContain('grant select on rowhook.delivery_sequences to rowhook_tenant');
   });
 
   it('fails the deploy with a clear message when the tenant secret is not a database secret', async () => {

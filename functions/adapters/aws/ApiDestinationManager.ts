@@ -118,6 +118,8 @@ export class ApiDestinationManager {
                   [WEBHOOK_HEADER.id]: `$.detail.headers.${WEBHOOK_HEADER.id}`,
                   [WEBHOOK_HEADER.timestamp]: `$.detail.headers.${WEBHOOK_HEADER.timestamp}`,
                   [WEBHOOK_HEADER.signature]: `$.detail.headers.${WEBHOOK_HEADER.signature}`,
+                  // Committed by the relay before it published the entry (numberedPublisher).
+                  [WEBHOOK_HEADER.sequence]: '$.detail.sequence',
                 },
               },
               RetryPolicy: { MaximumEventAgeInSeconds: MAX_EVENT_AGE_SECONDS, MaximumRetryAttempts: 185 },

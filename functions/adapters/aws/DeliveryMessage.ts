@@ -33,6 +33,8 @@ export interface DeliveryMessage {
   dueAt?: number;
   /** For api-destination entries: headers EventBridge sends, computed by the relay. */
   headers?: { 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string };
+  /** The endpoint's sequence number of this delivery (`webhook-sequence`), committed before publishing. */
+  sequence?: number;
   /** Set on dead letters: why the delivery gave up. */
   failure?: { error: string; status: number | null; failedAt: string };
 }
@@ -47,6 +49,7 @@ const messageSchema = z.object({
   transport: z.enum([TRANSPORTS.pooled, TRANSPORTS.apiDestination]).default(TRANSPORTS.pooled),
   attempt: z.number().int().min(1).optional(),
   dueAt: z.number().int().nonnegative().optional(),
+  sequence: z.number().int().min(1).optional(),
   headers: z
     .object({
       'webhook-id': z.string(),
@@ -132,6 +135,7 @@ export function toClaimedDelivery(message: DeliveryMessage, receipt: string): Cl
     // which has made the first attempt (with EventBridge's own retries): we continue with the second.
     attempt: message.attempt ?? (message.transport === TRANSPORTS.apiDestination ? 2 : 1),
     receipt,
+    ...(message.sequence === undefined ? {} : { sequence: message.sequence }),
   };
 }
 
@@ -146,5 +150,6 @@ export function nextAttemptMessage(delivery: ClaimedDelivery, dueAt: number): De
     transport: TRANSPORTS.pooled,
     attempt: delivery.attempt + 1,
     dueAt,
+    ...(delivery.sequence === undefined ? {} : { sequence: delivery.sequence }),
   };
 }

@@ -185,6 +185,7 @@ export class EventBridgeDeliveryPublisher implements DeliveryPublisher {
         eventType: delivery.eventType,
         body: delivery.body,
         transport,
+        ...(delivery.sequence === undefined ? {} : { sequence: delivery.sequence }),
         ...(signed && shaped && transport === TRANSPORTS.apiDestination
           ? { headers: signed, payload: shaped.payload }
           : {}),

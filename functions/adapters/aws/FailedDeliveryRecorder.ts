@@ -16,6 +16,8 @@ export interface FailedDelivery {
   attempts: number;
   lastStatus: number | null;
   lastError: string;
+  /** The delivery's `webhook-sequence`, kept so a redrive sends it again (absent if never numbered). */
+  sequence?: number;
 }
 
 export interface FailedDeliveryRecorder {

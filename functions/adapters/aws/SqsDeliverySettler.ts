@@ -83,6 +83,7 @@ export class SqsDeliverySettler implements DeliverySettler {
           body: delivery.body,
           transport: 'pooled',
           attempt: delivery.attempt,
+          ...(delivery.sequence === undefined ? {} : { sequence: delivery.sequence }),
           failure: { error: settlement.error, status: settlement.status, failedAt: failedAt.toISOString() },
         };
         // The operator-visible record first: if the DLQ send fails after it, the retried handler
@@ -100,6 +101,7 @@ export class SqsDeliverySettler implements DeliverySettler {
             attempts: delivery.attempt,
             lastStatus: settlement.status,
             lastError: settlement.error,
+            ...(delivery.sequence === undefined ? {} : { sequence: delivery.sequence }),
           },
         ]);
         await this.send(this.options.deadLetterQueueUrl, message, 0, 'dead-lettering a delivery', {

@@ -75,7 +75,7 @@ export function endpointFeedRoutes(router: ApiRouter, deps: ApiDependencies) {
         throw new ApiError(
           409,
           'feed_unavailable',
-          'this deployment keeps no per-endpoint sequence (the AWS pooled path); the event feed exists on the local runtime',
+          'this deployment keeps no per-endpoint sequence numbers, so it has no event feed',
         );
       }
       const events = await deps.eventFeed.list(endpoint.tenantId, endpoint.id, {

@@ -52,6 +52,8 @@ export function signAtPublish(secrets: SecretStore, now: () => Date = () => new 
       const id = toPublicId(ID_PREFIXES.event, delivery.eventId);
       const signature = signPayload({ id, timestamp, body: delivery.body, secrets: keys });
       headers.set(deliveryKey(delivery), { ...webhookHeaders({ id, timestamp, signature }) });
+      // webhook-sequence is not among these: the API destination's rule target maps it from the
+      // entry's own `sequence` field (ApiDestinationManager).
     }
     return headers;
   };

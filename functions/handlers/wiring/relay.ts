@@ -1,7 +1,9 @@
 import { EndpointMatcher } from '../../pipeline/EndpointMatcher.ts';
+import { numberedPublisher } from '../../pipeline/numberedPublisher.ts';
 import { ENV, integer, loadEnv } from '../config.ts';
 import { createRelayHandler } from '../createRelayHandler.ts';
 import { createObservability } from '../observability.ts';
+import { deliverySequences } from './eventFeed.ts';
 import { outboxSource } from './outbox.ts';
 import { deliveryPublisher } from './publisher.ts';
 import { subscriptionStore } from './subscriptions.ts';
@@ -23,7 +25,8 @@ export function wireRelay(serviceName: string) {
       outbox: outboxSource().withMaxEventBytes(env[ENV.maxEventBytes]),
       subscriptions: subscriptionStore(),
       // Entries it refuses come back in the relay result and are logged and counted by the handler.
-      queue: deliveryPublisher(),
+      // Numbered (webhook-sequence) and committed in Aurora before anything is published.
+      queue: numberedPublisher(deliverySequences(), deliveryPublisher()),
       matcher: new EndpointMatcher(),
     },
     options: { batchSize: env[ENV.relayBatch], maxEventBytes: env[ENV.maxEventBytes] },

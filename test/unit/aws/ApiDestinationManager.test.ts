@@ -85,6 +85,7 @@ describe('ApiDestinationManager', () => {
           'webhook-id': '$.detail.headers.webhook-id',
           'webhook-timestamp': '$.detail.headers.webhook-timestamp',
           'webhook-signature': '$.detail.headers.webhook-signature',
+          'webhook-sequence': '$.detail.sequence',
         },
       },
       // The body as a JSON value (EventBridge minifies it; the relay signed that form), never a

@@ -157,6 +157,14 @@ describe('DynamoDeadLetters', () => {
     expect(await rawItem(f.deliveryId)).not.toHaveProperty('GSI1PK');
   });
 
+  it('redrives with the webhook-sequence the delivery died with', async () => {
+    const f = failure({ sequence: 41 });
+    const dead = store();
+    await dead.recordFailed([f]);
+    expect(await dead.redrive(f.deliveryId)).toBe(true);
+    expect(sent).toEqual([expect.objectContaining({ eventId: f.eventId, attempt: 1, sequence: 41 })]);
+  });
+
   it('keeps a dead letter listed when the send fails', async () => {
     const f = failure();
     const failing = store({ sender: { send: async () => Promise.reject(new Error('SQS is down')) } });

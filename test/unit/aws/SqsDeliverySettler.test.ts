@@ -87,6 +87,20 @@ describe('SqsDeliverySettler', () => {
     });
   });
 
+  it('keeps the webhook-sequence on a retry, a dead letter and its operator record', async () => {
+    const { instance, recorder } = settler();
+    const numbered = { ...delivery, sequence: 9 };
+    await instance.settle([
+      { delivery: numbered, kind: 'retry', delayMs: 1_000, status: 503, error: 'HTTP 503' },
+    ]);
+    await instance.settle([{ delivery: numbered, kind: 'dead', status: 500, error: 'attempts exhausted' }]);
+    const bodies = sqs
+      .commandCalls(SendMessageCommand)
+      .map((c) => parseDeliveryMessage(c.args[0].input.MessageBody ?? ''));
+    expect(bodies.map((m) => m.sequence)).toEqual([9, 9]);
+    expect(recorder.recordFailed).toHaveBeenCalledWith([expect.objectContaining({ sequence: 9 })]);
+  });
+
   it('sends nothing for delivered and discarded deliveries (Lambda deletes the message)', async () => {
     const { instance, recorder } = settler();
     await instance.settle([

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DeliveryMessage, deliveryIdFor } from '../../../functions/adapters/aws/DeliveryMessage.ts';
+import {
+  type DeliveryMessage,
+  deliveryIdFor,
+  nextAttemptMessage,
+} from '../../../functions/adapters/aws/DeliveryMessage.ts';
 import { generateSecret } from '../../../functions/core/signing/generateSecret.ts';
 import type { Endpoint } from '../../../functions/core/subscriptions/Endpoint.ts';
 import {
@@ -11,7 +15,7 @@ import {
   type DeliverDependencies,
 } from '../../../functions/handlers/createDeliverHandler.ts';
 import type { AttemptRecord } from '../../../functions/ports/DeliveryLog.ts';
-import type { Settlement } from '../../../functions/ports/DeliveryQueue.ts';
+import type { ClaimedDelivery, Settlement } from '../../../functions/ports/DeliveryQueue.ts';
 import { deliverTestDependencies } from './deliverTestDependencies.ts';
 import { sqsRecord } from './sqsRecord.ts';
 
@@ -128,6 +132,38 @@ describe('deliver handler', () => {
     });
     expect(attempts).toEqual([expect.objectContaining({ attempt: 1, status: 200, eventId: EVENT_ID })]);
     expect(deps.metrics.publishStoredMetrics).toHaveBeenCalled();
+  });
+
+  it('sends the sequence the relay numbered as webhook-sequence, and keeps it for the next attempt', async () => {
+    const { handler, settled, attempts } = harness();
+    await handler(
+      sqsEvent(
+        sqsRecord('m1', message({ sequence: 42 })),
+        sqsRecord('m2', message({ endpointId: 'ep_1', eventId: '0190f0f0-0000-7000-8000-000000000002' })),
+      ),
+    );
+    const numbered = received.find((r) => r.headers['webhook-id'] === `evt_${EVENT_ID.replaceAll('-', '')}`);
+    expect(numbered?.headers['webhook-sequence']).toBe('42');
+    // A message numbered by nothing (published before migration 0021) is sent without the header.
+    const unnumbered = received.find((r) => r !== numbered);
+    expect(unnumbered?.headers).not.toHaveProperty('webhook-sequence');
+    vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+    try {
+      const headers = numbered?.headers as Record<string, string>;
+      expect(() => new Webhook(SECRET).verify(numbered?.body ?? '', headers)).not.toThrow();
+    } finally {
+      vi.useRealTimers();
+    }
+    const delivery = settled.find((s) => s.delivery.eventId === EVENT_ID)?.delivery;
+    expect(delivery?.sequence).toBe(42);
+    expect(nextAttemptMessage(delivery as ClaimedDelivery, 0).sequence).toBe(42);
+    // The attempt log (DynamoDB, no deliveries table) gets the number with the attempt.
+    expect(attempts.map((a) => [a.eventId, a.sequence])).toEqual(
+      expect.arrayContaining([
+        [EVENT_ID, 42],
+        ['0190f0f0-0000-7000-8000-000000000002', undefined],
+      ]),
+    );
   });
 
   it('settles a failed attempt as a retry with the schedule delay', async () => {

@@ -216,6 +216,7 @@ export class DynamoDeadLetters implements DeadLetters, FailedDeliveryRecorder {
       body,
       transport: TRANSPORTS.pooled,
       attempt: 1,
+      ...(item.sequence === undefined ? {} : { sequence: Number(item.sequence) }),
     });
     // If another operator redrove or discarded it meanwhile, the delivery is queued all the same.
     await this.close(item.deliveryId, FAILED_STATES.redriven, item.failedAt);

@@ -21,6 +21,8 @@ export interface AttemptItem extends ItemKey {
   errorClass: string | null;
   errorMessage: string | null;
   responseSnippet: string | null;
+  /** Absent for attempts of deliveries published before numbering on AWS (migration 0021). */
+  sequence?: number;
   [TTL_ATTRIBUTE]: number;
 }
 
@@ -45,6 +47,7 @@ export function attemptItem(record: AttemptRecord, eventType: string, expiresAt:
     errorClass: record.errorClass,
     errorMessage: record.errorMessage,
     responseSnippet: record.responseSnippet,
+    ...(record.sequence == null ? {} : { sequence: record.sequence }),
     [TTL_ATTRIBUTE]: expiresAt,
   };
 }
@@ -66,5 +69,6 @@ export function toAttemptView(item: Record<string, unknown>): AttemptView {
     errorClass: row.errorClass ?? null,
     errorMessage: row.errorMessage ?? null,
     responseSnippet: row.responseSnippet ?? null,
+    ...(row.sequence === undefined ? {} : { sequence: Number(row.sequence) }),
   };
 }

@@ -44,6 +44,8 @@ export interface FailedItem extends ItemKey {
   state: FailedState;
   redrivenAt?: string;
   discardedAt?: string;
+  /** The delivery's `webhook-sequence`; absent for deliveries never numbered. */
+  sequence?: number;
 }
 
 export const failedKey = (deliveryId: string): ItemKey => ({
@@ -75,6 +77,7 @@ export function failedItem(failure: FailedDelivery): FailedItem {
     errorClass: classifyFailure(failure.lastStatus, failure.lastError),
     failedAt: failure.failedAt.toISOString(),
     state: FAILED_STATES.dead,
+    ...(failure.sequence === undefined ? {} : { sequence: failure.sequence }),
   };
 }
 

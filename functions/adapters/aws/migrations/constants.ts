@@ -41,5 +41,6 @@ export const TENANT_ROLE = {
   grants: [
     'grant usage on schema rowhook to rowhook_tenant',
     'grant select, insert on rowhook.outbox to rowhook_tenant',
+    'grant select on rowhook.delivery_sequences to rowhook_tenant',
   ],
 } as const;
