@@ -5,6 +5,11 @@ export interface NewDelivery {
   /** Carried for transports that ship the event with the delivery (EventBridge, SQS). */
   eventType: string;
   body: string;
+  /**
+   * Set by the relay for per-key endpoints when the source gave the event a key: a transport that
+   * orders by itself (the AWS FIFO queue) keeps the deliveries of one (endpoint, key) in this order.
+   */
+  orderingKey?: string;
 }
 
 export interface ClaimedDelivery {

@@ -20,7 +20,8 @@ export function wireRelay(serviceName: string) {
   return createRelayHandler({
     relay: {
       // Bodies over maxEventBytes are rejected without being read through the Data API.
-      outbox: outboxSource().withMaxEventBytes(env[ENV.maxEventBytes]),
+      // Per-key endpoints' deliveries go to the FIFO queue in claim order, keyed (see perKeyOrder).
+      outbox: outboxSource().withMaxEventBytes(env[ENV.maxEventBytes]).withPerKeyOrder(),
       subscriptions: subscriptionStore(),
       // Entries it refuses come back in the relay result and are logged and counted by the handler.
       queue: deliveryPublisher(),
