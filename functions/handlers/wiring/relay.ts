@@ -1,7 +1,9 @@
 import { EndpointMatcher } from '../../pipeline/EndpointMatcher.ts';
+import { routeByOrdering } from '../../pipeline/routeByOrdering.ts';
 import { ENV, integer, loadEnv } from '../config.ts';
 import { createRelayHandler } from '../createRelayHandler.ts';
 import { createObservability } from '../observability.ts';
+import { orderedPublisher } from './orderedPublisher.ts';
 import { outboxSource } from './outbox.ts';
 import { deliveryPublisher } from './publisher.ts';
 import { subscriptionStore } from './subscriptions.ts';
@@ -24,7 +26,8 @@ export function wireRelay(serviceName: string) {
       outbox: outboxSource().withMaxEventBytes(env[ENV.maxEventBytes]).withPerKeyOrder(),
       subscriptions: subscriptionStore(),
       // Entries it refuses come back in the relay result and are logged and counted by the handler.
-      queue: deliveryPublisher(),
+      // Per-key endpoints' deliveries (they carry a key) go to the FIFO queue, the rest to the bus.
+      queue: routeByOrdering({ unordered: deliveryPublisher(), ordered: orderedPublisher() }),
       matcher: new EndpointMatcher(),
     },
     options: { batchSize: env[ENV.relayBatch], maxEventBytes: env[ENV.maxEventBytes] },
