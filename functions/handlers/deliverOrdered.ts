@@ -20,7 +20,8 @@ import { subscriptionStore } from './wiring/subscriptions.ts';
 
 export { createOrderedDeliverHandler };
 
-const { logger, metrics } = createObservability('rowhook-deliver-ordered');
+// The deliver service's name: its delivery counters (and the error-rate alarm over them) cover both.
+const { logger, metrics } = createObservability('rowhook-deliver');
 
 /** Wired like deliver.ts; retries are held on the FIFO queue instead of re-sent (see the handler). */
 const wired = lazy(() => {
