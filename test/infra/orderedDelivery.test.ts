@@ -9,6 +9,13 @@ const { stack, template } = synth();
 const ref = (construct: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(construct.node.defaultChild as never);
 
+const variablesOf = (fn: { node: { defaultChild?: unknown } }): Record<string, unknown> =>
+  (
+    resourcesOf(template)[ref(fn)]?.Properties?.Environment as
+      | { Variables?: Record<string, unknown> }
+      | undefined
+  )?.Variables ?? {};
+
 describe('ordered (FIFO) delivery', () => {
   it('is a high-throughput FIFO queue, deduplicated by the id the relay sends, redriven to a FIFO dead-letter queue', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
@@ -65,7 +72,11 @@ describe('ordered (FIFO) delivery', () => {
       const roleRef = stack.getLogicalId((fn.role as { node: { defaultChild: never } }).node.defaultChild);
       return policies
         .filter((p) => JSON.stringify(p.Properties?.Roles).includes(roleRef))
-        .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+        .flatMap(
+          (p) =>
+            (p.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined)
+              ?.Statement ?? [],
+        );
     };
     const onQueue = (statements: Record<string, unknown>[], queue: typeof stack.queues.orderedQueue) =>
       statements
@@ -83,16 +94,10 @@ describe('ordered (FIFO) delivery', () => {
 
   it('tells the relay, the sweeper and deliver-ordered where the queue is', () => {
     for (const fn of [stack.functions.relay, stack.functions.sweeper, stack.orderedDelivery.deliver]) {
-      const variables = (
-        resourcesOf(template)[ref(fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }
-      ).Variables;
+      const variables = variablesOf(fn);
       expect(variables.ROWHOOK_ORDERED_QUEUE_URL).toEqual({ Ref: ref(stack.queues.orderedQueue) });
     }
-    const deliverVariables = (
-      resourcesOf(template)[ref(stack.orderedDelivery.deliver)]?.Properties?.Environment as {
-        Variables: Record<string, unknown>;
-      }
-    ).Variables;
+    const deliverVariables = variablesOf(stack.orderedDelivery.deliver);
     // Same metrics service as deliver, so the delivery error-rate alarm counts ordered attempts.
     expect(deliverVariables.POWERTOOLS_SERVICE_NAME).toBe('rowhook-deliver');
   });
