@@ -107,7 +107,8 @@ async function handleOne(deps: OrderedDeliverDependencies, record: SQSRecord): P
   }
   try {
     const deliveryId = deliveryIdFor(message.eventId, message.endpointId);
-    const sentAt = Number(record.attributes.SentTimestamp);
+    // Without a send time (never from SQS), every attempt on record counts: fewer attempts, never endless.
+    const sentAt = Number(record.attributes.SentTimestamp) || 0;
     const [endpoints, secrets, earlier] = await Promise.all([
       deps.subscriptions.getEndpointsByIds([message.endpointId]),
       deps.secrets.activeSecrets([message.endpointId]),
