@@ -83,8 +83,8 @@ async function wire() {
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
     resolveHost: resolveHostWithin(2_000),
     requireHttps: true,
-    // Not yet: the FIFO path for per-key endpoints (docs/deploy.md, "Ordering per key on AWS").
-    perKeyOrdering: false,
+    // Per-key endpoints go through the FIFO delivery queue (docs/deploy.md, "Ordering per key on AWS").
+    perKeyOrdering: true,
     secretOverlapMs: env[ENV.secretOverlapMs],
     // rowhook.append_event queues the same commit-time nudge as a capture: Aurora wakes the relay.
     onOutboxWrite: () => {},

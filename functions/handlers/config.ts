@@ -25,6 +25,8 @@ export const ENV = {
   maxEventBytes: 'ROWHOOK_MAX_EVENT_BYTES',
   deliveryQueueUrl: 'ROWHOOK_DELIVERY_QUEUE_URL',
   deadLetterQueueUrl: 'ROWHOOK_DEAD_LETTER_QUEUE_URL',
+  /** The FIFO delivery queue of per-key endpoints (relay sends, deliver-ordered holds retries). */
+  orderedQueueUrl: 'ROWHOOK_ORDERED_QUEUE_URL',
   retrySchedule: 'ROWHOOK_RETRY_SCHEDULE',
   deliveryTimeoutMs: 'ROWHOOK_DELIVERY_TIMEOUT_MS',
   allowedNetworks: 'ROWHOOK_ALLOWED_NETWORKS',

@@ -1,5 +1,6 @@
 import type { OutboxEvent } from '../core/events/OutboxEvent.ts';
 import type { Endpoint } from '../core/subscriptions/Endpoint.ts';
+import { isOrderedPerKey } from '../core/subscriptions/EndpointOrdering.ts';
 import type {
   ClaimedDelivery,
   DeliveryPublisher,
@@ -95,6 +96,10 @@ export async function relayOutbox(deps: RelayDependencies, options: RelayOptions
             tenantId: event.tenantId,
             eventType: event.type,
             body: event.body,
+            // Only where the source computed a key (AWS): the FIFO queue orders by it.
+            ...(event.orderingKey !== undefined && isOrderedPerKey(endpoint)
+              ? { orderingKey: event.orderingKey }
+              : {}),
           });
         }
       }

@@ -10,6 +10,11 @@ export interface NewDelivery {
    * transport carries it to the deliverer, which sends it as `webhook-sequence`.
    */
   sequence?: number;
+  /**
+   * Set by the relay for per-key endpoints when the source gave the event a key: a transport that
+   * orders by itself (the AWS FIFO queue) keeps the deliveries of one (endpoint, key) in this order.
+   */
+  orderingKey?: string;
 }
 
 export interface ClaimedDelivery {

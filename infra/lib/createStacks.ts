@@ -12,6 +12,7 @@ import { FunctionAlarms } from './constructs/FunctionAlarms.ts';
 import { DELIVER_TIMEOUT, Functions } from './constructs/Functions.ts';
 import { NotifyOnEveryAlarm } from './constructs/notifyOnEveryAlarm.ts';
 import { OperatorEndpoint } from './constructs/OperatorEndpoint.ts';
+import { OrderedDelivery } from './constructs/OrderedDelivery.ts';
 import { RetentionPurge } from './constructs/RetentionPurge.ts';
 import { Secrets } from './constructs/Secrets.ts';
 import { SubscriptionsTable } from './constructs/SubscriptionsTable.ts';
@@ -58,6 +59,7 @@ export class RowhookStack extends Stack {
   readonly table: SubscriptionsTable;
   readonly secrets: Secrets;
   readonly functions: Functions;
+  readonly orderedDelivery: OrderedDelivery;
   readonly retentionPurge: RetentionPurge;
   readonly api: Api;
   readonly alarms: Alarms;
@@ -108,6 +110,18 @@ export class RowhookStack extends Stack {
       ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
     });
     this.database.addMigrations(this.functions.relay, RetentionDays.ONE_MONTH);
+    this.orderedDelivery = new OrderedDelivery(this, 'OrderedDelivery', {
+      stage,
+      queues: this.queues,
+      table: this.table,
+      secrets: this.secrets,
+      bus: this.bus,
+      senders: [this.functions.relay, this.functions.sweeper],
+      maxConcurrency: config.deliverMaxConcurrency,
+      attemptRetentionDays: config.attemptRetentionDays,
+      operatorWebhook: config.operatorWebhookUrl !== undefined,
+      ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    });
     this.retentionPurge = new RetentionPurge(this, 'RetentionPurge', {
       stage,
       database: this.database,
@@ -134,16 +148,24 @@ export class RowhookStack extends Stack {
     });
     this.alarms = new Alarms(this, 'Alarms', {
       stage,
-      deadLetterQueues: [this.queues.deadLetterQueue, this.queues.syncFailures],
+      deadLetterQueues: [
+        this.queues.deadLetterQueue,
+        this.queues.syncFailures,
+        this.queues.orderedDeadLetterQueue,
+      ],
       deliveryErrorRatePercent: config.alarmDeliveryErrorRatePercent,
       relayLagSeconds: config.alarmRelayLagSeconds,
-      workQueues: { deliveries: this.queues.deliveryQueue, 'dedicated-retries': this.queues.dedicatedDlq },
+      workQueues: {
+        deliveries: this.queues.deliveryQueue,
+        'dedicated-retries': this.queues.dedicatedDlq,
+        ordered: this.queues.orderedQueue,
+      },
       queueAgeSeconds: config.alarmQueueAgeSeconds,
     });
     const { relay, deliver, api, sync, sweeper } = this.functions;
     this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', {
       stage,
-      functions: { relay, deliver, api, sync, sweeper },
+      functions: { relay, deliver, api, sync, sweeper, 'deliver-ordered': this.orderedDelivery.deliver },
     });
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { stage, email: config.alarmEmail });
     Aspects.of(this).add(new NotifyOnEveryAlarm(this.alarmTopic.topic));

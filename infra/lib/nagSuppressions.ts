@@ -9,7 +9,7 @@ import type { RowhookStack } from './createStacks.ts';
  * Anything not listed here fails `test/infra/nag.test.ts`.
  */
 export function acknowledgeNagFindings(stack: RowhookStack): void {
-  const { database, functions, queues, secrets, api, bus } = stack;
+  const { database, functions, queues, secrets, api, bus, orderedDelivery } = stack;
   /** The IAM5 finding id for one wildcard resource, rendered the way cdk-nag renders it. */
   const wildcard = (arn: string) => `AwsSolutions-IAM5[Resource::${renderLikeNag(stack.resolve(arn))}]`;
   const ack = (scope: IConstruct, id: string, reason: string) =>
@@ -49,7 +49,13 @@ export function acknowledgeNagFindings(stack: RowhookStack): void {
 
   // IAM wildcards: resources created at runtime under a per-stage name prefix.
   const endpointSecrets = wildcard(secrets.endpointSecretsArn);
-  for (const fn of [functions.relay, functions.sweeper, functions.deliver, functions.api]) {
+  for (const fn of [
+    functions.relay,
+    functions.sweeper,
+    functions.deliver,
+    functions.api,
+    orderedDelivery.deliver,
+  ]) {
     if (!fn.role) continue;
     ack(
       fn.role,
@@ -85,6 +91,10 @@ export function acknowledgeNagFindings(stack: RowhookStack): void {
     [
       functions.sync,
       'the sync function reads them (GetSecretValue only) to build the EventBridge connection of dedicated endpoints',
+    ],
+    [
+      orderedDelivery.deliver,
+      'the deliver-ordered function reads them (GetSecretValue only) to send the custom headers, receiver auth and client certificate of per-key endpoints',
     ],
   ] as const;
   for (const [fn, why] of receiverReaders) {

@@ -195,7 +195,7 @@ describe('no blind spots', () => {
 
   it('lists the alarms expected, no more', () => {
     const expected = [
-      ...['relay', 'deliver', 'api', 'sync', 'sweeper'].flatMap((f) => [
+      ...['relay', 'deliver', 'api', 'sync', 'sweeper', 'deliver-ordered'].flatMap((f) => [
         `lambda-${f}-errors`,
         `lambda-${f}-throttles`,
       ]),
@@ -204,10 +204,13 @@ describe('no blind spots', () => {
       'delivery-error-rate',
       'queue-age-deliveries',
       'queue-age-dedicated-retries',
+      'queue-age-ordered',
       'dlq-arrivals-0',
       'dlq-arrivals-1',
+      'dlq-arrivals-2',
       'dlq-depth-0',
       'dlq-depth-1',
+      'dlq-depth-2',
     ].map((n) => `rowhook-test-${n}`);
     expect(
       alarms()

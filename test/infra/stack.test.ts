@@ -153,12 +153,12 @@ describe('Rowhook stack template', () => {
   describe('Queues', () => {
     it('encrypts every queue and refuses plain HTTP', () => {
       const queues = Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::SQS::Queue');
-      expect(queues).toHaveLength(4);
+      expect(queues).toHaveLength(6); // + the ordered FIFO queue and its FIFO dead-letter queue
       for (const queue of queues) expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
       // Bodies up to 256 KiB are JSON-escaped inside the bus event detail: the SQS maximum, 1 MiB.
       for (const queue of queues) expect(queue.Properties?.MaximumMessageSize).toBe(1_048_576);
       const policies = Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::SQS::QueuePolicy');
-      expect(policies).toHaveLength(4);
+      expect(policies).toHaveLength(6);
       for (const policy of policies) {
         expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
       }
@@ -211,7 +211,7 @@ describe('Rowhook stack template', () => {
       Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::Lambda::Function');
 
     it('runs every Lambda on nodejs22.x arm64 with Powertools settings', () => {
-      expect(functions()).toHaveLength(7); // relay, deliver, api, sync, sweeper, migrations, purge
+      expect(functions()).toHaveLength(8); // relay, deliver, api, sync, sweeper, migrations, purge, deliver-ordered
       for (const fn of functions()) {
         expect(fn.Properties?.Runtime).toBe('nodejs22.x');
         expect(fn.Properties?.Architectures).toEqual(['arm64']);

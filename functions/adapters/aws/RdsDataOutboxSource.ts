@@ -37,6 +37,12 @@ export interface RdsDataOutboxSourceOptions {
    * reject them anyway, and reading them could break the Data API's response limit).
    */
   maxEventBytes?: number;
+  /**
+   * For the relay when per-key endpoints go through the FIFO queue: every claimed event carries its
+   * ordering key, and claims run one at a time (see RELAY_LOCK_KEY). Off, concurrent claims never
+   * wait for each other and events carry no key.
+   */
+  perKeyOrder?: boolean;
 }
 
 interface ClaimRow {
@@ -46,7 +52,24 @@ interface ClaimRow {
   occurred_at: string;
   target_endpoint_id: string | null;
   body_bytes: number;
+  ordering_key?: string;
 }
+
+/**
+ * Held for the claim's transaction so relay runs publish one batch at a time: the FIFO queue keeps
+ * a key's deliveries in the order they are sent, so a run that claimed later events must not send
+ * them before a run still publishing earlier ones. Waiting (not skipping) keeps a nudge's events
+ * from waiting for the sweeper.
+ */
+export const RELAY_LOCK_KEY = 7_301_993_114;
+
+/**
+ * The ordering key as the local queue gives it (PgDeliveryQueue): `rowhook.ordering_key` of the
+ * outbox row (the one definition, migration 0019), else the event's own key. `published` returns
+ * `o.*` of rowhook.outbox, so its row casts back to that type.
+ */
+const ORDERING_KEY_COLUMN = `coalesce(rowhook.ordering_key(cast(row(published.*) as rowhook.outbox)),
+                    'event:' || id::text) as ordering_key`;
 
 // Under the Data API's 1 MiB response limit (also under 10^6 bytes), leaving room for the JSON array.
 const DEFAULT_MAX_FETCH_BYTES = 960 * 1024;
@@ -80,17 +103,24 @@ export class RdsDataOutboxSource implements OutboxSource, OutboxWriter {
     return new RdsDataOutboxSource(this.client, { ...this.options, maxEventBytes });
   }
 
+  /** The same source with `perKeyOrder` on: keys on events, one claim at a time. */
+  withPerKeyOrder(): RdsDataOutboxSource {
+    return new RdsDataOutboxSource(this.client, { ...this.options, perKeyOrder: true });
+  }
+
   async claimUnpublished(
     limit: number,
     publish: (events: OutboxEvent[]) => Promise<PublishOutcome>,
   ): Promise<number> {
     const transactionId = await this.begin();
     try {
+      if (this.options.perKeyOrder)
+        await this.query(`select pg_advisory_xact_lock(${RELAY_LOCK_KEY})`, [], transactionId);
       // Bodies are not selected here: the claim stays small however big the events are.
       const rows = await this.query<ClaimRow>(
         OUTBOX_SQL.claimUnpublished({
           columns: `id::text as id, tenant_id, event_type, to_json(occurred_at) #>> '{}' as occurred_at,
-                    target_endpoint_id, octet_length(body) as body_bytes`,
+                    target_endpoint_id, octet_length(body) as body_bytes${this.options.perKeyOrder ? `, ${ORDERING_KEY_COLUMN}` : ''}`,
           limit: ':limit',
         }),
         [{ name: 'limit', value: { longValue: limit } }],
@@ -290,5 +320,6 @@ function toEvent(row: ClaimRow, body: string | undefined): OutboxEvent {
     body,
     occurredAt: new Date(row.occurred_at),
     targetEndpointId: row.target_endpoint_id,
+    ...(row.ordering_key === undefined ? {} : { orderingKey: row.ordering_key }),
   };
 }

@@ -9,4 +9,10 @@ export interface OutboxEvent {
   occurredAt: Date;
   /** Set for events meant for a single endpoint (test events). */
   targetEndpointId: string | null;
+  /**
+   * The event's key for per-key ordered endpoints, as `rowhook.ordering_key(o)` computes it (the
+   * event's own id when it has none). Read only where the transport orders by it itself (the AWS
+   * FIFO path); the local queue computes it in SQL when it writes the delivery.
+   */
+  orderingKey?: string;
 }

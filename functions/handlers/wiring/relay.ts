@@ -1,9 +1,11 @@
 import { EndpointMatcher } from '../../pipeline/EndpointMatcher.ts';
 import { numberedPublisher } from '../../pipeline/numberedPublisher.ts';
+import { routeByOrdering } from '../../pipeline/routeByOrdering.ts';
 import { ENV, integer, loadEnv } from '../config.ts';
 import { createRelayHandler } from '../createRelayHandler.ts';
 import { createObservability } from '../observability.ts';
 import { deliverySequences } from './eventFeed.ts';
+import { orderedPublisher } from './orderedPublisher.ts';
 import { outboxSource } from './outbox.ts';
 import { deliveryPublisher } from './publisher.ts';
 import { subscriptionStore } from './subscriptions.ts';
@@ -22,11 +24,16 @@ export function wireRelay(serviceName: string) {
   return createRelayHandler({
     relay: {
       // Bodies over maxEventBytes are rejected without being read through the Data API.
-      outbox: outboxSource().withMaxEventBytes(env[ENV.maxEventBytes]),
+      // Per-key endpoints' deliveries go to the FIFO queue in claim order, keyed (see perKeyOrder).
+      outbox: outboxSource().withMaxEventBytes(env[ENV.maxEventBytes]).withPerKeyOrder(),
       subscriptions: subscriptionStore(),
       // Entries it refuses come back in the relay result and are logged and counted by the handler.
-      // Numbered (webhook-sequence) and committed in Aurora before anything is published.
-      queue: numberedPublisher(deliverySequences(), deliveryPublisher()),
+      // Numbered (webhook-sequence) and committed in Aurora before anything is published; then
+      // per-key endpoints' deliveries (they carry a key) go to the FIFO queue, the rest to the bus.
+      queue: numberedPublisher(
+        deliverySequences(),
+        routeByOrdering({ unordered: deliveryPublisher(), ordered: orderedPublisher() }),
+      ),
       matcher: new EndpointMatcher(),
     },
     options: { batchSize: env[ENV.relayBatch], maxEventBytes: env[ENV.maxEventBytes] },

@@ -6,6 +6,16 @@ import { Construct } from 'constructs';
 /** The SQS maximum (1 MiB), on every queue. */
 export const MAX_MESSAGE_SIZE_BYTES = 1_048_576;
 
+export const ORDERED_QUEUE = {
+  /**
+   * Receives before SQS itself moves an ordered message to its dead-letter queue. Rowhook
+   * dead-letters exhausted deliveries itself; this only catches a message whose handling keeps
+   * throwing. High because a message waiting behind its group's failing head is received (and
+   * handed back unattempted) with it on every retry of the head.
+   */
+  maxReceiveCount: 50,
+} as const;
+
 export interface DeliveryQueuesProps {
   readonly stage: string;
   /** The deliver function's timeout; the visibility timeout is six times it (AWS guidance). */
@@ -28,6 +38,10 @@ export class DeliveryQueues extends Construct {
   readonly dedicatedDlq: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly syncFailures: sqs.Queue;
+  /** Per-key endpoints' deliveries, grouped by endpoint and key (see ORDERED_QUEUE). */
+  readonly orderedQueue: sqs.Queue;
+  /** The ordered queue's own dead-letter queue (a FIFO queue's must be FIFO too). */
+  readonly orderedDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: DeliveryQueuesProps) {
     super(scope, id);
@@ -57,6 +71,26 @@ export class DeliveryQueues extends Construct {
       visibilityTimeout,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: redrive,
+    });
+    this.orderedDeadLetterQueue = new sqs.Queue(this, 'OrderedDeadLetterQueue', {
+      ...common,
+      queueName: `rowhook-${props.stage}-ordered-dead-letters.fifo`,
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.orderedQueue = new sqs.Queue(this, 'OrderedQueue', {
+      ...common,
+      queueName: `rowhook-${props.stage}-ordered.fifo`,
+      fifo: true,
+      // The relay sets the deduplication id (the delivery's id); the body may repeat across events.
+      contentBasedDeduplication: false,
+      // High-throughput FIFO: quotas per message group, which per-key ordering has many of.
+      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
+      fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      visibilityTimeout,
+      // A message may wait behind its group's failing head for the whole retry schedule (~33 h).
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: { queue: this.orderedDeadLetterQueue, maxReceiveCount: ORDERED_QUEUE.maxReceiveCount },
     });
     this.syncFailures = new sqs.Queue(this, 'SyncFailures', {
       ...common,

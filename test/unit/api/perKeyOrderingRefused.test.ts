@@ -3,8 +3,9 @@ import type { ApiDependencies } from '../../../functions/api/ApiDependencies.ts'
 import { hashSecret } from '../../../functions/api/auth.ts';
 import { createApp } from '../../../functions/api/createApp.ts';
 
-// A deployment without an ordered delivery path (the AWS API passes perKeyOrdering: false) refuses
-// per-key endpoints with a 400 instead of storing them and delivering them unordered.
+// A deployment without an ordered delivery path (perKeyOrdering: false; the AWS API now passes true,
+// its FIFO path being built) refuses per-key endpoints with a 400 instead of storing them and
+// delivering them unordered.
 const KEY = 'rk_test_key_0123456789';
 
 function app(perKeyOrdering: boolean | undefined) {

@@ -254,3 +254,21 @@ describe('relayOutbox', () => {
     expect(outbox.rows[0]?.published).toBe(false);
   });
 });
+
+describe('relayOutbox with keyed events (the AWS claim)', () => {
+  it("gives the event's key to per-key endpoints' deliveries only", async () => {
+    const { outbox, subscriptions, queue, run } = setup();
+    subscriptions.add({ id: 'ep_ordered', ordering: 'per-key' });
+    subscriptions.add({ id: 'ep_plain' });
+    outbox.add({ id: 'e1', orderingKey: 'public.orders:[42]' });
+    outbox.add({ id: 'e2' });
+    await run();
+    const keys = queue.sent.map((d) => [`${d.eventId}->${d.endpointId}`, d.orderingKey]);
+    expect(keys.sort()).toEqual([
+      ['e1->ep_ordered', 'public.orders:[42]'],
+      ['e1->ep_plain', undefined],
+      ['e2->ep_ordered', undefined],
+      ['e2->ep_plain', undefined],
+    ]);
+  });
+});
