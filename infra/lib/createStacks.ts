@@ -12,6 +12,7 @@ import { FunctionAlarms } from './constructs/FunctionAlarms.ts';
 import { DELIVER_TIMEOUT, Functions } from './constructs/Functions.ts';
 import { NotifyOnEveryAlarm } from './constructs/notifyOnEveryAlarm.ts';
 import { OperatorEndpoint } from './constructs/OperatorEndpoint.ts';
+import { RecoverJobs } from './constructs/RecoverJobs.ts';
 import { RetentionPurge } from './constructs/RetentionPurge.ts';
 import { Secrets } from './constructs/Secrets.ts';
 import { SubscriptionsTable } from './constructs/SubscriptionsTable.ts';
@@ -59,6 +60,7 @@ export class RowhookStack extends Stack {
   readonly secrets: Secrets;
   readonly functions: Functions;
   readonly retentionPurge: RetentionPurge;
+  readonly recoverJobs: RecoverJobs;
   readonly api: Api;
   readonly alarms: Alarms;
   readonly functionAlarms: FunctionAlarms;
@@ -112,6 +114,13 @@ export class RowhookStack extends Stack {
       stage,
       database: this.database,
       retentionDays: config.attemptRetentionDays,
+      ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    });
+    this.recoverJobs = new RecoverJobs(this, 'RecoverJobs', {
+      stage,
+      database: this.database,
+      table: this.table.table,
+      deliveryQueue: this.queues.deliveryQueue,
       ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
     });
     this.operatorEndpoint =
