@@ -231,8 +231,8 @@ describe('RdsDataRecoveries: recover jobs', () => {
     let calls = 0;
     sqs.on(SendMessageBatchCommand).callsFake(async (input: { Entries: { Id: string }[] }) => {
       calls++;
-      // First call: entry 3 throttled (server fault). Fourth call: entry 0 refused (sender fault).
-      const failedIds = calls === 1 ? ['3'] : calls === 4 ? [input.Entries[0]?.Id] : [];
+      // First call: entry 3 failed with a server fault; it goes again alone.
+      const failedIds = calls === 1 ? ['3'] : [];
       return {
         Successful: input.Entries.filter((e) => !failedIds.includes(e.Id)).map((e) => ({
           Id: e.Id,
@@ -241,8 +241,8 @@ describe('RdsDataRecoveries: recover jobs', () => {
         })),
         Failed: failedIds.map((Id) => ({
           Id,
-          SenderFault: calls === 4,
-          Code: calls === 4 ? 'InvalidParameterValue' : 'InternalError',
+          SenderFault: false,
+          Code: 'InternalError',
         })),
       };
     });
@@ -253,18 +253,44 @@ describe('RdsDataRecoveries: recover jobs', () => {
     expect(second?.map((m) => m.eventId)).toEqual(ids.slice(10));
     expect(await recoveries.get({}, started.job.id)).toMatchObject({ status: 'done', sent: 12 });
 
-    // A refused entry: the batch throws, nothing is recorded, and the next run sends it all again.
+    // Server faults left after every round: the batch throws, nothing is recorded, the next run sends it all again.
     const again = await recoveries.start({}, ep.id, window());
     if (again.kind !== 'started') throw new Error(again.kind);
-    await expect(recoveries.runBatch(12)).rejects.toMatchObject({ retryable: false });
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: '0', SenderFault: false, Code: 'InternalError' }],
+    });
+    await expect(recoveries.runBatch(12)).rejects.toMatchObject({ retryable: true });
     expect(await recoveries.get({}, again.job.id)).toMatchObject({ status: 'running', sent: 0 });
     expect(dataApi.openTransactions()).toBe(0);
+    const before = sentBatches().length;
+    sqs.on(SendMessageBatchCommand).callsFake(async (input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })),
+      Failed: [],
+    }));
     expect(await recoveries.runBatch(12)).toMatchObject({ jobId: again.job.id, queued: 12, finished: true });
-    const resent = sentBatches()
-      .slice(-2)
-      .flat()
-      .map((m) => m.eventId);
-    expect(resent).toEqual(ids);
+    expect(
+      sentBatches()
+        .slice(before)
+        .flat()
+        .map((m) => m.eventId),
+    ).toEqual(ids);
+
+    // An entry SQS refuses as it is (a sender fault): retrying cannot help, so the job fails saying why.
+    const refused = await recoveries.start({}, ep.id, window());
+    if (refused.kind !== 'started') throw new Error(refused.kind);
+    sqs.on(SendMessageBatchCommand).callsFake(async (input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.slice(1).map((e) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })),
+      Failed: [
+        { Id: input.Entries[0]?.Id, SenderFault: true, Code: 'InvalidParameterValue', Message: 'too big' },
+      ],
+    }));
+    expect(await recoveries.runBatch(12)).toMatchObject({ jobId: refused.job.id, finished: true });
+    expect(await recoveries.get({}, refused.job.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining(`InvalidParameterValue too big`),
+    });
+    expect(await recoveries.runBatch(12)).toBeNull();
   });
 
   it('splits a batch by bytes, fails a job whose endpoint is gone, and is done at once for an empty window', async () => {

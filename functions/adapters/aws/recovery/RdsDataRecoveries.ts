@@ -34,7 +34,7 @@ import {
   toJob,
 } from './recoveryRows.ts';
 import { AWS_RECOVERY_SQL } from './recoveryStatements.ts';
-import { sendDeliveryBatch } from './sendDeliveryBatch.ts';
+import { DeliveryMessagesRefusedError, sendDeliveryBatch } from './sendDeliveryBatch.ts';
 
 export interface RdsDataRecoveriesOptions {
   rdsData: RDSDataClient;
@@ -202,17 +202,23 @@ export class RdsDataRecoveries implements Recoveries, RecoveryJobs {
     const events = page.map((row) => toEvent({ ...row, tenant_id: endpoint.tenantId }, bodies.get(row.id)));
     const matched = events.filter((event) => this.matches(endpoint, event));
     if (matched.length > 0) {
-      await sendDeliveryBatch(
-        this.options.sqs,
-        this.options.deliveryQueueUrl,
-        matched.map((event) => messageOf(event, endpoint)),
-        {
-          doing: `recovering events for endpoint ${endpoint.id}`,
-          attributes: { RECOVERY: job.id },
-          ...(this.options.sqsAttempts === undefined ? {} : { attempts: this.options.sqsAttempts }),
-          ...(this.options.sqsBackoffMs === undefined ? {} : { backoffMs: this.options.sqsBackoffMs }),
+      const refused = await this.sendMatched(job, endpoint, matched).then(
+        () => undefined,
+        (error: unknown) => {
+          // An entry SQS refuses as it is would be refused every minute: the job ends, saying why.
+          if (error instanceof DeliveryMessagesRefusedError && !error.retryable) return error.message;
+          throw error;
         },
       );
+      if (refused !== undefined) {
+        await this.query(
+          AWS_RECOVERY_SQL.fail,
+          params({ id: job.id, error: refused }),
+          'failing a recovery',
+          transactionId,
+        );
+        return { jobId: job.id, queued: 0, finished: true, blocked: false };
+      }
     }
     const last = page.at(-1)?.id ?? null;
     const finished = page.length < limit || last === job.last_key;
@@ -229,6 +235,20 @@ export class RdsDataRecoveries implements Recoveries, RecoveryJobs {
       transactionId,
     );
     return { jobId: job.id, queued: matched.length, finished, blocked: false };
+  }
+
+  private async sendMatched(job: JobRow, endpoint: Endpoint, events: OutboxEvent[]): Promise<void> {
+    await sendDeliveryBatch(
+      this.options.sqs,
+      this.options.deliveryQueueUrl,
+      events.map((event) => messageOf(event, endpoint)),
+      {
+        doing: `recovering events for endpoint ${endpoint.id}`,
+        attributes: { RECOVERY: job.id },
+        ...(this.options.sqsAttempts === undefined ? {} : { attempts: this.options.sqsAttempts }),
+        ...(this.options.sqsBackoffMs === undefined ? {} : { backoffMs: this.options.sqsBackoffMs }),
+      },
+    );
   }
 
   private matches(endpoint: Endpoint, event: OutboxEvent): boolean {

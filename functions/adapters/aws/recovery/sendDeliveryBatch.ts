@@ -6,6 +6,11 @@ import {
 import { type DeliveryMessage, serializeDeliveryMessage } from '../DeliveryMessage.ts';
 import { AwsAdapterError, toAwsError } from '../errors.ts';
 
+/** SQS refused entries of a batch (a sender fault, or faults left after the last round). */
+export class DeliveryMessagesRefusedError extends AwsAdapterError {
+  override readonly code = 'delivery_messages_refused';
+}
+
 /** SQS: at most 10 entries per SendMessageBatch, and the whole request within the 1 MiB message limit. */
 export const SQS_BATCH_LIMITS = { entries: 10, bytes: 1_048_576 } as const;
 
@@ -59,7 +64,7 @@ export async function sendDeliveryBatch(
       if (failed.length > 0 && !retryAgain) {
         const first = refused ?? failed[0];
         const message = pending.find((p) => p.entry.Id === first?.Id)?.message;
-        throw new AwsAdapterError(
+        throw new DeliveryMessagesRefusedError(
           `SQS refused ${failed.length} of ${pending.length} delivery messages while ${options.doing}` +
             ` (event ${message?.eventId ?? '?'}: ${first?.Code ?? 'unknown'} ${first?.Message ?? ''})`.trimEnd(),
           { retryable: !refused },
