@@ -152,7 +152,7 @@ export class RowhookStack extends Stack {
     const { relay, deliver, api, sync, sweeper } = this.functions;
     this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', {
       stage,
-      functions: { relay, deliver, api, sync, sweeper },
+      functions: { relay, deliver, api, sync, sweeper, recover: this.recoverJobs.fn },
     });
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { stage, email: config.alarmEmail });
     Aspects.of(this).add(new NotifyOnEveryAlarm(this.alarmTopic.topic));
