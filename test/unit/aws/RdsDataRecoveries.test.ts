@@ -1,3 +1,4 @@
+import { CommitTransactionCommand, type RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -291,6 +292,41 @@ describe('RdsDataRecoveries: recover jobs', () => {
       error: expect.stringContaining(`InvalidParameterValue too big`),
     });
     expect(await recoveries.runBatch(12)).toBeNull();
+  });
+
+  it('sends a batch again under the same webhook-ids when its position was not committed (a crash after sending)', async () => {
+    const ep = await endpoint({ eventTypes: ['parcels.sent'] });
+    const ids: string[] = [];
+    for (let n = 0; n < 3; n++) ids.push((await event({ type: 'parcels.sent', n })).id);
+    let failCommit = true;
+    // The Data API as seen by a run that dies between its sends and its commit.
+    const crashing = {
+      send: (command: unknown) => {
+        if (command instanceof CommitTransactionCommand && failCommit) {
+          failCommit = false;
+          return Promise.reject(Object.assign(new Error('connection reset'), { name: 'TimeoutError' }));
+        }
+        return dataApi.client.send(command as never);
+      },
+    } as unknown as RDSDataClient;
+    const crashy = new RdsDataRecoveries({
+      rdsData: crashing,
+      target: RDS_DATA_TARGET,
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      deliveryQueueUrl: QUEUE,
+      subscriptions: store,
+      matcher: new EndpointMatcher(),
+    });
+    const started = await crashy.start({}, ep.id, window());
+    if (started.kind !== 'started') throw new Error(started.kind);
+    await expect(crashy.runBatch(10)).rejects.toMatchObject({ retryable: true });
+    expect(dataApi.openTransactions()).toBe(0);
+    expect(await crashy.get({}, started.job.id)).toMatchObject({ status: 'running', sent: 0 });
+    expect(await crashy.runBatch(10)).toMatchObject({ jobId: started.job.id, queued: 3, finished: true });
+    const [first, second] = sentBatches().map((entries) => entries.map((m) => m.eventId));
+    expect(first).toEqual(ids);
+    expect(second).toEqual(ids);
+    expect(await crashy.get({}, started.job.id)).toMatchObject({ status: 'done', sent: 3, total: 3 });
   });
 
   it('splits a batch by bytes, fails a job whose endpoint is gone, and is done at once for an empty window', async () => {
