@@ -16,6 +16,7 @@ import { events } from './wiring/events.ts';
 import { failedEvents } from './wiring/failedEvents.ts';
 import { operationalEvents } from './wiring/health.ts';
 import { tenantScopedOutbox } from './wiring/outbox.ts';
+import { recoveries } from './wiring/recoveries.ts';
 import { secretStore, secretsManagerClient } from './wiring/secrets.ts';
 import { subscriptionStore } from './wiring/subscriptions.ts';
 import { tenantData } from './wiring/tenantData.ts';
@@ -79,6 +80,8 @@ async function wire() {
     events: events(),
     eventFeed: eventFeed(),
     tenantData: tenantData(),
+    // Jobs are run by the recover function's schedule (every minute): nothing to wake here.
+    recoveries: { store: recoveries(), onStarted: () => {} },
     adminTokenHash: hashSecret(await readAdminToken(secretsManagerClient(), env[ENV.adminTokenSecretArn])),
     addressPolicy: new AddressPolicy(parseNetworkList(env[ENV.allowedNetworks])),
     resolveHost: resolveHostWithin(2_000),

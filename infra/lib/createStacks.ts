@@ -13,6 +13,7 @@ import { DELIVER_TIMEOUT, Functions } from './constructs/Functions.ts';
 import { NotifyOnEveryAlarm } from './constructs/notifyOnEveryAlarm.ts';
 import { OperatorEndpoint } from './constructs/OperatorEndpoint.ts';
 import { OrderedDelivery } from './constructs/OrderedDelivery.ts';
+import { RecoverJobs } from './constructs/RecoverJobs.ts';
 import { RetentionPurge } from './constructs/RetentionPurge.ts';
 import { Secrets } from './constructs/Secrets.ts';
 import { SubscriptionsTable } from './constructs/SubscriptionsTable.ts';
@@ -61,6 +62,7 @@ export class RowhookStack extends Stack {
   readonly functions: Functions;
   readonly orderedDelivery: OrderedDelivery;
   readonly retentionPurge: RetentionPurge;
+  readonly recoverJobs: RecoverJobs;
   readonly api: Api;
   readonly alarms: Alarms;
   readonly functionAlarms: FunctionAlarms;
@@ -128,6 +130,13 @@ export class RowhookStack extends Stack {
       retentionDays: config.attemptRetentionDays,
       ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
     });
+    this.recoverJobs = new RecoverJobs(this, 'RecoverJobs', {
+      stage,
+      database: this.database,
+      table: this.table.table,
+      deliveryQueue: this.queues.deliveryQueue,
+      ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    });
     this.operatorEndpoint =
       config.operatorWebhookUrl === undefined
         ? undefined
@@ -165,7 +174,15 @@ export class RowhookStack extends Stack {
     const { relay, deliver, api, sync, sweeper } = this.functions;
     this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', {
       stage,
-      functions: { relay, deliver, api, sync, sweeper, 'deliver-ordered': this.orderedDelivery.deliver },
+      functions: {
+        relay,
+        deliver,
+        api,
+        sync,
+        sweeper,
+        'deliver-ordered': this.orderedDelivery.deliver,
+        recover: this.recoverJobs.fn,
+      },
     });
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { stage, email: config.alarmEmail });
     Aspects.of(this).add(new NotifyOnEveryAlarm(this.alarmTopic.topic));

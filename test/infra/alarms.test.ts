@@ -195,7 +195,7 @@ describe('no blind spots', () => {
 
   it('lists the alarms expected, no more', () => {
     const expected = [
-      ...['relay', 'deliver', 'api', 'sync', 'sweeper', 'deliver-ordered'].flatMap((f) => [
+      ...['relay', 'deliver', 'api', 'sync', 'sweeper', 'deliver-ordered', 'recover'].flatMap((f) => [
         `lambda-${f}-errors`,
         `lambda-${f}-throttles`,
       ]),

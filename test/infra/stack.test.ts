@@ -211,7 +211,8 @@ describe('Rowhook stack template', () => {
       Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::Lambda::Function');
 
     it('runs every Lambda on nodejs22.x arm64 with Powertools settings', () => {
-      expect(functions()).toHaveLength(8); // relay, deliver, api, sync, sweeper, migrations, purge, deliver-ordered
+      // relay, deliver, api, sync, sweeper, migrations, purge, deliver-ordered, recover
+      expect(functions()).toHaveLength(9);
       for (const fn of functions()) {
         expect(fn.Properties?.Runtime).toBe('nodejs22.x');
         expect(fn.Properties?.Architectures).toEqual(['arm64']);
