@@ -124,6 +124,25 @@ describe('RdsDataRecoveries: resend', () => {
     expect((await recoveries.resend({}, ep.id, id)).kind).toBe('queued');
   });
 
+  it('repeats the webhook-sequence the relay gave the event for that endpoint, on resend and recover', async () => {
+    const ep = await endpoint();
+    const { id } = await event();
+    await database.db.query(
+      `insert into rowhook.delivery_sequences (event_id, endpoint_id, tenant_id, sequence) values ($1, $2, 'acme', 41)`,
+      [id, ep.id],
+    );
+    await recoveries.resend({ tenantId: 'acme' }, ep.id, id);
+    expect(sentSingles()[0]?.message.sequence).toBe(41);
+    const job = await recoveries.start({ tenantId: 'acme' }, ep.id, window());
+    expect(job.kind).toBe('started');
+    await recoveries.runBatch(10);
+    expect(
+      sentBatches()
+        .flat()
+        .map((m) => m.sequence),
+    ).toEqual([41]);
+  });
+
   it("keeps tenants apart: another tenant's endpoint is unknown, another tenant's event too", async () => {
     const ep = await endpoint();
     const own = await event();

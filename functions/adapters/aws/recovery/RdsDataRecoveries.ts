@@ -84,7 +84,7 @@ export class RdsDataRecoveries implements Recoveries, RecoveryJobs {
     if (!endpoint.enabled) return { kind: 'endpoint_disabled' };
     const [row] = await this.query<EventRow>(
       AWS_RECOVERY_SQL.event,
-      params({ id: eventId, tenantId: endpoint.tenantId }),
+      params({ id: eventId, tenantId: endpoint.tenantId, endpointId: endpoint.id }),
       'reading the event to resend',
     );
     if (!row) {
@@ -104,10 +104,15 @@ export class RdsDataRecoveries implements Recoveries, RecoveryJobs {
     if (row.publish_error !== null || new Date(row.published_at) < endpoint.createdAt) {
       return { kind: 'not_matched' };
     }
-    await sendDeliveryMessage(this.options.sqs, this.options.deliveryQueueUrl, messageOf(event, endpoint), {
-      doing: 'resending an event',
-      attributes: { RESENT: 'true' },
-    });
+    await sendDeliveryMessage(
+      this.options.sqs,
+      this.options.deliveryQueueUrl,
+      messageOf(event, endpoint, row.sequence),
+      {
+        doing: 'resending an event',
+        attributes: { RESENT: 'true' },
+      },
+    );
     return { kind: 'queued', deliveryId: deliveryIdFor(eventId, endpointId), eventId, endpointId };
   }
 
@@ -201,8 +206,9 @@ export class RdsDataRecoveries implements Recoveries, RecoveryJobs {
     const bodies = await this.bodies(page, transactionId);
     const events = page.map((row) => toEvent({ ...row, tenant_id: endpoint.tenantId }, bodies.get(row.id)));
     const matched = events.filter((event) => this.matches(endpoint, event));
+    const sequences = new Map(page.map((row) => [row.id, row.sequence]));
     if (matched.length > 0) {
-      const refused = await this.sendMatched(job, endpoint, matched).then(
+      const refused = await this.sendMatched(job, endpoint, matched, sequences).then(
         () => undefined,
         (error: unknown) => {
           // An entry SQS refuses as it is would be refused every minute: the job ends, saying why.
@@ -237,11 +243,16 @@ export class RdsDataRecoveries implements Recoveries, RecoveryJobs {
     return { jobId: job.id, queued: matched.length, finished, blocked: false };
   }
 
-  private async sendMatched(job: JobRow, endpoint: Endpoint, events: OutboxEvent[]): Promise<void> {
+  private async sendMatched(
+    job: JobRow,
+    endpoint: Endpoint,
+    events: OutboxEvent[],
+    sequences: Map<string, number | string | null>,
+  ): Promise<void> {
     await sendDeliveryBatch(
       this.options.sqs,
       this.options.deliveryQueueUrl,
-      events.map((event) => messageOf(event, endpoint)),
+      events.map((event) => messageOf(event, endpoint, sequences.get(event.id) ?? null)),
       {
         doing: `recovering events for endpoint ${endpoint.id}`,
         attributes: { RECOVERY: job.id },

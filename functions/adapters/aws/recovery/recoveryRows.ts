@@ -33,6 +33,7 @@ export interface EventRow {
   occurred_at: string;
   published_at: string | null;
   publish_error: string | null;
+  sequence: number | string | null;
 }
 
 export interface PageRow {
@@ -41,6 +42,7 @@ export interface PageRow {
   target_endpoint_id: string | null;
   occurred_at: string;
   body_bytes: number;
+  sequence: number | string | null;
 }
 
 /** The SQL side of the relay's matching (tenant, window, creation, event types); the filter is code's. */
@@ -58,8 +60,15 @@ export function candidateParams(endpoint: Endpoint, window: { since: Date; until
   };
 }
 
-/** What the relay published for this (event, endpoint), as a redrive sends it: attempt 1, pooled. */
-export function messageOf(event: OutboxEvent, endpoint: Endpoint): DeliveryMessage {
+/**
+ * What the relay published for this (event, endpoint), as a redrive sends it: attempt 1, pooled,
+ * with the webhook-sequence the relay gave it (none for events relayed before numbering existed).
+ */
+export function messageOf(
+  event: OutboxEvent,
+  endpoint: Endpoint,
+  sequence: number | string | null = null,
+): DeliveryMessage {
   return {
     eventId: event.id,
     endpointId: endpoint.id,
@@ -68,6 +77,7 @@ export function messageOf(event: OutboxEvent, endpoint: Endpoint): DeliveryMessa
     body: event.body,
     transport: TRANSPORTS.pooled,
     attempt: 1,
+    ...(sequence === null ? {} : { sequence: Number(sequence) }),
   };
 }
 

@@ -27,15 +27,20 @@ const CANDIDATES = `rowhook.outbox o
                    or exists (select 1 from json_array_elements_text(cast(:prefixes as json)) p
                                where left(o.event_type, length(p.value)) = p.value))))`;
 
+/** The webhook-sequence the relay gave (event, :endpointId) (migration 0021), so a re-send repeats it. */
+const SEQUENCE_OF = (eventId: string) =>
+  `(select s.sequence from rowhook.delivery_sequences s where s.event_id = ${eventId} and s.endpoint_id = :endpointId)`;
+
 const JOB_COLUMNS = `id::text as id, tenant_id, endpoint_id, ${iso('since')} as since, ${iso('until')} as until,
   ${iso('truncated_at')} as truncated_at, status, total, sent, position, last_key, error,
   ${iso('created_at')} as created_at, ${iso('finished_at')} as finished_at`;
 
 export const AWS_RECOVERY_SQL = {
-  /** :id event, :tenantId. */
-  event: `select id::text as id, tenant_id, event_type, body, target_endpoint_id,
-                 ${iso('occurred_at')} as occurred_at, ${iso('published_at')} as published_at, publish_error
-            from rowhook.outbox where id = cast(:id as uuid) and tenant_id = :tenantId`,
+  /** :id event, :tenantId, :endpointId (whose webhook-sequence the event got, if the relay numbered it). */
+  event: `select o.id::text as id, o.tenant_id, o.event_type, o.body, o.target_endpoint_id,
+                 ${iso('o.occurred_at')} as occurred_at, ${iso('o.published_at')} as published_at, o.publish_error,
+                 ${SEQUENCE_OF('o.id')} as sequence
+            from rowhook.outbox o where o.id = cast(:id as uuid) and o.tenant_id = :tenantId`,
 
   /** The oldest event still kept (ids are time-ordered: the primary key answers it). */
   oldestRetained: `select ${iso('occurred_at')} as occurred_at from rowhook.outbox order by id limit 1`,
@@ -69,7 +74,7 @@ export const AWS_RECOVERY_SQL = {
 
   /** The next :limit candidates after :position (null: from the start), up to :lastKey; no bodies. */
   page: `select o.id::text as id, o.event_type, o.target_endpoint_id, ${iso('o.occurred_at')} as occurred_at,
-                octet_length(o.body) as body_bytes
+                octet_length(o.body) as body_bytes, ${SEQUENCE_OF('o.id')} as sequence
            from ${CANDIDATES}
             and (cast(:position as uuid) is null or o.id > cast(:position as uuid))
             and o.id <= cast(:lastKey as uuid)
