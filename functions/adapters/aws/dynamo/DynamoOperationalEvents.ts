@@ -6,12 +6,17 @@ import { type BatchRetryOptions, DEFAULT_BATCH_RETRY } from './BatchRetryOptions
 import { batchPutAll } from './batchWriteAll.ts';
 import { operationalEventKey } from './keys.ts';
 import { queryItems } from './queryItems.ts';
-import { FIXED_KEYS, GSI1, ITEM_TYPES, TYPE_ATTRIBUTE } from './tableDesign.ts';
+import { FIXED_KEYS, GSI1, ITEM_TYPES, TTL_ATTRIBUTE, TYPE_ATTRIBUTE } from './tableDesign.ts';
 
 export interface DynamoOperationalEventsOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
   batchRetry?: Partial<BatchRetryOptions>;
+  /**
+   * How long an event is kept: its item gets `expiresAt` (DynamoDB TTL) that long after it occurred,
+   * as attempt items do (rowhook:attemptRetentionDays). Absent: kept until deleted.
+   */
+  retentionMs?: number;
 }
 
 /**
@@ -23,8 +28,12 @@ export class DynamoOperationalEvents implements OperationalEvents {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly retry: BatchRetryOptions;
+  private readonly retentionMs: number | undefined;
 
   constructor(options: DynamoOperationalEventsOptions) {
+    if (options.retentionMs !== undefined && !(options.retentionMs > 0))
+      throw new RangeError('retentionMs must be a positive number');
+    this.retentionMs = options.retentionMs;
     this.client = options.client;
     this.table = options.tableName;
     this.retry = { ...DEFAULT_BATCH_RETRY, ...options.batchRetry };
@@ -45,6 +54,9 @@ export class DynamoOperationalEvents implements OperationalEvents {
       occurredAt: e.occurredAt.toISOString(),
       // As JSON text: the data's shape varies by type and is only ever read back whole.
       data: JSON.stringify(e.data),
+      ...(this.retentionMs === undefined
+        ? {}
+        : { [TTL_ATTRIBUTE]: Math.ceil((e.occurredAt.getTime() + this.retentionMs) / 1000) }),
     }));
     await batchPutAll(this.client, this.table, items, this.retry, 'recording operational events');
   }
