@@ -74,3 +74,16 @@ begin
    where (d.event_id, d.endpoint_id) in
          (select p.event_id, p.endpoint_id from json_to_recordset(pairs) as p(event_id uuid, endpoint_id text));
 end $$;
+
+-- No foreign key to the outbox (numbering would wait for a key-share lock on outbox rows the relay's
+-- claim holds FOR UPDATE while it waits for the numbering: a deadlock). Instead, whatever deletes
+-- outbox rows (the retention purge) takes their numbers with them, in the same statement.
+create function rowhook.forget_delivery_sequences() returns trigger
+language plpgsql as $$
+begin
+  delete from rowhook.delivery_sequences s using gone g where s.event_id = g.id;
+  return null;
+end
+$$;
+create trigger outbox_forget_delivery_sequences after delete on rowhook.outbox
+  referencing old table as gone for each statement execute function rowhook.forget_delivery_sequences();

@@ -113,6 +113,21 @@ describe('delivery sequences on AWS', () => {
     expect(await dataApi.rollbackOpenTransactions()).toBe(0);
   });
 
+  it("purging an outbox row takes its numbers with it; the endpoint's counter keeps counting", async () => {
+    const [old, kept] = [await append('acme', 1), await append('acme', 2)];
+    const { publisher } = recording();
+    await relayWith(publisher);
+    await database.db.query('delete from rowhook.outbox where id = $1', [old]);
+    const left = await database.db.query<{ event_id: string; endpoint_id: string; sequence: string }>(
+      "select event_id::text, endpoint_id, sequence::text from rowhook.delivery_sequences where endpoint_id = 'ep_a'",
+    );
+    expect(left).toEqual([{ event_id: kept, endpoint_id: 'ep_a', sequence: '2' }]);
+    const next = await append('acme', 3);
+    const again = recording();
+    await relayWith(again.publisher);
+    expect(numbersOf(again.sent, 'ep_a')).toEqual([[next, 3]]);
+  });
+
   it('a relay that dies after PutEvents and before its commit: the retry sends the same numbers, the next event the next one', async () => {
     const first = [await append('acme', 1), await append('acme', 2)];
     const crashed = recording(() => new Error('Lambda timed out after PutEvents'));
