@@ -34,3 +34,6 @@ export const CONSOLE_HEADERS = {
 } as const;
 
 export const CONSOLE_INDEX = 'index.html';
+
+/** Folders of console/ that are apps of their own (served under their own mount, not under /console). */
+export const CONSOLE_SEPARATE_APPS = ['portal'] as const;

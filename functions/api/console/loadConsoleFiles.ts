@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONSOLE_CONTENT_TYPES, CONSOLE_INDEX } from './constants.ts';
+import { CONSOLE_CONTENT_TYPES, CONSOLE_INDEX, CONSOLE_SEPARATE_APPS } from './constants.ts';
 
 export interface ConsoleFile {
   /** Absolute path, only ever taken from the directory listing, never from a request. */
@@ -33,6 +33,13 @@ export function loadConsoleFiles(dir: string): Map<string, ConsoleFile> {
   const walk = (relative: string) => {
     for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true })) {
       if (entry.name.startsWith('.')) continue;
+      // The tenant portal lives in console/portal/ but is its own app, served at /portal only.
+      if (
+        relative === '' &&
+        entry.isDirectory() &&
+        (CONSOLE_SEPARATE_APPS as readonly string[]).includes(entry.name)
+      )
+        continue;
       const child = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(child);
       const contentType =

@@ -16,7 +16,7 @@ export interface PortalRoutesOptions {
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PORTAL_DIR = path.resolve(HERE, '..', '..', '..', 'portal');
+const PORTAL_DIR = path.resolve(HERE, '..', '..', '..', 'console', 'portal');
 
 /**
  * The tenant portal: static files (no build step) mounted at /portal, which call the tenant routes

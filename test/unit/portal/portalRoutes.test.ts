@@ -33,6 +33,18 @@ describe('portalRoutes', () => {
     expect(script.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
+  it('serves the portal (console/portal/) at /portal only, never under /console or /portal/common', async () => {
+    expect((await app.request('/portal/js/app.js')).status).toBe(200);
+    for (const path of [
+      '/console/portal/js/app.js',
+      '/console/portal/index.html',
+      '/portal/common/portal/js/app.js',
+    ])
+      expect((await app.request(path)).status, path).toBe(404);
+    // The console itself is still there.
+    expect((await app.request('/console/js/app.js')).status).toBe(200);
+  });
+
   it('serves the shared console modules and the two uPlot files, and nothing else of node_modules', async () => {
     for (const [path, type] of [
       ['/portal/common/js/dom.js', 'text/javascript'],
