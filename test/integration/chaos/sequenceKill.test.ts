@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { KILL_AT_VARIABLE, KILL_POINT } from '../../support/chaos/constants.ts';
+import { CHAOS_RUNTIME_ENV, KILL_AT_VARIABLE, KILL_POINT } from '../../support/chaos/constants.ts';
 import {
   CHAOS_RUNTIME_ENTRY,
   killHard,
@@ -22,12 +22,7 @@ const SEED = Number(process.env.ROWHOOK_CHAOS_SEED ?? 7013);
 const KILLS = 8;
 const LANES = 2;
 const TABLES = ['seq_kill_a', 'seq_kill_b', 'seq_kill_c'];
-const RUNTIME_ENV = {
-  ROWHOOK_DELIVERY_TIMEOUT: '4s',
-  ROWHOOK_RETRY_SCHEDULE: Array(10).fill('50ms').join(','),
-  ROWHOOK_POLL_INTERVAL: '50ms',
-  ROWHOOK_SWEEP_INTERVAL: '250ms',
-};
+const RUNTIME_ENV = CHAOS_RUNTIME_ENV;
 
 let database: TestDatabase;
 let receiver: TestReceiver;

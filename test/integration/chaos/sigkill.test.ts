@@ -1,7 +1,7 @@
 import { randomInt as cryptoRandomInt } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { KILL_AT_VARIABLE } from '../../support/chaos/constants.ts';
+import { CHAOS_RUNTIME_ENV, KILL_AT_VARIABLE } from '../../support/chaos/constants.ts';
 import {
   CHAOS_RUNTIME_ENTRY,
   killHard,
@@ -24,15 +24,7 @@ const POINT_FALLBACK_MS = 1_500;
 /** Runtimes alive at once, each killed and restarted on its own schedule (they share the database). */
 const LANES = 2;
 
-const RUNTIME_ENV = {
-  // The lease is 2 x timeout + 1 s: short enough that crashed claims come back within the test,
-  // long enough that a starved CPU does not turn slow answers into timeouts (throttled for 30 s).
-  ROWHOOK_DELIVERY_TIMEOUT: '4s',
-  // Enough retries that the receiver's injected 500s never exhaust one.
-  ROWHOOK_RETRY_SCHEDULE: Array(10).fill('50ms').join(','),
-  ROWHOOK_POLL_INTERVAL: '50ms',
-  ROWHOOK_SWEEP_INTERVAL: '250ms',
-};
+const RUNTIME_ENV = CHAOS_RUNTIME_ENV;
 
 let database: TestDatabase;
 let receiver: TestReceiver;

@@ -23,3 +23,16 @@ export type KillPoint = (typeof KILL_POINT)[keyof typeof KILL_POINT];
 
 /** `<point>:<n>`: die the n-th time <point> is reached. Unset in production: nothing is wrapped. */
 export const KILL_AT_VARIABLE = 'ROWHOOK_CHAOS_KILL_AT';
+
+/**
+ * The runtime settings the SIGKILL chaos tests run under. The lease is 2 x timeout + 1 s: short
+ * enough that crashed claims come back within the test, long enough that a starved CPU does not
+ * turn slow answers into timeouts (throttled for 30 s). Enough retries that the receiver's injected
+ * 500s never exhaust one.
+ */
+export const CHAOS_RUNTIME_ENV = {
+  ROWHOOK_DELIVERY_TIMEOUT: '4s',
+  ROWHOOK_RETRY_SCHEDULE: Array(10).fill('50ms').join(','),
+  ROWHOOK_POLL_INTERVAL: '50ms',
+  ROWHOOK_SWEEP_INTERVAL: '250ms',
+} as const;
