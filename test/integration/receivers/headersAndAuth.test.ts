@@ -138,10 +138,13 @@ describe('custom headers and receiver auth', () => {
     const log = harness.logs.join('\n');
     for (const secret of [HEADER_SECRET, PASSWORD, TOKEN]) expect(log).not.toContain(secret);
     // The tenant-visible attempt log of every delivery made above (there are some: proof it was read).
-    const attempts = await harness.database.db.query<{ row: string }>(
-      'select row_to_json(a)::text as row from rowhook.attempts a',
-    );
-    expect(attempts.length).toBeGreaterThanOrEqual(4);
+    // Attempts are written in batches after the receiver has answered: wait for the four to land.
+    const readAttempts = () =>
+      harness.database.db.query<{ row: string }>(
+        'select row_to_json(a)::text as row from rowhook.attempts a',
+      );
+    await expect.poll(async () => (await readAttempts()).length).toBeGreaterThanOrEqual(4);
+    const attempts = await readAttempts();
     const text = attempts.map((a) => a.row).join('\n');
     for (const secret of [HEADER_SECRET, PASSWORD, TOKEN]) expect(text).not.toContain(secret);
   });
